@@ -1,0 +1,62 @@
+package dev.echo.metrics;
+
+import dev.echo.task.Priority;
+
+import java.util.Map;
+
+/**
+ * A snapshot of a scheduler's counters. Counters are read without stopping the scheduler, so
+ * while tasks run the figures are individually accurate but not taken at one instant. Once the
+ * scheduler has terminated, {@code submitted == completed + failed + cancelled + returned}.
+ *
+ * @param submitted      tasks accepted (immediate, delayed and async)
+ * @param completed      tasks whose future completed with the body's value
+ * @param failed         tasks whose body threw
+ * @param cancelled      tasks whose future was completed by someone else (normally cancel)
+ * @param rejected       submissions refused (shutdown or queue full)
+ * @param returned       accepted tasks handed back unstarted by shutdownNow or stop(Duration)
+ * @param steals         successful steal operations (each moves a batch)
+ * @param parks          times a worker parked for lack of work
+ * @param unparks        times a parked worker was woken to look for work
+ * @param workers        configured workers
+ * @param parkedWorkers  workers parked now
+ * @param queueDepth     tasks queued and ready to start, per priority
+ * @param delayed        delayed tasks whose time has not come yet
+ * @param awaiting       async tasks waiting for their stage (holding no worker)
+ * @param waitTime       queue-to-start time per priority
+ * @param runTime        body run time per priority
+ */
+public record SchedulerMetrics(
+        long submitted,
+        long completed,
+        long failed,
+        long cancelled,
+        long rejected,
+        long returned,
+        long steals,
+        long parks,
+        long unparks,
+        int workers,
+        int parkedWorkers,
+        Map<Priority, Long> queueDepth,
+        long delayed,
+        long awaiting,
+        Map<Priority, LatencySummary> waitTime,
+        Map<Priority, LatencySummary> runTime) {
+
+    public SchedulerMetrics {
+        queueDepth = Map.copyOf(queueDepth);
+        waitTime = Map.copyOf(waitTime);
+        runTime = Map.copyOf(runTime);
+    }
+
+    /** Accepted tasks that have reached an end: completed, failed, cancelled or returned. */
+    public long finished() {
+        return completed + failed + cancelled + returned;
+    }
+
+    /** Total ready-to-start tasks over all priorities. */
+    public long totalQueued() {
+        return queueDepth.values().stream().mapToLong(Long::longValue).sum();
+    }
+}

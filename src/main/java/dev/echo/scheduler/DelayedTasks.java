@@ -1,0 +1,139 @@
+package dev.echo.scheduler;
+
+import dev.echo.task.Task;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.DelayQueue;
+import java.util.concurrent.Delayed;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Holds delayed tasks until they are due, without holding a worker: one timer thread (made by
+ * the scheduler's thread factory, started on the first delayed task) waits on a
+ * {@link DelayQueue} and hands each due task to the scheduler's ready queues at its priority.
+ *
+ * <h2>Invariants</h2>
+ * <ul>
+ *   <li>Each entry leaves the delay queue exactly once: by the timer's {@code take}, by a
+ *       cancellation's {@code remove}, or by {@link #drain} — the {@link DelayQueue}'s own lock
+ *       makes these exclusive — and whoever removes it accounts for it.</li>
+ *   <li>{@code thread} is started at most once, under {@code this}'s monitor.</li>
+ * </ul>
+ */
+final class DelayedTasks implements Runnable {
+
+    private static final Logger LOG = Logger.getLogger(DelayedTasks.class.getName());
+
+    private final Scheduler scheduler;
+    private final DelayQueue<Entry> queue = new DelayQueue<>();
+    /** Breaks ties between equal due times in submission order. */
+    private final AtomicLong sequence = new AtomicLong();
+    /** Guarded by {@code this}. */
+    private Thread thread;
+    /** Guarded by {@code this}: no timer thread may start once the scheduler terminated. */
+    private boolean stopped;
+
+    DelayedTasks(Scheduler scheduler) {
+        this.scheduler = scheduler;
+    }
+
+    /** Holds {@code task} for {@code delayNanos}; the task is already counted as accepted. */
+    void schedule(Task<?> task, long delayNanos) {
+        Entry entry = new Entry(task, System.nanoTime() + delayNanos, sequence.getAndIncrement());
+        queue.add(entry);
+        // A cancelled delayed task must not keep the scheduler alive until its due time.
+        task.whenComplete((v, e) -> {
+            if (task.isCancelled() && queue.remove(entry)) {
+                scheduler.delayedCancelled(task);
+            }
+        });
+        ensureStarted();
+    }
+
+    private synchronized void ensureStarted() {
+        if (thread != null || stopped) {
+            return;
+        }
+        thread = scheduler.newThread(this, "timer");
+        scheduler.timerStarting();
+        thread.start();
+    }
+
+    /** Stops the timer thread (the scheduler has terminated: nothing is left to fire). */
+    synchronized void stop() {
+        stopped = true;
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    /** {@code true} if a timer thread was started (and so counts among the live threads). */
+    synchronized boolean started() {
+        return thread != null;
+    }
+
+    /** Removes every waiting task, for shutdownNow. */
+    List<Task<?>> drain() {
+        List<Task<?>> drained = new ArrayList<>();
+        for (Entry e : queue.toArray(new Entry[0])) {
+            if (queue.remove(e)) {
+                drained.add(e.task);
+            }
+        }
+        return drained;
+    }
+
+    /** Delayed tasks not yet due. */
+    int size() {
+        return queue.size();
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (!scheduler.isQuiescent()) {
+                Entry due;
+                try {
+                    due = queue.take();
+                } catch (InterruptedException e) {
+                    continue; // re-check: interrupted by stop()
+                }
+                try {
+                    scheduler.delayedDue(due.task);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.SEVERE, "could not queue due task " + due.task, e);
+                }
+            }
+        } finally {
+            scheduler.timerExited();
+        }
+    }
+
+    private static final class Entry implements Delayed {
+        final Task<?> task;
+        final long dueNanos;
+        final long seq;
+
+        Entry(Task<?> task, long dueNanos, long seq) {
+            this.task = task;
+            this.dueNanos = dueNanos;
+            this.seq = seq;
+        }
+
+        @Override
+        public long getDelay(TimeUnit unit) {
+            return unit.convert(dueNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public int compareTo(Delayed other) {
+            Entry o = (Entry) other;
+            int c = Long.compare(dueNanos - o.dueNanos, 0);
+            return c != 0 ? c : Long.compare(seq, o.seq);
+        }
+    }
+}

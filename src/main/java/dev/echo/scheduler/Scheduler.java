@@ -1,0 +1,713 @@
+package dev.echo.scheduler;
+
+import dev.echo.metrics.LatencyHistogram;
+import dev.echo.metrics.LatencySummary;
+import dev.echo.metrics.SchedulerMetrics;
+import dev.echo.metrics.SharedStats;
+import dev.echo.metrics.WorkerStats;
+import dev.echo.queue.StealingQueue;
+import dev.echo.task.AsyncTask;
+import dev.echo.task.Priority;
+import dev.echo.task.Task;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.RunnableFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A priority-aware work-stealing {@link java.util.concurrent.ExecutorService}. Build one with
+ * {@link SchedulerBuilder}.
+ *
+ * <p>Tasks have a {@link Priority}; the plain {@code ExecutorService} methods use
+ * {@link Priority#NORMAL}. A worker always starts the most urgent task it can see — its own
+ * deques, the global injectors, other workers' deques — so a {@code HIGH} task waits at most for
+ * the first running task to finish (tasks are never pre-empted). Tasks waiting longer than the
+ * ageing threshold overtake fresher work, so {@code LOW} tasks progress under a {@code HIGH}
+ * flood. Tasks submitted from inside a task go to that worker's own deque, where idle workers
+ * steal them. Idle workers park (no polling).
+ *
+ * <h2>Lifecycle</h2>
+ * {@link #shutdown()} stops accepting tasks from outside; every accepted task — queued, delayed, or an async task
+ * waiting for its stage — still runs, then the workers exit. {@link #stop()} /
+ * {@link #close()} do the same and wait. {@link #shutdownNow()} returns the tasks that never
+ * started, interrupts running ones and cancels pending async ones; {@link #stop(Duration)}
+ * drains gracefully until a deadline, then does the same. Whatever happens, every accepted task
+ * ends up completed, failed, cancelled or returned ({@link SchedulerMetrics#finished()}).
+ * During a graceful shutdown, tasks submitted <em>by running tasks</em> (forks, on this
+ * scheduler's own workers) and dependent stages of its futures are still accepted, as
+ * {@link java.util.concurrent.ForkJoinPool} accepts internal forks: they continue work that was
+ * accepted, and rejecting them would break a recursive computation half-way through the drain.
+ * After {@link #shutdownNow()} only dependent stages and async resumptions are accepted.
+ * Tasks that shutdownNow returns are left with incomplete futures, as
+ * {@link java.util.concurrent.ThreadPoolExecutor} does: run them (they complete their futures)
+ * or cancel them.
+ *
+ * <h2>Invariants</h2>
+ * <ul>
+ *   <li>{@code pending} counts accepted tasks that have not finished (queued, delayed, running,
+ *       async-awaiting), plus dependent stages accepted internally. Its
+ *       {@link #TERMINATED_BIT} is set by one CAS from exactly {@code 0} once shut down; after
+ *       that nothing is ever accepted again. Increments are CAS loops that refuse once the bit
+ *       is set, so no task can slip in after the workers were told to exit.</li>
+ *   <li>A submission first increments {@code pending}, then checks {@code runState}; shutdown
+ *       first sets {@code runState}, then reads {@code pending}. Either the submitter sees the
+ *       shutdown (and backs out, re-checking termination) or shutdown sees its increment.</li>
+ *   <li>{@code queued} (only with a bounded capacity) counts accepted tasks not yet started
+ *       (ready or delayed); it is incremented before acceptance and decremented when a worker
+ *       takes the task or it is drained or cancelled while delayed.</li>
+ *   <li>{@code liveThreads}, guarded by {@code terminationLock}, counts worker and timer threads
+ *       still running; the scheduler is terminated when the bit is set and it reaches 0.</li>
+ * </ul>
+ */
+public final class Scheduler extends AbstractExecutorService implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(Scheduler.class.getName());
+
+    static final long TERMINATED_BIT = 1L << 62;
+    private static final int LOCAL_QUEUE_CAPACITY = 256;
+
+    private static final int RUNNING = 0;
+    private static final int SHUTDOWN = 1;
+    private static final int STOP = 2;
+
+    private final String name;
+    private final ThreadFactory threadFactory;
+    private final int capacity;
+    private final Duration agingThreshold;
+    private final StealingQueue<Task<?>> queue;
+    private final Worker[] workers;
+    private final IdleWorkers idle;
+    private final DelayedTasks delayed;
+    private final SharedStats shared = new SharedStats();
+    private final Executor[] stageExecutors = new Executor[Priority.count()];
+    /** Async tasks waiting for their stage; for shutdownNow and the metrics. */
+    private final Set<AsyncTask<?>> awaiting = ConcurrentHashMap.newKeySet();
+
+    /** See class invariants. */
+    private final AtomicLong pending = new AtomicLong();
+    /** See class invariants; unused when unbounded. */
+    private final AtomicLong queued = new AtomicLong();
+    /** RUNNING, SHUTDOWN or STOP; only moves forward. */
+    private volatile int runState = RUNNING;
+
+    /** Guards {@code liveThreads}; {@code terminated} is signalled when it reaches 0. */
+    private final ReentrantLock terminationLock = new ReentrantLock();
+    private final Condition terminated = terminationLock.newCondition();
+    private int liveThreads;
+
+    Scheduler(SchedulerBuilder b) {
+        this.name = b.name();
+        this.threadFactory = b.threadFactory();
+        this.capacity = b.queueCapacity();
+        this.agingThreshold = b.agingThreshold();
+        int n = b.workerCount();
+        this.queue = new StealingQueue<>(n, Priority.count(), LOCAL_QUEUE_CAPACITY);
+        this.idle = new IdleWorkers(n);
+        this.delayed = new DelayedTasks(this);
+        for (Priority p : Priority.values()) {
+            stageExecutors[p.level()] = new PriorityExecutor(p);
+        }
+        this.workers = new Worker[n];
+        for (int i = 0; i < n; i++) {
+            workers[i] = new Worker(this, i, queue, idle, agingThreshold.toNanos());
+        }
+        startWorkers();
+        LOG.info(() -> "Echo scheduler '" + name + "' started: " + n + " workers, queue capacity "
+                + (capacity == Integer.MAX_VALUE ? "unbounded" : capacity) + ", ageing threshold " + agingThreshold);
+    }
+
+    private void startWorkers() {
+        List<Thread> threads = new ArrayList<>();
+        try {
+            for (Worker w : workers) {
+                Thread t = newThread(w, "worker-" + w.index);
+                w.attach(t);
+                threads.add(t);
+            }
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("Echo scheduler '" + name + "': the thread factory failed: " + e.getMessage(), e);
+        }
+        terminationLock.lock();
+        try {
+            liveThreads = threads.size();
+        } finally {
+            terminationLock.unlock();
+        }
+        for (Thread t : threads) {
+            t.start();
+        }
+    }
+
+    /** Creates (but does not start) a scheduler thread from the configured factory. */
+    Thread newThread(Runnable body, String role) {
+        Thread t = threadFactory.newThread(body);
+        if (t == null) {
+            throw new IllegalStateException("thread factory " + threadFactory + " returned null for " + role);
+        }
+        try {
+            t.setName(name + "-" + role);
+        } catch (SecurityException ignored) {
+            // A container factory may forbid renaming; its own name is fine.
+        }
+        return t;
+    }
+
+    // ------------------------------------------------------------------ submission
+
+    /** Runs {@code task} at {@code priority}. */
+    public <T> CompletableFuture<T> submit(Callable<T> task, Priority priority) {
+        Objects.requireNonNull(task, "task");
+        return accept(new Task<>(task, requirePriority(priority), stageExecutors[priority.level()]), 0);
+    }
+
+    /** Runs {@code task} at {@code priority}; the future completes with {@code null}. */
+    public CompletableFuture<Void> submit(Runnable task, Priority priority) {
+        Objects.requireNonNull(task, "task");
+        return accept(new Task<Void>(task, requirePriority(priority), stageExecutors[priority.level()]), 0);
+    }
+
+    /** Runs {@code task} at {@code priority}, without a result. */
+    public void execute(Runnable task, Priority priority) {
+        submit(task, priority);
+    }
+
+    /** Runs {@code task} at {@link Priority#NORMAL}. */
+    @Override
+    public <T> CompletableFuture<T> submit(Callable<T> task) {
+        return submit(task, Priority.NORMAL);
+    }
+
+    @Override
+    public CompletableFuture<?> submit(Runnable task) {
+        return submit(task, Priority.NORMAL);
+    }
+
+    @Override
+    public <T> CompletableFuture<T> submit(Runnable task, T result) {
+        Objects.requireNonNull(task, "task");
+        return submit(() -> {
+            task.run();
+            return result;
+        }, Priority.NORMAL);
+    }
+
+    @Override
+    public void execute(Runnable command) {
+        Objects.requireNonNull(command, "command");
+        if (command instanceof Task<?> t && isOurs(t)) {
+            accept(t, 0); // a task made by newTaskFor (invokeAll / invokeAny)
+            return;
+        }
+        submit(command, Priority.NORMAL);
+    }
+
+    @Override
+    protected <T> RunnableFuture<T> newTaskFor(Callable<T> callable) {
+        return new Task<>(callable, Priority.NORMAL, stageExecutors[Priority.NORMAL.level()]);
+    }
+
+    @Override
+    protected <T> RunnableFuture<T> newTaskFor(Runnable runnable, T value) {
+        return newTaskFor(() -> {
+            runnable.run();
+            return value;
+        });
+    }
+
+    private boolean isOurs(Task<?> t) {
+        return t.defaultExecutor() == stageExecutors[t.priority().level()] && !t.hasStarted();
+    }
+
+    /**
+     * Runs an asynchronous task: {@code body} runs on a worker at {@code priority} and returns a
+     * stage; the worker is released at once, and when the stage completes the task is queued
+     * again at {@code priority} to complete the returned future on a worker. Cancelling the
+     * returned future cancels the stage if it is a {@link java.util.concurrent.Future}.
+     */
+    public <T> CompletableFuture<T> submitAsync(Supplier<? extends CompletionStage<T>> body, Priority priority) {
+        Objects.requireNonNull(body, "body");
+        requirePriority(priority);
+        return accept(new AsyncTask<T>(body, priority, stageExecutors[priority.level()], this::resume), 0);
+    }
+
+    /**
+     * Runs {@code task} at {@code priority} once {@code delay} has passed. No worker is held
+     * while waiting. A graceful stop waits for delayed tasks; shutdownNow returns them.
+     */
+    public <T> CompletableFuture<T> schedule(Callable<T> task, Duration delay, Priority priority) {
+        Objects.requireNonNull(task, "task");
+        return accept(new Task<>(task, requirePriority(priority), stageExecutors[priority.level()]), requireDelay(delay));
+    }
+
+    /** Runs {@code task} at {@code priority} once {@code delay} has passed. */
+    public CompletableFuture<Void> schedule(Runnable task, Duration delay, Priority priority) {
+        Objects.requireNonNull(task, "task");
+        return accept(new Task<Void>(task, requirePriority(priority), stageExecutors[priority.level()]), requireDelay(delay));
+    }
+
+    /**
+     * An {@link Executor} that submits at {@code priority}; what the futures returned here use
+     * for their async dependent stages. Handy for continuations registered inside a task.
+     */
+    public Executor executor(Priority priority) {
+        return stageExecutors[requirePriority(priority).level()];
+    }
+
+    /** The priority of the task running on the calling thread, if it is a worker of any scheduler. */
+    public static Optional<Priority> currentPriority() {
+        Worker w = Worker.CURRENT.get();
+        return w == null ? Optional.empty() : Optional.ofNullable(w.currentPriority());
+    }
+
+    private static Priority requirePriority(Priority priority) {
+        return Objects.requireNonNull(priority, "priority");
+    }
+
+    private static long requireDelay(Duration delay) {
+        Objects.requireNonNull(delay, "delay");
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("delay must not be negative, was " + delay);
+        }
+        try {
+            return delay.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE / 4; // centuries: effectively never
+        }
+    }
+
+    /** Accepts a task from a caller: capacity, shutdown, then queueing. */
+    private <T, F extends Task<T>> F accept(F task, long delayNanos) {
+        boolean bounded = capacity != Integer.MAX_VALUE;
+        if (bounded && queued.incrementAndGet() > capacity) {
+            queued.decrementAndGet();
+            throw reject(task, "its queue is full (capacity " + capacity + ")");
+        }
+        if (!incrementPending()) {
+            if (bounded) {
+                queued.decrementAndGet();
+            }
+            throw reject(task, "it has terminated");
+        }
+        int state = runState;
+        if (state != RUNNING && !(state == SHUTDOWN && currentWorker() != null)) {
+            if (bounded) {
+                queued.decrementAndGet();
+            }
+            finished();
+            throw reject(task, state == SHUTDOWN ? "it is shut down" : "it was stopped (shutdownNow)");
+        }
+        shared.submitted(task.priority());
+        if (delayNanos > 0) {
+            delayed.schedule(task, delayNanos);
+        } else {
+            enqueueReady(task);
+        }
+        return task;
+    }
+
+    private RejectedExecutionException reject(Task<?> task, String why) {
+        shared.rejected();
+        String message = "Echo scheduler '" + name + "' rejected a " + task.priority() + " task: " + why;
+        LOG.fine(message);
+        return new RejectedExecutionException(message);
+    }
+
+    /** CAS loop: +1 unless terminated. */
+    private boolean incrementPending() {
+        while (true) {
+            long c = pending.get();
+            if ((c & TERMINATED_BIT) != 0) {
+                return false;
+            }
+            if (pending.compareAndSet(c, c + 1)) {
+                return true;
+            }
+        }
+    }
+
+    private void enqueueReady(Task<?> task) {
+        shared.enqueued(task.priority());
+        push(task);
+    }
+
+    /** Queues a task (new, due, or resuming) where its submitting thread would look first. */
+    private void push(Task<?> task) {
+        task.markQueued(System.nanoTime());
+        Worker w = currentWorker();
+        if (w != null) {
+            queue.push(w.index, task.priority().level(), task);
+        } else {
+            queue.inject(task.priority().level(), task);
+        }
+        idle.notifyOne();
+    }
+
+    /** The worker of this scheduler running on the calling thread, or {@code null}. */
+    private Worker currentWorker() {
+        Worker w = Worker.CURRENT.get();
+        return w != null && w.scheduler == this ? w : null;
+    }
+
+    /** An async task's stage completed: queue it again at its priority (even during shutdown). */
+    private void resume(AsyncTask<?> task) {
+        awaiting.remove(task);
+        push(task);
+    }
+
+    // ------------------------------------------------------------------ worker callbacks
+
+    /** An async task released its worker; it is still pending. */
+    void suspended(Task<?> task) {
+        if (task instanceof AsyncTask<?> a && !a.isResumption()) {
+            awaiting.add(a);
+            if (a.isResumption()) {
+                awaiting.remove(a); // its stage completed while we were adding it
+            }
+        }
+    }
+
+    /** A worker took a task that was waiting to start. */
+    void leftQueue() {
+        if (capacity != Integer.MAX_VALUE) {
+            queued.decrementAndGet();
+        }
+    }
+
+    /** An accepted task reached its end. */
+    void finished() {
+        long c = pending.decrementAndGet();
+        if (c == 0 && runState != RUNNING) {
+            tryTerminate();
+        }
+    }
+
+    void delayedDue(Task<?> task) {
+        if (task.isDone()) {
+            delayedCancelled(task);
+        } else {
+            enqueueReady(task);
+        }
+    }
+
+    void delayedCancelled(Task<?> task) {
+        leftQueue();
+        shared.cancelled();
+        finished();
+    }
+
+    boolean isQuiescent() {
+        return (pending.get() & TERMINATED_BIT) != 0;
+    }
+
+    private void tryTerminate() {
+        if (runState == RUNNING || !pending.compareAndSet(0, TERMINATED_BIT)) {
+            return;
+        }
+        idle.closeAndWakeAll();
+        delayed.stop();
+    }
+
+    void workerExited(Worker w) {
+        threadExited();
+    }
+
+    /** The timer thread is about to start: it counts among the live threads until it exits. */
+    void timerStarting() {
+        terminationLock.lock();
+        try {
+            liveThreads++;
+        } finally {
+            terminationLock.unlock();
+        }
+    }
+
+    void timerExited() {
+        threadExited();
+    }
+
+    private void threadExited() {
+        terminationLock.lock();
+        try {
+            if (--liveThreads == 0 && isQuiescent()) {
+                terminated.signalAll();
+                LOG.info(() -> "Echo scheduler '" + name + "' terminated: " + metrics().finished() + " tasks finished");
+            }
+        } finally {
+            terminationLock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    @Override
+    public void shutdown() {
+        advanceRunState(SHUTDOWN);
+        if (pending.get() == 0) {
+            tryTerminate();
+        }
+    }
+
+    private void advanceRunState(int target) {
+        synchronized (this) {
+            if (runState < target) {
+                runState = target;
+            }
+        }
+    }
+
+    /**
+     * Stops at once: no new tasks; queued and delayed tasks that never started are returned
+     * (their futures stay incomplete, as with {@link java.util.concurrent.ThreadPoolExecutor});
+     * running tasks are interrupted; async tasks waiting for their stage are cancelled.
+     */
+    @Override
+    public List<Runnable> shutdownNow() {
+        advanceRunState(STOP);
+        // Hold the count above zero while draining so termination waits for the drain.
+        boolean holding = incrementPending();
+        List<Runnable> notStarted = new ArrayList<>();
+        List<Task<?>> resumptions = new ArrayList<>();
+        for (Task<?> t : delayed.drain()) {
+            dropUnstarted(t, notStarted);
+        }
+        queue.drainTo(t -> {
+            if (t.isResumption()) {
+                resumptions.add(t); // already started: let it finish on a worker
+            } else {
+                shared.drained(t.priority());
+                dropUnstarted(t, notStarted);
+            }
+        });
+        for (Task<?> t : resumptions) {
+            push(t);
+        }
+        for (AsyncTask<?> a : awaiting.toArray(new AsyncTask<?>[0])) {
+            a.cancel(true);
+        }
+        for (Worker w : workers) {
+            w.interruptIfRunning();
+        }
+        if (holding) {
+            finished();
+        } else {
+            tryTerminate();
+        }
+        if (!notStarted.isEmpty()) {
+            LOG.info(() -> "Echo scheduler '" + name + "' stopped now: returned " + notStarted.size() + " tasks that never started");
+        }
+        return notStarted;
+    }
+
+    private void dropUnstarted(Task<?> t, List<Runnable> notStarted) {
+        leftQueue();
+        if (t.isDone()) {
+            shared.cancelled();
+        } else {
+            shared.returned();
+            notStarted.add(t);
+        }
+        finished();
+    }
+
+    /**
+     * Graceful stop: stops accepting, runs every accepted task, waits until the workers have
+     * exited. If the calling thread is interrupted while waiting, the scheduler keeps draining
+     * in the background and the interrupt flag is set again.
+     */
+    public void stop() {
+        shutdown();
+        try {
+            while (!awaitTermination(1, TimeUnit.DAYS)) {
+                // keep waiting: graceful means every accepted task runs
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Graceful stop with a deadline: like {@link #stop()} until {@code timeout}; then whatever
+     * has not started is dropped and returned, running tasks are interrupted, and the call
+     * waits up to {@code timeout} again for them to end.
+     *
+     * @return the accepted tasks that were dropped without starting (empty if all ran)
+     */
+    public List<Runnable> stop(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("stop timeout must not be negative, was " + timeout);
+        }
+        shutdown();
+        try {
+            if (awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                return List.of();
+            }
+            List<Runnable> dropped = shutdownNow();
+            if (!awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                LOG.warning(() -> "Echo scheduler '" + name + "': running tasks ignored interruption for " + timeout);
+            }
+            return dropped;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return shutdownNow();
+        }
+    }
+
+    /** Same as {@link #stop()}: graceful, blocks until every accepted task has run. */
+    @Override
+    public void close() {
+        stop();
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return runState != RUNNING;
+    }
+
+    @Override
+    public boolean isTerminated() {
+        terminationLock.lock();
+        try {
+            return isQuiescent() && liveThreads == 0;
+        } finally {
+            terminationLock.unlock();
+        }
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        long nanos = unit.toNanos(timeout);
+        terminationLock.lock();
+        try {
+            while (!(isQuiescent() && liveThreads == 0)) {
+                if (nanos <= 0) {
+                    return false;
+                }
+                nanos = terminated.awaitNanos(nanos);
+            }
+            return true;
+        } finally {
+            terminationLock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ introspection
+
+    /** The name given to the builder; worker threads are named {@code name-worker-i}. */
+    public String name() {
+        return name;
+    }
+
+    public int workerCount() {
+        return workers.length;
+    }
+
+    public Duration agingThreshold() {
+        return agingThreshold;
+    }
+
+    /** The queue capacity, or {@link Integer#MAX_VALUE} if unbounded. */
+    public int queueCapacity() {
+        return capacity;
+    }
+
+    /** A cheap snapshot of the counters; see {@link SchedulerMetrics}. */
+    public SchedulerMetrics metrics() {
+        long completed = 0, failed = 0, cancelled = shared.cancelledCount(), steals = 0, parks = 0, unparks = 0;
+        long[] dequeued = new long[Priority.count()];
+        LatencyHistogram.Accumulator[] waits = new LatencyHistogram.Accumulator[Priority.count()];
+        LatencyHistogram.Accumulator[] runs = new LatencyHistogram.Accumulator[Priority.count()];
+        for (int l = 0; l < Priority.count(); l++) {
+            waits[l] = new LatencyHistogram.Accumulator();
+            runs[l] = new LatencyHistogram.Accumulator();
+        }
+        for (Worker w : workers) {
+            WorkerStats s = w.stats;
+            completed += s.get(WorkerStats.COMPLETED);
+            failed += s.get(WorkerStats.FAILED);
+            cancelled += s.get(WorkerStats.CANCELLED);
+            steals += s.get(WorkerStats.STEALS);
+            parks += s.get(WorkerStats.PARKS);
+            unparks += s.get(WorkerStats.UNPARKS);
+            for (int l = 0; l < Priority.count(); l++) {
+                dequeued[l] += s.dequeued(l);
+                s.waitHistogram(l).addTo(waits[l]);
+                s.runHistogram(l).addTo(runs[l]);
+            }
+        }
+        Map<Priority, Long> depth = new EnumMap<>(Priority.class);
+        Map<Priority, LatencySummary> wait = new EnumMap<>(Priority.class);
+        Map<Priority, LatencySummary> run = new EnumMap<>(Priority.class);
+        for (Priority p : Priority.values()) {
+            int l = p.level();
+            depth.put(p, Math.max(0, shared.enqueued(l) - dequeued[l] - shared.drained(l)));
+            wait.put(p, waits[l].toSummary());
+            run.put(p, runs[l].toSummary());
+        }
+        return new SchedulerMetrics(shared.submitted(), completed, failed, cancelled, shared.rejectedCount(),
+                shared.returnedCount(), steals, parks, unparks, workers.length, idle.parkedCount(), depth,
+                delayed.size(), awaiting.size(), wait, run);
+    }
+
+    @Override
+    public String toString() {
+        return "Scheduler[" + name + ", workers=" + workers.length + ", " + (isTerminated() ? "terminated"
+                : isShutdown() ? "shutting down" : "running") + "]";
+    }
+
+    /** Submits at a fixed priority; the default executor of the futures this scheduler returns. */
+    private final class PriorityExecutor implements Executor {
+        private final Priority priority;
+
+        PriorityExecutor(Priority priority) {
+            this.priority = priority;
+        }
+
+        @Override
+        public void execute(Runnable command) {
+            Objects.requireNonNull(command, "command");
+            Task<Void> task = new Task<>(command, priority, this);
+            if (!incrementPending()) {
+                throw reject(task, "it has terminated");
+            }
+            // A dependent stage continues work that was already accepted, so it is accepted
+            // during a graceful shutdown too (like an async resumption); only termination ends it.
+            shared.submitted(priority);
+            if (capacity != Integer.MAX_VALUE) {
+                queued.incrementAndGet();
+            }
+            try {
+                enqueueReady(task);
+            } catch (RuntimeException | Error e) {
+                LOG.log(Level.SEVERE, "could not queue a dependent stage", e);
+                throw e;
+            }
+        }
+
+        @Override
+        public String toString() {
+            return name + "@" + priority;
+        }
+    }
+}

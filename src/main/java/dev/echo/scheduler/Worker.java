@@ -1,0 +1,262 @@
+package dev.echo.scheduler;
+
+import dev.echo.metrics.WorkerStats;
+import dev.echo.queue.StealingQueue;
+import dev.echo.task.Outcome;
+import dev.echo.task.Priority;
+import dev.echo.task.Task;
+
+import java.util.concurrent.locks.LockSupport;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One worker thread's loop: find the most urgent visible task (after letting aged lower-priority
+ * tasks through), run it, account for it, clear per-task thread state; when nothing is visible,
+ * search briefly, then park until woken.
+ *
+ * <h2>Invariants</h2>
+ * <ul>
+ *   <li>Only this worker's thread calls {@link #run} and everything it calls, except
+ *       {@link #interruptIfRunning}, {@link #thread} and the {@code sleeping} flag.</li>
+ *   <li>{@code sleeping} is written only under {@link IdleWorkers}' lock and read by this
+ *       worker without it (volatile): the worker waits while it is {@code true}.</li>
+ *   <li>{@code current} (volatile) is the task running now, or {@code null}; shutdownNow reads
+ *       it to interrupt only workers that are running a task.</li>
+ *   <li>A task's failure never escapes {@link #runTask}: the worker survives every task.</li>
+ * </ul>
+ */
+final class Worker implements Runnable, StealingQueue.StealObserver {
+
+    private static final Logger LOG = Logger.getLogger(Worker.class.getName());
+
+    /** The worker running on the current thread, if it is a scheduler worker. */
+    static final ThreadLocal<Worker> CURRENT = new ThreadLocal<>();
+
+    /** Rounds of looking at all queues before a searching worker parks (a few microseconds). */
+    private static final int SPIN_ROUNDS = 64;
+
+    final Scheduler scheduler;
+    final int index;
+    final WorkerStats stats = new WorkerStats();
+    private final StealingQueue<Task<?>> queue;
+    private final IdleWorkers idle;
+    private final long agingNanos;
+    private final int levels;
+    private Thread thread;
+    /** Written under IdleWorkers' lock; see class comment. */
+    volatile boolean sleeping;
+    /** The task running now; see class comment. */
+    private volatile Task<?> current;
+
+    Worker(Scheduler scheduler, int index, StealingQueue<Task<?>> queue, IdleWorkers idle, long agingNanos) {
+        this.scheduler = scheduler;
+        this.index = index;
+        this.queue = queue;
+        this.idle = idle;
+        this.agingNanos = agingNanos;
+        this.levels = queue.levels();
+    }
+
+    void attach(Thread t) {
+        this.thread = t;
+    }
+
+    Thread thread() {
+        return thread;
+    }
+
+    /** The priority of the task running on this worker now, or {@code null}. */
+    Priority currentPriority() {
+        Task<?> t = current;
+        return t == null ? null : t.priority();
+    }
+
+    @Override
+    public void run() {
+        CURRENT.set(this);
+        Thread self = Thread.currentThread();
+        ClassLoader baseLoader = self.getContextClassLoader();
+        String baseName = self.getName();
+        int basePriority = self.getPriority();
+        try {
+            while (true) {
+                Task<?> task = findTask();
+                if (task == null) {
+                    task = awaitTask();
+                    if (task == null) {
+                        return; // the scheduler has terminated
+                    }
+                }
+                runTask(task);
+                restoreThreadState(self, baseLoader, baseName, basePriority);
+            }
+        } finally {
+            CURRENT.remove();
+            scheduler.workerExited(this);
+        }
+    }
+
+    private void runTask(Task<?> task) {
+        Priority priority = task.priority();
+        boolean resumption = task.isResumption();
+        long start = System.nanoTime();
+        if (!resumption) {
+            stats.dequeued(priority);
+            stats.recordWait(priority, start - task.queuedAtNanos());
+            scheduler.leftQueue();
+        }
+        Outcome outcome;
+        current = task;
+        try {
+            outcome = task.execute();
+        } catch (Throwable severe) {
+            // Only a VirtualMachineError gets here (the task already failed its future with it).
+            // Keep serving: a dead worker would strand every task queued behind it.
+            LOG.log(Level.SEVERE, "task " + task + " failed with a virtual machine error; the worker goes on", severe);
+            outcome = Outcome.FAILED;
+        } finally {
+            current = null;
+        }
+        if (!resumption && outcome != Outcome.CANCELLED) {
+            stats.recordRun(priority, System.nanoTime() - start);
+        }
+        switch (outcome) {
+            case COMPLETED -> stats.increment(WorkerStats.COMPLETED);
+            case FAILED -> stats.increment(WorkerStats.FAILED);
+            case CANCELLED -> stats.increment(WorkerStats.CANCELLED);
+            case SUSPENDED -> {
+                scheduler.suspended(task);
+                return; // not finished: it comes back when its stage completes
+            }
+        }
+        scheduler.finished();
+    }
+
+    /**
+     * Per-task thread state never reaches the next task: the interrupt flag (also cleared by
+     * the cancel protocol), the context class loader, the thread's name and priority.
+     */
+    private static void restoreThreadState(Thread self, ClassLoader loader, String name, int priority) {
+        Thread.interrupted();
+        if (self.getContextClassLoader() != loader) {
+            self.setContextClassLoader(loader);
+        }
+        if (!self.getName().equals(name)) {
+            self.setName(name);
+        }
+        if (self.getPriority() != priority) {
+            self.setPriority(priority);
+        }
+    }
+
+    /** The next task for this worker, or {@code null} if none is visible. */
+    private Task<?> findTask() {
+        if (levels > 1) {
+            Task<?> aged = pollAged();
+            if (aged != null) {
+                return aged;
+            }
+        }
+        return queue.poll(index, this);
+    }
+
+    /**
+     * Anti-starvation: a lower-priority task at the head of the injector or of this worker's
+     * own deque that has waited at least the ageing threshold is served before fresher, more
+     * urgent work. Lowest level first, because those are the ones a flood starves. The clock is
+     * read only when such a head exists.
+     */
+    private Task<?> pollAged() {
+        long now = 0;
+        for (int level = levels - 1; level >= 1; level--) {
+            Task<?> head = queue.peekInjector(level);
+            if (head != null) {
+                now = now == 0 ? System.nanoTime() : now;
+                if (now - head.queuedAtNanos() >= agingNanos) {
+                    Task<?> t = queue.pollInjector(level);
+                    if (t != null) {
+                        return t;
+                    }
+                }
+            }
+            head = queue.peekLocal(index, level);
+            if (head != null) {
+                now = now == 0 ? System.nanoTime() : now;
+                if (now - head.queuedAtNanos() >= agingNanos) {
+                    Task<?> t = queue.pollLocal(index, level);
+                    if (t != null) {
+                        return t;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Nothing visible: search for a few rounds (if not too many others search already), then
+     * park until a submission or the scheduler's termination wakes us. Returns a task, or
+     * {@code null} once the scheduler has terminated. See {@link IdleWorkers} for the protocol.
+     */
+    private Task<?> awaitTask() {
+        boolean searching = idle.tryStartSearching();
+        while (true) {
+            if (searching) {
+                for (int round = 0; round < SPIN_ROUNDS; round++) {
+                    Task<?> t = findTask();
+                    if (t != null) {
+                        foundWhileSearching();
+                        return t;
+                    }
+                    if (scheduler.isQuiescent()) {
+                        return null;
+                    }
+                    Thread.onSpinWait();
+                }
+            }
+            if (!idle.announcePark(this, searching)) {
+                return null; // closed: the scheduler terminated
+            }
+            searching = false;
+            Task<?> t = findTask(); // the second look that makes lost wake-ups impossible
+            if (t != null) {
+                if (!idle.cancelPark(this)) {
+                    foundWhileSearching(); // a waker beat us: we count as searching
+                }
+                return t;
+            }
+            if (scheduler.isQuiescent()) {
+                return null;
+            }
+            stats.increment(WorkerStats.PARKS);
+            while (sleeping) {
+                LockSupport.park(this);
+                Thread.interrupted(); // a stray interrupt must not turn parking into spinning
+            }
+            if (scheduler.isQuiescent()) {
+                return null;
+            }
+            stats.increment(WorkerStats.UNPARKS);
+            searching = true; // the waker counted us as a searcher
+        }
+    }
+
+    private void foundWhileSearching() {
+        if (idle.stopSearching()) {
+            idle.notifyOne(); // we were the last searcher: let someone look for further work
+        }
+    }
+
+    /** Interrupts this worker's thread if it is running a task (shutdownNow). */
+    void interruptIfRunning() {
+        if (current != null) {
+            thread.interrupt();
+        }
+    }
+
+    @Override
+    public void stole(int thief, int victim, int level, int items) {
+        stats.increment(WorkerStats.STEALS);
+    }
+}

@@ -1,0 +1,150 @@
+package dev.echo.queue;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class LocalQueueTest {
+
+    @Test
+    void capacityMustBeAPowerOfTwo() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new LocalQueue<>(3));
+        assertTrue(e.getMessage().contains("power of two"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new LocalQueue<>(1));
+    }
+
+    @Test
+    void itemsLeaveInOfferOrder() {
+        LocalQueue<Integer> q = new LocalQueue<>(8);
+        for (int i = 0; i < 5; i++) {
+            assertTrue(q.offer(i));
+        }
+        assertEquals(0, q.peek());
+        for (int i = 0; i < 5; i++) {
+            assertEquals(i, q.poll());
+        }
+        assertNull(q.poll());
+        assertTrue(q.isEmpty());
+    }
+
+    @Test
+    void offerFailsWhenFullAndSucceedsAgainAfterPoll() {
+        LocalQueue<Integer> q = new LocalQueue<>(4);
+        for (int i = 0; i < 4; i++) {
+            assertTrue(q.offer(i));
+        }
+        assertFalse(q.offer(99));
+        assertEquals(0, q.poll());
+        assertTrue(q.offer(4));
+        assertEquals(List.of(1, 2, 3, 4), drain(q));
+    }
+
+    @Test
+    void stealTakesTheOlderHalfAndHandsTheRestOver() {
+        LocalQueue<Integer> q = new LocalQueue<>(16);
+        for (int i = 0; i < 8; i++) {
+            q.offer(i);
+        }
+        List<Integer> moved = new ArrayList<>();
+        Integer first = q.stealHalfInto(moved::add, 32);
+        assertEquals(0, first);
+        assertEquals(List.of(1, 2, 3), moved);
+        assertEquals(List.of(4, 5, 6, 7), drain(q));
+        assertNull(q.stealHalfInto(moved::add, 32));
+    }
+
+    @Test
+    void stealOfOneItemTakesIt() {
+        LocalQueue<Integer> q = new LocalQueue<>(4);
+        q.offer(7);
+        List<Integer> moved = new ArrayList<>();
+        assertEquals(7, q.stealHalfInto(moved::add, 32));
+        assertTrue(moved.isEmpty());
+        assertTrue(q.isEmpty());
+    }
+
+    @Test
+    void takenItemsAreNotRetained() throws Exception {
+        LocalQueue<Object> q = new LocalQueue<>(4);
+        Object item = new Object();
+        java.lang.ref.WeakReference<Object> ref = new java.lang.ref.WeakReference<>(item);
+        q.offer(item);
+        assertSame(item, q.poll());
+        item = null;
+        for (int i = 0; i < 50 && ref.get() != null; i++) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        assertNull(ref.get(), "the ring still references a polled item");
+    }
+
+    /** One owner offering, three thieves polling and stealing: every item leaves exactly once. */
+    @Test
+    void concurrentOwnerAndThievesSeeEveryItemExactlyOnce() throws Exception {
+        int items = 200_000;
+        LocalQueue<Integer> q = new LocalQueue<>(64);
+        ConcurrentLinkedQueue<Integer> taken = new ConcurrentLinkedQueue<>();
+        AtomicBoolean done = new AtomicBoolean();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> thieves = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            boolean batch = t % 2 == 0;
+            Thread thief = new Thread(() -> {
+                await(start);
+                while (!done.get() || !q.isEmpty()) {
+                    Integer x = batch ? q.stealHalfInto(taken::add, 8) : q.poll();
+                    if (x != null) {
+                        taken.add(x);
+                    }
+                }
+            });
+            thief.start();
+            thieves.add(thief);
+        }
+        start.countDown();
+        for (int i = 0; i < items; i++) {
+            while (!q.offer(i)) {
+                Integer x = q.poll(); // owner helps when full
+                if (x != null) {
+                    taken.add(x);
+                }
+            }
+        }
+        done.set(true);
+        for (Thread t : thieves) {
+            t.join(30_000);
+            assertFalse(t.isAlive());
+        }
+        boolean[] seen = new boolean[items];
+        int count = 0;
+        for (Integer x : taken) {
+            assertFalse(seen[x], "item taken twice: " + x);
+            seen[x] = true;
+            count++;
+        }
+        assertEquals(items, count);
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static <T> List<T> drain(LocalQueue<T> q) {
+        List<T> out = new ArrayList<>();
+        T x;
+        while ((x = q.poll()) != null) {
+            out.add(x);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,88 @@
+package dev.echo.scheduler;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class SchedulerBuilderTest {
+
+    @Test
+    void workerCountMustBePositive() {
+        IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
+                () -> SchedulerBuilder.create().workerCount(0));
+        assertEquals("workerCount must be at least 1, was 0", zero.getMessage());
+        IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+                () -> SchedulerBuilder.create().workerCount(-3));
+        assertTrue(negative.getMessage().contains("-3"));
+    }
+
+    @Test
+    void defaultWorkerCountIsTheNumberOfProcessors() {
+        try (Scheduler s = SchedulerBuilder.create().build()) {
+            assertEquals(Runtime.getRuntime().availableProcessors(), s.workerCount());
+        }
+    }
+
+    @Test
+    void queueCapacityMustBePositive() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SchedulerBuilder.create().queueCapacity(0));
+        assertEquals("queueCapacity must be at least 1, was 0", e.getMessage());
+    }
+
+    @Test
+    void agingThresholdMustBePositive() {
+        assertThrows(IllegalArgumentException.class, () -> SchedulerBuilder.create().agingThreshold(Duration.ZERO));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SchedulerBuilder.create().agingThreshold(Duration.ofMillis(-1)));
+        assertTrue(e.getMessage().startsWith("agingThreshold must be positive"), e.getMessage());
+        assertThrows(NullPointerException.class, () -> SchedulerBuilder.create().agingThreshold(null));
+    }
+
+    @Test
+    void nameMustNotBeBlank() {
+        assertThrows(IllegalArgumentException.class, () -> SchedulerBuilder.create().name("  "));
+        assertThrows(NullPointerException.class, () -> SchedulerBuilder.create().name(null));
+    }
+
+    @Test
+    void threadsComeFromTheGivenFactoryAndCarryTheName() throws Exception {
+        List<Thread> made = new CopyOnWriteArrayList<>();
+        ThreadFactory factory = r -> {
+            Thread t = new Thread(r);
+            t.setDaemon(true);
+            made.add(t);
+            return t;
+        };
+        try (Scheduler s = SchedulerBuilder.create().workerCount(3).threadFactory(factory).name("orders").build()) {
+            assertEquals(3, made.size());
+            String ranOn = s.submit(() -> Thread.currentThread().getName()).get(10, TimeUnit.SECONDS);
+            assertTrue(ranOn.startsWith("orders-worker-"), ranOn);
+            assertTrue(made.stream().anyMatch(t -> t.getName().equals(ranOn)));
+        }
+    }
+
+    @Test
+    void aFactoryReturningNullFailsTheBuildClearly() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> SchedulerBuilder.create().workerCount(1).threadFactory(r -> null).build());
+        assertTrue(e.getMessage().contains("returned null"), e.getMessage());
+    }
+
+    @Test
+    void settingsAreReported() {
+        try (Scheduler s = SchedulerBuilder.create().workerCount(2).queueCapacity(10)
+                .agingThreshold(Duration.ofMillis(70)).name("x").build()) {
+            assertEquals(2, s.workerCount());
+            assertEquals(10, s.queueCapacity());
+            assertEquals(Duration.ofMillis(70), s.agingThreshold());
+            assertEquals("x", s.name());
+        }
+    }
+}
