@@ -6,7 +6,9 @@ import java.util.Map;
 
 /**
  * A snapshot of a scheduler's counters. Counters are read without stopping the scheduler, so
- * while tasks run the figures are individually accurate but not taken at one instant. Once the
+ * while tasks run the figures are individually accurate but not taken at one instant, and a
+ * task's own counters are updated just after its future completes (a snapshot taken right after
+ * {@code future.get()} may not count that task yet). Once the
  * scheduler has terminated, {@code submitted == completed + failed + cancelled + returned}.
  *
  * @param submitted      tasks accepted (immediate, delayed and async)

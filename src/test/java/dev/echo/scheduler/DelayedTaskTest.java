@@ -1,0 +1,97 @@
+package dev.echo.scheduler;
+
+import dev.echo.task.Priority;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** schedule(task, delay, priority): no worker held while waiting. */
+class DelayedTaskTest {
+
+    @Test
+    void aDelayedTaskRunsAfterItsDelayAndHoldsNoWorkerMeanwhile() throws Exception {
+        try (Scheduler s = SchedulerBuilder.create().workerCount(1).name("delay").build()) {
+            long submitted = System.nanoTime();
+            AtomicLong ranAt = new AtomicLong();
+            CompletableFuture<Void> later = s.schedule(() -> ranAt.set(System.nanoTime()), Duration.ofMillis(300), Priority.HIGH);
+            // The only worker is free while the delayed task waits.
+            assertEquals("now", s.submit(() -> "now", Priority.LOW).get(200, TimeUnit.MILLISECONDS));
+            assertFalse(later.isDone());
+            assertEquals(1, s.metrics().delayed());
+            later.get(10, TimeUnit.SECONDS);
+            assertTrue(ranAt.get() - submitted >= TimeUnit.MILLISECONDS.toNanos(300), "ran before its delay");
+            assertEquals(0, s.metrics().delayed());
+        }
+    }
+
+    @Test
+    void aCallableDelayedTaskYieldsItsValue() throws Exception {
+        try (Scheduler s = SchedulerBuilder.create().workerCount(1).name("delayv").build()) {
+            assertEquals(5, s.schedule(() -> 5, Duration.ofMillis(10), Priority.NORMAL).get(10, TimeUnit.SECONDS));
+            assertEquals(6, s.schedule(() -> 6, Duration.ZERO, Priority.NORMAL).get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void aNegativeDelayIsRejected() {
+        try (Scheduler s = SchedulerBuilder.create().workerCount(1).build()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> s.schedule(() -> { }, Duration.ofMillis(-5), Priority.LOW));
+            assertTrue(e.getMessage().contains("delay must not be negative"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aCancelledDelayedTaskNeverRunsAndDoesNotDelayStop() throws Exception {
+        Scheduler s = SchedulerBuilder.create().workerCount(1).name("dcancel").build();
+        AtomicBoolean ran = new AtomicBoolean();
+        CompletableFuture<Void> f = s.schedule(() -> ran.set(true), Duration.ofHours(1), Priority.LOW);
+        assertTrue(f.cancel(false));
+        long t0 = System.nanoTime();
+        s.stop();
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(30), "stop waited for a cancelled delayed task");
+        assertTrue(s.isTerminated());
+        assertFalse(ran.get());
+        assertEquals(1, s.metrics().cancelled());
+    }
+
+    @Test
+    void gracefulStopWaitsForDelayedTasks() {
+        Scheduler s = SchedulerBuilder.create().workerCount(1).name("dstop").build();
+        AtomicBoolean ran = new AtomicBoolean();
+        s.schedule(() -> ran.set(true), Duration.ofMillis(200), Priority.LOW);
+        s.stop();
+        assertTrue(ran.get());
+    }
+
+    @Test
+    void shutdownNowReturnsDelayedTasks() throws Exception {
+        Scheduler s = SchedulerBuilder.create().workerCount(1).name("dnow").build();
+        CompletableFuture<Void> f = s.schedule(() -> { }, Duration.ofHours(1), Priority.LOW);
+        List<Runnable> notStarted = s.shutdownNow();
+        assertEquals(List.of(f), notStarted);
+        assertTrue(s.awaitTermination(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void dueTasksStartInDueOrder() throws Exception {
+        try (Scheduler s = SchedulerBuilder.create().workerCount(1).name("dorder").build()) {
+            List<Integer> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+            CompletableFuture<?> last = null;
+            for (int i = 4; i >= 0; i--) {
+                int v = i;
+                last = s.schedule(() -> order.add(v), Duration.ofMillis(50L + 40L * i), Priority.NORMAL);
+            }
+            last.get(10, TimeUnit.SECONDS);
+            s.stop();
+            assertEquals(List.of(0, 1, 2, 3, 4), order);
+        }
+    }
+}

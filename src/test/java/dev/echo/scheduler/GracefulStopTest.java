@@ -1,0 +1,233 @@
+package dev.echo.scheduler;
+
+import dev.echo.metrics.SchedulerMetrics;
+import dev.echo.task.Priority;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** stop()/close() drain; stop(Duration) drops and returns; nothing accepted is silently lost. */
+class GracefulStopTest {
+
+    @Test
+    void stopRunsEveryAcceptedTaskThenTheWorkersExit() throws Exception {
+        List<Thread> threads = new ArrayList<>();
+        Scheduler s = SchedulerBuilder.create().workerCount(2).name("drain").threadFactory(r -> {
+            Thread t = new Thread(r);
+            t.setDaemon(true);
+            threads.add(t);
+            return t;
+        }).build();
+        AtomicInteger ran = new AtomicInteger();
+        Blocker blocker = new Blocker();
+        s.execute(blocker);
+        blocker.awaitStarted();
+        for (int i = 0; i < 1000; i++) {
+            s.execute(ran::incrementAndGet, Priority.values()[i % 3]);
+        }
+        CompletableFuture<Integer> delayed = s.schedule(ran::incrementAndGet, Duration.ofMillis(100), Priority.LOW);
+        CompletableFuture<Integer> async = s.submitAsync(() -> CompletableFuture.supplyAsync(() -> {
+            sleep(100);
+            return 7;
+        }), Priority.NORMAL);
+        new Thread(() -> {
+            sleep(50);
+            blocker.release();
+        }).start();
+        s.stop();
+        assertTrue(s.isTerminated());
+        assertEquals(1001, ran.get());
+        assertTrue(delayed.isDone() && !delayed.isCompletedExceptionally());
+        assertEquals(7, async.getNow(null));
+        for (Thread t : threads) {
+            t.join(5000);
+            assertFalse(t.isAlive(), t.getName() + " still alive after stop()");
+        }
+        assertThrows(RejectedExecutionException.class, () -> s.submit(() -> 1));
+    }
+
+    @Test
+    void closeIsAGracefulStop() throws Exception {
+        AtomicInteger ran = new AtomicInteger();
+        Scheduler s = SchedulerBuilder.create().workerCount(1).name("close").build();
+        try (s) {
+            for (int i = 0; i < 100; i++) {
+                s.execute(() -> {
+                    sleep(1);
+                    ran.incrementAndGet();
+                });
+            }
+        }
+        assertEquals(100, ran.get());
+        assertTrue(s.isTerminated());
+    }
+
+    @Test
+    void tasksForkedByRunningTasksDuringTheDrainStillRun() throws Exception {
+        Scheduler s = SchedulerBuilder.create().workerCount(2).name("forks").build();
+        AtomicInteger leaves = new AtomicInteger();
+        CountDownLatch go = new CountDownLatch(1);
+        s.execute(() -> {
+            await(go);
+            fork(s, 10, leaves); // forks happen after shutdown() below
+        });
+        s.shutdown();
+        go.countDown();
+        assertTrue(s.awaitTermination(30, TimeUnit.SECONDS));
+        assertEquals(1 << 10, leaves.get());
+    }
+
+    private static void fork(Scheduler s, int depth, AtomicInteger leaves) {
+        if (depth == 0) {
+            leaves.incrementAndGet();
+            return;
+        }
+        s.execute(() -> fork(s, depth - 1, leaves));
+        s.execute(() -> fork(s, depth - 1, leaves));
+    }
+
+    @Test
+    void stopWithDeadlineReturnsWhatItDroppedAndInterruptsTheRest() throws Exception {
+        Scheduler s = SchedulerBuilder.create().workerCount(1).name("deadline").build();
+        CountDownLatch interrupted = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        s.execute(() -> {
+            started.countDown();
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                interrupted.countDown();
+            }
+        });
+        assertTrue(started.await(10, TimeUnit.SECONDS));
+        List<CompletableFuture<Void>> queued = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            queued.add(s.submit(() -> { }, Priority.LOW));
+        }
+        List<Runnable> dropped = s.stop(Duration.ofMillis(200));
+        assertEquals(10, dropped.size());
+        assertTrue(dropped.containsAll(queued));
+        assertTrue(interrupted.await(1, TimeUnit.SECONDS));
+        assertTrue(s.isTerminated());
+        SchedulerMetrics m = s.metrics();
+        assertEquals(m.submitted(), m.finished(), m.toString());
+    }
+
+    @Test
+    void stopWithDeadlineReturnsNothingWhenEverythingRan() {
+        Scheduler s = SchedulerBuilder.create().workerCount(2).name("quick").build();
+        for (int i = 0; i < 100; i++) {
+            s.execute(() -> { });
+        }
+        assertEquals(List.of(), s.stop(Duration.ofSeconds(10)));
+        assertEquals(100, s.metrics().completed());
+    }
+
+    @Test
+    void stopWithANegativeDeadlineIsRejected() {
+        try (Scheduler s = SchedulerBuilder.create().workerCount(1).build()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> s.stop(Duration.ofSeconds(-1)));
+            assertTrue(e.getMessage().contains("negative"));
+        }
+    }
+
+    /**
+     * 100k tasks of every kind and fate — completing, failing, cancelled while queued, delayed,
+     * async — from several threads, with a stop(Duration) that drops part of them: every
+     * accepted task is accounted for exactly once.
+     */
+    @Test
+    void nothingAcceptedIsLost() throws Exception {
+        Scheduler s = SchedulerBuilder.create().workerCount(2).name("ledger").build();
+        int perThread = 25_000;
+        int threads = 4;
+        AtomicInteger accepted = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        List<CompletableFuture<?>> futures = java.util.Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch startStop = new CountDownLatch(1);
+        List<Thread> submitters = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread th = new Thread(() -> {
+                ThreadLocalRandom rnd = ThreadLocalRandom.current();
+                for (int i = 0; i < perThread; i++) {
+                    if (i == perThread / 2) {
+                        startStop.countDown();
+                    }
+                    Priority p = Priority.values()[rnd.nextInt(3)];
+                    try {
+                        CompletableFuture<?> f = switch (rnd.nextInt(6)) {
+                            case 0 -> s.submit(() -> {
+                                throw new IllegalStateException("fails");
+                            }, p);
+                            case 1 -> {
+                                CompletableFuture<?> c = s.submit(() -> busy(2_000), p);
+                                c.cancel(rnd.nextBoolean());
+                                yield c;
+                            }
+                            case 2 -> s.schedule(() -> busy(1_000), Duration.ofMillis(rnd.nextInt(5)), p);
+                            case 3 -> s.submitAsync(() -> CompletableFuture.completedFuture(1), p);
+                            default -> s.submit(() -> busy(2_000), p);
+                        };
+                        futures.add(f);
+                        accepted.incrementAndGet();
+                    } catch (RejectedExecutionException e) {
+                        refused.incrementAndGet();
+                    }
+                }
+            });
+            th.start();
+            submitters.add(th);
+        }
+        assertTrue(startStop.await(60, TimeUnit.SECONDS));
+        List<Runnable> dropped = s.stop(Duration.ofMillis(50));
+        for (Thread th : submitters) {
+            th.join(60_000);
+        }
+        assertTrue(s.isTerminated());
+        SchedulerMetrics m = s.metrics();
+        assertEquals(threads * perThread, accepted.get() + refused.get());
+        assertEquals(accepted.get(), m.submitted());
+        assertEquals(refused.get(), m.rejected());
+        assertEquals(m.submitted(), m.completed() + m.failed() + m.cancelled() + m.returned(), m.toString());
+        assertEquals(dropped.size(), m.returned());
+        // every future not returned has reached an end
+        java.util.Set<Object> returned = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        returned.addAll(dropped);
+        for (CompletableFuture<?> f : futures) {
+            assertTrue(f.isDone() || returned.contains(f), "an accepted task neither ran nor was returned: " + f);
+        }
+    }
+
+    private static void busy(long nanos) {
+        long end = System.nanoTime() + nanos;
+        while (System.nanoTime() < end) {
+            Thread.onSpinWait();
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

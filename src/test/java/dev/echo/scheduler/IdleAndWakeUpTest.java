@@ -1,0 +1,178 @@
+package dev.echo.scheduler;
+
+import dev.echo.task.Priority;
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Idle workers park: no busy-wait, no sleep-polling, and no lost wake-ups. */
+class IdleAndWakeUpTest {
+
+    private final List<Thread> threads = new CopyOnWriteArrayList<>();
+    private final ThreadFactory recording = r -> {
+        Thread t = new Thread(r);
+        t.setDaemon(true);
+        threads.add(t);
+        return t;
+    };
+
+    @Test
+    void anIdlePoolBurnsNoCpuAndDoesNotWakeUp() throws Exception {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        assumeCpuTime(mx);
+        try (Scheduler s = SchedulerBuilder.create().workerCount(2).threadFactory(recording).name("idle").build()) {
+            // some work first, so the workers went through run -> search -> park
+            for (int i = 0; i < 1000; i++) {
+                s.submit(() -> { }).get(10, TimeUnit.SECONDS);
+            }
+            awaitAllParked(s);
+            long cpuBefore = cpu(mx);
+            long parksBefore = s.metrics().parks();
+            long unparksBefore = s.metrics().unparks();
+            Thread.sleep(1000);
+            long cpuUsed = cpu(mx) - cpuBefore;
+            // A parked thread uses no CPU at all; 20 ms over 1 s for all workers is 1 %.
+            assertTrue(cpuUsed < TimeUnit.MILLISECONDS.toNanos(20),
+                    "idle workers used " + cpuUsed / 1_000_000.0 + " ms of CPU in 1 s");
+            // No periodic wake-ups either (a sleep-polling loop would re-park again and again).
+            assertEquals(parksBefore, s.metrics().parks(), "an idle worker parked again: it was polling");
+            assertEquals(unparksBefore, s.metrics().unparks(), "an idle worker was woken with no work");
+        }
+    }
+
+    @Test
+    void aSubmissionToAParkedPoolStartsPromptly() throws Exception {
+        try (Scheduler s = SchedulerBuilder.create().workerCount(2).name("wake").build()) {
+            awaitAllParked(s);
+            long unparks = s.metrics().unparks();
+            assertEquals("ran", s.submit(() -> "ran", Priority.LOW).get(1, TimeUnit.SECONDS));
+            assertTrue(s.metrics().unparks() > unparks, "no worker was unparked for the submission");
+        }
+    }
+
+    @Test
+    void oneSubmissionWakesOneWorkerNotTheWholePool() throws Exception {
+        try (Scheduler s = SchedulerBuilder.create().workerCount(4).name("herd").build()) {
+            awaitAllParked(s);
+            long unparks = s.metrics().unparks();
+            s.submit(() -> { }).get(10, TimeUnit.SECONDS);
+            awaitAllParked(s);
+            long woken = s.metrics().unparks() - unparks;
+            // The woken searcher runs the task and, as the last searcher, may wake one more to
+            // look for follow-up work; it must never be the whole pool.
+            assertTrue(woken >= 1 && woken <= 2, "one submission woke " + woken + " of 4 workers");
+        }
+    }
+
+    /**
+     * Many submit/idle cycles from several threads, with idle gaps long enough to let workers
+     * park between submissions: a lost wake-up would leave a task queued forever and hang a get.
+     */
+    @Test
+    void noLostWakeUpsAcrossManySubmitIdleCycles() throws Exception {
+        Scheduler s = SchedulerBuilder.create().workerCount(2).name("stress").build();
+        try {
+            int submitters = 3;
+            int cycles = 4000;
+            List<Thread> threads = new ArrayList<>();
+            List<Throwable> failures = new CopyOnWriteArrayList<>();
+            for (int t = 0; t < submitters; t++) {
+                Thread th = new Thread(() -> {
+                    ThreadLocalRandom rnd = ThreadLocalRandom.current();
+                    try {
+                        for (int c = 0; c < cycles; c++) {
+                            Priority p = Priority.values()[rnd.nextInt(3)];
+                            CompletableFuture<Integer> f = s.submit(() -> 1, p);
+                            assertEquals(1, f.get(10, TimeUnit.SECONDS), "lost wake-up at cycle " + c);
+                            int gap = rnd.nextInt(4);
+                            if (gap == 1) {
+                                LockSupport.parkNanos(rnd.nextInt(50_000)); // around the spin window
+                            } else if (gap == 2) {
+                                LockSupport.parkNanos(200_000); // long enough to park
+                            }
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                });
+                th.start();
+                threads.add(th);
+            }
+            for (Thread th : threads) {
+                th.join(120_000);
+                assertFalse(th.isAlive(), "a submitter hung");
+            }
+            assertEquals(List.of(), failures);
+            assertEquals(submitters * cycles, s.metrics().completed());
+        } finally {
+            s.stop(Duration.ofSeconds(5));
+        }
+    }
+
+    /**
+     * The race a lost wake-up needs: a submission that lands just as the only worker ends its
+     * search and goes to park. Busy-wait gaps of 0-30 µs sweep the end of the search window
+     * (a few µs) over and over; with one worker nobody else could rescue a lost task.
+     */
+    @Test
+    void noLostWakeUpAtTheEndOfTheSearchWindow() throws Exception {
+        Scheduler s = SchedulerBuilder.create().workerCount(1).name("window").build();
+        try {
+            ThreadLocalRandom rnd = ThreadLocalRandom.current();
+            for (int c = 0; c < 60_000; c++) {
+                CompletableFuture<Integer> f = s.submit(() -> 1, Priority.NORMAL);
+                try {
+                    f.get(10, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    fail("lost wake-up at cycle " + c + ": " + s.metrics());
+                }
+                long until = System.nanoTime() + rnd.nextInt(30_000);
+                while (System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+            }
+        } finally {
+            s.stop(Duration.ofSeconds(5)); // not close(): a lost task would block a graceful stop
+        }
+    }
+
+    private static void awaitAllParked(Scheduler s) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (s.metrics().parkedWorkers() < s.workerCount()) {
+            if (System.nanoTime() > deadline) {
+                fail("workers did not park within 10 s: " + s.metrics());
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    private long cpu(ThreadMXBean mx) {
+        long sum = 0;
+        for (Thread t : threads) {
+            long c = mx.getThreadCpuTime(t.getId());
+            if (c > 0) {
+                sum += c;
+            }
+        }
+        return sum;
+    }
+
+    private static void assumeCpuTime(ThreadMXBean mx) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(mx.isThreadCpuTimeSupported(), "thread CPU time not supported");
+        if (!mx.isThreadCpuTimeEnabled()) {
+            mx.setThreadCpuTimeEnabled(true);
+        }
+    }
+}
