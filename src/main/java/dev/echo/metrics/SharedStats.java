@@ -10,8 +10,12 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class SharedStats {
 
-    private final LongAdder[] submitted = adders();
-    private final LongAdder[] enqueued = adders();
+    /** Accepted and queued at once: counts as submitted and as entering the ready queues. */
+    private final LongAdder[] acceptedReady = adders();
+    /** Accepted with a delay: submitted, but not ready until due. */
+    private final LongAdder[] acceptedDelayed = adders();
+    /** Delayed tasks that became due and entered the ready queues. */
+    private final LongAdder[] delayedDue = adders();
     private final LongAdder[] drained = adders();
     private final LongAdder rejected = new LongAdder();
     private final LongAdder returned = new LongAdder();
@@ -25,14 +29,19 @@ public final class SharedStats {
         return a;
     }
 
-    /** A task was accepted. */
-    public void submitted(Priority p) {
-        submitted[p.level()].increment();
+    /** A task was accepted and queued ready to start: one adder update on the hot path. */
+    public void acceptedReady(Priority p) {
+        acceptedReady[p.level()].increment();
     }
 
-    /** A task became ready to start (entered the ready queues; not for async resumptions). */
-    public void enqueued(Priority p) {
-        enqueued[p.level()].increment();
+    /** A task was accepted with a delay. */
+    public void acceptedDelayed(Priority p) {
+        acceptedDelayed[p.level()].increment();
+    }
+
+    /** A delayed task became due and entered the ready queues. */
+    public void delayedDue(Priority p) {
+        delayedDue[p.level()].increment();
     }
 
     /** A ready task left the queues other than through a worker (shutdownNow's drain). */
@@ -55,18 +64,19 @@ public final class SharedStats {
 
     public long submitted() {
         long n = 0;
-        for (LongAdder a : submitted) {
-            n += a.sum();
+        for (int l = 0; l < Priority.count(); l++) {
+            n += submitted(l);
         }
         return n;
     }
 
     public long submitted(int level) {
-        return submitted[level].sum();
+        return acceptedReady[level].sum() + acceptedDelayed[level].sum();
     }
 
+    /** Tasks that entered the ready queues at {@code level} (not counting async resumptions). */
     public long enqueued(int level) {
-        return enqueued[level].sum();
+        return acceptedReady[level].sum() + delayedDue[level].sum();
     }
 
     public long drained(int level) {

@@ -66,7 +66,10 @@ import java.util.logging.Logger;
  * <h2>Invariants</h2>
  * <ul>
  *   <li>{@code pending} counts accepted tasks that have not finished (queued, delayed, running,
- *       async-awaiting), plus dependent stages accepted internally. Its
+ *       async-awaiting), plus dependent stages accepted internally. Workers subtract their
+ *       finished tasks in batches (when they run out of work, and after every task once the
+ *       scheduler is shutting down), so {@code pending} may over-count but never under-counts:
+ *       termination can be late by one batch flush, never early. Its
  *       {@link #TERMINATED_BIT} is set by one CAS from exactly {@code 0} once shut down; after
  *       that nothing is ever accepted again. Increments are CAS loops that refuse once the bit
  *       is set, so no task can slip in after the workers were told to exit.</li>
@@ -317,11 +320,12 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
             finished();
             throw reject(task, state == SHUTDOWN ? "it is shut down" : "it was stopped (shutdownNow)");
         }
-        shared.submitted(task.priority());
         if (delayNanos > 0) {
+            shared.acceptedDelayed(task.priority());
             delayed.schedule(task, delayNanos);
         } else {
-            enqueueReady(task);
+            shared.acceptedReady(task.priority());
+            push(task);
         }
         return task;
     }
@@ -344,11 +348,6 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
                 return true;
             }
         }
-    }
-
-    private void enqueueReady(Task<?> task) {
-        shared.enqueued(task.priority());
-        push(task);
     }
 
     /** Queues a task (new, due, or resuming) where its submitting thread would look first. */
@@ -396,17 +395,28 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
 
     /** An accepted task reached its end. */
     void finished() {
-        long c = pending.decrementAndGet();
+        finished(1);
+    }
+
+    /** {@code n} accepted tasks reached their end (a worker flushes its batch). */
+    void finished(long n) {
+        long c = pending.addAndGet(-n);
         if (c == 0 && runState != RUNNING) {
             tryTerminate();
         }
+    }
+
+    /** {@code true} once shutdown or shutdownNow was called (workers then stop batching). */
+    boolean isShuttingDown() {
+        return runState != RUNNING;
     }
 
     void delayedDue(Task<?> task) {
         if (task.isDone()) {
             delayedCancelled(task);
         } else {
-            enqueueReady(task);
+            shared.delayedDue(task.priority());
+            push(task);
         }
     }
 
@@ -693,12 +703,12 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
             }
             // A dependent stage continues work that was already accepted, so it is accepted
             // during a graceful shutdown too (like an async resumption); only termination ends it.
-            shared.submitted(priority);
+            shared.acceptedReady(priority);
             if (capacity != Integer.MAX_VALUE) {
                 queued.incrementAndGet();
             }
             try {
-                enqueueReady(task);
+                push(task);
             } catch (RuntimeException | Error e) {
                 LOG.log(Level.SEVERE, "could not queue a dependent stage", e);
                 throw e;

@@ -33,6 +33,12 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
     /** The worker running on the current thread, if it is a scheduler worker. */
     static final ThreadLocal<Worker> CURRENT = new ThreadLocal<>();
 
+    /** Finished tasks a busy worker reports to the scheduler at once (see {@link #runTask}). */
+    private static final int FLUSH_BATCH = 64;
+
+    /** Upper bound of the interval between two looks for aged tasks. */
+    private static final long MAX_AGING_CHECK_INTERVAL = 5_000_000L; // 5 ms
+
     /** Rounds of looking at all queues before a searching worker parks (a few microseconds). */
     private static final int SPIN_ROUNDS = 64;
 
@@ -42,12 +48,19 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
     private final StealingQueue<Task<?>> queue;
     private final IdleWorkers idle;
     private final long agingNanos;
+    private final long agingCheckInterval;
+    /** The worker's notion of now: read once per task (at its end) and after idling; owner only. */
+    private long clock;
     private final int levels;
     private Thread thread;
     /** Written under IdleWorkers' lock; see class comment. */
     volatile boolean sleeping;
     /** The task running now; see class comment. */
     private volatile Task<?> current;
+    /** Finished tasks not yet subtracted from the scheduler's pending count; owner only. */
+    private long unflushedFinished;
+    /** When this worker next looks for aged tasks ({@link System#nanoTime()}); owner only. */
+    private long nextAgingCheck;
 
     Worker(Scheduler scheduler, int index, StealingQueue<Task<?>> queue, IdleWorkers idle, long agingNanos) {
         this.scheduler = scheduler;
@@ -55,7 +68,10 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
         this.queue = queue;
         this.idle = idle;
         this.agingNanos = agingNanos;
+        this.agingCheckInterval = Math.max(1, Math.min(agingNanos / 8, MAX_AGING_CHECK_INTERVAL));
         this.levels = queue.levels();
+        this.clock = System.nanoTime();
+        this.nextAgingCheck = clock;
     }
 
     void attach(Thread t) {
@@ -87,6 +103,7 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
                     if (task == null) {
                         return; // the scheduler has terminated
                     }
+                    clock = System.nanoTime(); // we were idle: the clock is stale
                 }
                 runTask(task);
                 restoreThreadState(self, baseLoader, baseName, basePriority);
@@ -100,7 +117,7 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
     private void runTask(Task<?> task) {
         Priority priority = task.priority();
         boolean resumption = task.isResumption();
-        long start = System.nanoTime();
+        long start = clock; // the end of the previous task, or the end of idling: one clock read per task
         if (!resumption) {
             stats.dequeued(priority);
             stats.recordWait(priority, start - task.queuedAtNanos());
@@ -118,8 +135,10 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
         } finally {
             current = null;
         }
+        long end = System.nanoTime();
+        clock = end;
         if (!resumption && outcome != Outcome.CANCELLED) {
-            stats.recordRun(priority, System.nanoTime() - start);
+            stats.recordRun(priority, end - start);
         }
         switch (outcome) {
             case COMPLETED -> stats.increment(WorkerStats.COMPLETED);
@@ -130,7 +149,20 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
                 return; // not finished: it comes back when its stage completes
             }
         }
-        scheduler.finished();
+        // Batch the decrement of the scheduler's shared pending count: one contended atomic per
+        // batch instead of per task. Flushed when idle, and at once while shutting down.
+        unflushedFinished++;
+        if (unflushedFinished >= FLUSH_BATCH || scheduler.isShuttingDown()) {
+            flushFinished();
+        }
+    }
+
+    private void flushFinished() {
+        if (unflushedFinished != 0) {
+            long n = unflushedFinished;
+            unflushedFinished = 0;
+            scheduler.finished(n);
+        }
     }
 
     /**
@@ -152,8 +184,9 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
 
     /** The next task for this worker, or {@code null} if none is visible. */
     private Task<?> findTask() {
-        if (levels > 1) {
-            Task<?> aged = pollAged();
+        if (levels > 1 && clock - nextAgingCheck >= 0) {
+            nextAgingCheck = clock + agingCheckInterval;
+            Task<?> aged = pollAged(clock);
             if (aged != null) {
                 return aged;
             }
@@ -164,15 +197,15 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
     /**
      * Anti-starvation: a lower-priority task at the head of the injector or of this worker's
      * own deque that has waited at least the ageing threshold is served before fresher, more
-     * urgent work. Lowest level first, because those are the ones a flood starves. The clock is
-     * read only when such a head exists.
+     * urgent work. Lowest level first, because those are the ones a flood starves. Checked at
+     * most every {@code agingCheckInterval} (a fraction of the threshold), using the worker's
+     * clock from the end of its last task, so a busy worker reads no extra clock and touches the
+     * lower queues' heads rarely: an aged task starts within threshold + interval + one task.
      */
-    private Task<?> pollAged() {
-        long now = 0;
+    private Task<?> pollAged(long now) {
         for (int level = levels - 1; level >= 1; level--) {
             Task<?> head = queue.peekInjector(level);
             if (head != null) {
-                now = now == 0 ? System.nanoTime() : now;
                 if (now - head.queuedAtNanos() >= agingNanos) {
                     Task<?> t = queue.pollInjector(level);
                     if (t != null) {
@@ -182,7 +215,6 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
             }
             head = queue.peekLocal(index, level);
             if (head != null) {
-                now = now == 0 ? System.nanoTime() : now;
                 if (now - head.queuedAtNanos() >= agingNanos) {
                     Task<?> t = queue.pollLocal(index, level);
                     if (t != null) {
@@ -200,6 +232,7 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
      * {@code null} once the scheduler has terminated. See {@link IdleWorkers} for the protocol.
      */
     private Task<?> awaitTask() {
+        flushFinished(); // before going idle: termination must not wait for our batch
         boolean searching = idle.tryStartSearching();
         while (true) {
             if (searching) {
