@@ -100,6 +100,8 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
     private final Duration agingThreshold;
     private final StealingQueue<Task<?>> queue;
     private final Worker[] workers;
+    /** Thread -> worker, built once the worker threads exist (before any task is accepted). */
+    private final WorkerLookup lookup;
     private final IdleWorkers idle;
     private final DelayedTasks delayed;
     private final SharedStats shared = new SharedStats();
@@ -135,12 +137,14 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
         for (int i = 0; i < n; i++) {
             workers[i] = new Worker(this, i, queue, idle, agingThreshold.toNanos());
         }
-        startWorkers();
+        List<Thread> threads = createWorkerThreads();
+        this.lookup = new WorkerLookup(workers);
+        startWorkers(threads);
         LOG.info(() -> "Echo scheduler '" + name + "' started: " + n + " workers, queue capacity "
                 + (capacity == Integer.MAX_VALUE ? "unbounded" : capacity) + ", ageing threshold " + agingThreshold);
     }
 
-    private void startWorkers() {
+    private List<Thread> createWorkerThreads() {
         List<Thread> threads = new ArrayList<>();
         try {
             for (Worker w : workers) {
@@ -151,6 +155,10 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
         } catch (RuntimeException e) {
             throw new IllegalStateException("Echo scheduler '" + name + "': the thread factory failed: " + e.getMessage(), e);
         }
+        return threads;
+    }
+
+    private void startWorkers(List<Thread> threads) {
         terminationLock.lock();
         try {
             liveThreads = threads.size();
@@ -364,8 +372,7 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
 
     /** The worker of this scheduler running on the calling thread, or {@code null}. */
     private Worker currentWorker() {
-        Worker w = Worker.CURRENT.get();
-        return w != null && w.scheduler == this ? w : null;
+        return lookup.find(Thread.currentThread());
     }
 
     /** An async task's stage completed: queue it again at its priority (even during shutdown). */

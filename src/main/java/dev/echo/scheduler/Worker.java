@@ -40,7 +40,7 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
     private static final long MAX_AGING_CHECK_INTERVAL = 5_000_000L; // 5 ms
 
     /** Rounds of looking at all queues before a searching worker parks (a few microseconds). */
-    private static final int SPIN_ROUNDS = 64;
+    private static final int SPIN_ROUNDS = Integer.getInteger("echo.spin", 64);
 
     final Scheduler scheduler;
     final int index;

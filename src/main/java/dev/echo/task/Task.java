@@ -49,9 +49,12 @@ public class Task<T> extends TaskFuture<T> implements RunnableFuture<T> {
     }
 
     private final Priority priority;
-    /** The user's work (a Callable, or a Runnable with no result); cleared once it ran. */
-    private Callable<? extends T> callable;
-    private Runnable runnable;
+    /**
+     * The user's work: a {@link Callable}, or a {@link Runnable} (result {@code null}), told
+     * apart by {@code workIsCallable}; one field keeps a queued task small. Cleared once it ran.
+     */
+    private Object work;
+    private final boolean workIsCallable;
     /** Guards the run/cancel protocol above. */
     @SuppressWarnings("unused") // accessed through STATE
     private volatile int state;
@@ -66,8 +69,13 @@ public class Task<T> extends TaskFuture<T> implements RunnableFuture<T> {
      * @param stageExecutor where async dependents of this future run (see {@link TaskFuture})
      */
     public Task(Callable<? extends T> callable, Priority priority, Executor stageExecutor) {
+        this(callable, true, priority, stageExecutor);
+    }
+
+    private Task(Object work, boolean workIsCallable, Priority priority, Executor stageExecutor) {
         super(stageExecutor);
-        this.callable = callable;
+        this.work = work;
+        this.workIsCallable = workIsCallable;
         this.priority = Objects.requireNonNull(priority, "priority");
     }
 
@@ -77,8 +85,7 @@ public class Task<T> extends TaskFuture<T> implements RunnableFuture<T> {
      * @param stageExecutor where async dependents of this future run (see {@link TaskFuture})
      */
     public Task(Runnable runnable, Priority priority, Executor stageExecutor) {
-        this((Callable<T>) null, priority, stageExecutor);
-        this.runnable = runnable;
+        this(runnable, false, priority, stageExecutor);
     }
 
     /** For subclasses whose body is not a {@link Callable}. */
@@ -147,16 +154,16 @@ public class Task<T> extends TaskFuture<T> implements RunnableFuture<T> {
      * Rethrows a {@link VirtualMachineError} after failing the future with it.
      */
     protected Outcome runBody() {
-        Callable<? extends T> work = callable;
-        Runnable action = runnable;
-        callable = null;
-        runnable = null;
+        Object body = work;
+        work = null;
         try {
             T value = null;
-            if (work != null) {
-                value = work.call();
+            if (workIsCallable) {
+                @SuppressWarnings("unchecked")
+                Callable<? extends T> callable = (Callable<? extends T>) body;
+                value = callable.call();
             } else {
-                action.run();
+                ((Runnable) body).run();
             }
             return complete(value) ? Outcome.COMPLETED : Outcome.CANCELLED;
         } catch (Throwable failure) {
