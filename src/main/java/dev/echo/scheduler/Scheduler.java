@@ -523,7 +523,7 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
             a.cancel(true);
         }
         for (Worker w : workers) {
-            w.interruptIfRunning();
+            w.interrupt();
         }
         if (holding) {
             finished();

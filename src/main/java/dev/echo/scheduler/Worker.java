@@ -18,11 +18,14 @@ import java.util.logging.Logger;
  * <h2>Invariants</h2>
  * <ul>
  *   <li>Only this worker's thread calls {@link #run} and everything it calls, except
- *       {@link #interruptIfRunning}, {@link #thread} and the {@code sleeping} flag.</li>
+ *       {@link #interrupt}, {@link #thread} and the {@code sleeping} flag.</li>
  *   <li>{@code sleeping} is written only under {@link IdleWorkers}' lock and read by this
  *       worker without it (volatile): the worker waits while it is {@code true}.</li>
- *   <li>{@code current} (volatile) is the task running now, or {@code null}; shutdownNow reads
- *       it to interrupt only workers that are running a task.</li>
+ *   <li>{@code current} is the task running now, or {@code null}; only this worker reads it
+ *       (for {@link Scheduler#currentPriority()}), so it is a plain field: no fence per task.
+ *       shutdownNow interrupts every worker thread instead (as {@code ThreadPoolExecutor} does);
+ *       an idle worker swallows that interrupt before parking, a worker between tasks clears it
+ *       before the next task.</li>
  *   <li>A task's failure never escapes {@link #runTask}: the worker survives every task.</li>
  * </ul>
  */
@@ -55,8 +58,8 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
     private Thread thread;
     /** Written under IdleWorkers' lock; see class comment. */
     volatile boolean sleeping;
-    /** The task running now; see class comment. */
-    private volatile Task<?> current;
+    /** The task running now; owner only (see class comment). */
+    private Task<?> current;
     /** Finished tasks not yet subtracted from the scheduler's pending count; owner only. */
     private long unflushedFinished;
     /** When this worker next looks for aged tasks ({@link System#nanoTime()}); owner only. */
@@ -281,11 +284,9 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
         }
     }
 
-    /** Interrupts this worker's thread if it is running a task (shutdownNow). */
-    void interruptIfRunning() {
-        if (current != null) {
-            thread.interrupt();
-        }
+    /** Interrupts this worker's thread, so that a running task sees it (shutdownNow). */
+    void interrupt() {
+        thread.interrupt();
     }
 
     @Override
