@@ -1,0 +1,173 @@
+package dev.echo.cdi;
+
+import dev.echo.scheduler.Scheduler;
+import dev.echo.task.Priority;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.concurrent.ContextService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One Echo scheduler per application, built from the container's resources when the
+ * application starts and stopped when it stops.
+ *
+ * <h2>Invariants</h2>
+ * <ul>
+ *   <li>{@code java:comp} look-ups need the application's component context, so they happen in
+ *       {@link #start} — an observer of {@code @Initialized(ApplicationScoped.class)}, run on an
+ *       application thread — or on the first use from an application thread, never from a
+ *       container lifecycle event (DESIGN.md §4).</li>
+ *   <li>{@code state} (guarded by {@code this}) moves NEW → RUNNING → STOPPED once; views are
+ *       handed out only while RUNNING, and a submission after STOPPED is rejected by the
+ *       scheduler itself.</li>
+ *   <li>{@code longRunning} holds the threads running LONGRUNNING_HINT tasks, so that stop can
+ *       interrupt them.</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class EchoRuntime {
+
+    private static final Logger LOG = Logger.getLogger(EchoRuntime.class.getName());
+
+    static final String THREAD_FACTORY_JNDI = "java:comp/DefaultManagedThreadFactory";
+    static final String CONTEXT_SERVICE_JNDI = "java:comp/DefaultContextService";
+
+    /** Written once under {@code this} by ensureStarted; volatile so the submit path needs no lock. */
+    private volatile Scheduler scheduler;
+    private volatile ThreadFactory threadFactory;
+    private volatile ContextService contextService;
+    private volatile EchoConfig config;
+    private final Map<Priority, EchoManagedExecutor> views = new EnumMap<>(Priority.class);
+    private final Set<Thread> longRunning = ConcurrentHashMap.newKeySet();
+    private boolean stopped;
+
+    /** Eager start when the application starts (application thread: java:comp works here). */
+    void start(@Observes @Initialized(ApplicationScoped.class) Object applicationStarted) {
+        ensureStarted();
+    }
+
+    void ensureStarted() {
+        if (scheduler == null) {
+            startOnce();
+        }
+    }
+
+    private synchronized void startOnce() {
+        if (scheduler != null || stopped) {
+            return;
+        }
+        ClassLoader app = Thread.currentThread().getContextClassLoader();
+        EchoConfig cfg = EchoConfig.read(ConfigLookup.forApplication(app));
+        ThreadFactory factory = lookup(THREAD_FACTORY_JNDI, ThreadFactory.class);
+        ContextService context = lookup(CONTEXT_SERVICE_JNDI, ContextService.class);
+        boolean container = factory != null;
+        if (factory == null) {
+            factory = r -> {
+                Thread t = new Thread(r);
+                t.setDaemon(true);
+                return t;
+            };
+        }
+        config = cfg;
+        threadFactory = factory;
+        contextService = context != null ? context : NoContextService.INSTANCE;
+        for (Priority p : Priority.values()) {
+            views.put(p, new EchoManagedExecutor(this, p));
+        }
+        scheduler = cfg.toBuilder().threadFactory(factory).build(); // last: publishes the rest
+        LOG.info(() -> "Echo ManagedExecutorService started for the application: " + config.workers() + " workers"
+                + ", queue capacity " + (config.queueCapacity() == Integer.MAX_VALUE ? "unbounded" : config.queueCapacity())
+                + ", ageing " + config.agingThreshold() + ", stop timeout " + config.stopTimeout()
+                + (container ? ", threads and context from the container" : ", no container resources (Java SE)"));
+    }
+
+    private static <T> T lookup(String name, Class<T> type) {
+        try {
+            Object found = new InitialContext().lookup(name);
+            return type.isInstance(found) ? type.cast(found) : null;
+        } catch (NamingException | RuntimeException | LinkageError e) {
+            LOG.log(Level.FINE, "no " + name + " here; Echo runs without it", e);
+            return null;
+        }
+    }
+
+    /** Application stop: reject, drain up to echo.stop.timeout, cancel the rest, interrupt. */
+    @PreDestroy
+    synchronized void stop() {
+        stopped = true;
+        if (scheduler == null) {
+            return;
+        }
+        Duration timeout = config.stopTimeout();
+        List<Runnable> dropped = scheduler.stop(timeout);
+        int cancelled = 0;
+        for (Runnable r : dropped) {
+            if (r instanceof Future<?> f && f.cancel(false)) {
+                cancelled++; // listeners learn of it through the managed future (taskAborted, taskDone)
+            }
+        }
+        for (Thread t : longRunning) {
+            t.interrupt();
+        }
+        int finalCancelled = cancelled;
+        LOG.info(() -> "Echo ManagedExecutorService stopped: " + scheduler.metrics().completed() + " tasks completed, "
+                + finalCancelled + " queued tasks cancelled after the " + timeout + " drain"
+                + (longRunning.isEmpty() ? "" : ", " + longRunning.size() + " long-running tasks interrupted"));
+    }
+
+    Scheduler scheduler() {
+        ensureStarted();
+        Scheduler s = scheduler;
+        if (s == null) {
+            throw new java.util.concurrent.RejectedExecutionException("Echo has stopped with its application");
+        }
+        return s;
+    }
+
+    ContextService contextService() {
+        ensureStarted();
+        return contextService;
+    }
+
+    ThreadFactory threadFactory() {
+        ensureStarted();
+        return threadFactory;
+    }
+
+    EchoConfig config() {
+        ensureStarted();
+        return config;
+    }
+
+    /** The executor view whose plain submissions use {@code priority}. */
+    synchronized EchoManagedExecutor view(Priority priority) {
+        ensureStarted();
+        EchoManagedExecutor v = views.get(priority);
+        if (v == null) {
+            throw new IllegalStateException("Echo has stopped with its application");
+        }
+        return v;
+    }
+
+    void longRunningStarted(Thread t) {
+        longRunning.add(t);
+    }
+
+    void longRunningEnded(Thread t) {
+        longRunning.remove(t);
+    }
+}

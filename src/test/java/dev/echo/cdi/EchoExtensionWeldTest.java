@@ -1,0 +1,313 @@
+package dev.echo.cdi;
+
+import dev.echo.task.Priority;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.concurrent.ManagedTask;
+import jakarta.enterprise.concurrent.ManagedTaskListener;
+import jakarta.enterprise.concurrent.Trigger;
+import jakarta.inject.Inject;
+import org.jboss.weld.environment.se.Weld;
+import org.jboss.weld.junit5.EnableWeld;
+import org.jboss.weld.junit5.WeldInitiator;
+import org.jboss.weld.junit5.WeldSetup;
+import org.junit.jupiter.api.Test;
+
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The extension's wiring in a CDI SE container (Weld), outside any server. */
+@EnableWeld
+class EchoExtensionWeldTest {
+
+    @WeldSetup
+    WeldInitiator weld = WeldInitiator.from(new Weld().disableDiscovery()
+            .addExtension(new EchoExtension())
+            .addBeanClass(EchoBeans.class)).build();
+
+    @Inject
+    EchoBeans beans;
+
+    @Test
+    void bothExecutorsAndThePrioritisedViewsResolveToEcho() {
+        assertInstanceOf(EchoManagedExecutor.class, beans.executor);
+        assertInstanceOf(EchoManagedExecutor.class, beans.scheduled);
+        assertEquals(Priority.NORMAL, ((EchoManagedExecutor) beans.executor).defaultPriority());
+        assertEquals(Priority.HIGH, ((EchoManagedExecutor) beans.high).defaultPriority());
+        assertEquals(Priority.LOW, ((EchoManagedExecutor) beans.lowScheduled).defaultPriority());
+        ManagedExecutorService viaLiteral = weld.select(ManagedExecutorService.class, EchoPriority.Literal.of(Priority.LOW)).get();
+        assertEquals(Priority.LOW, ((EchoManagedExecutor) viaLiteral).defaultPriority());
+    }
+
+    @Test
+    void tasksRunOnEchoWorkersAtTheViewsPriority() throws Exception {
+        Callable<String> where = () -> Thread.currentThread().getName() + "@"
+                + dev.echo.scheduler.Scheduler.currentPriority().orElse(null);
+        assertTrue(beans.executor.submit(where).get(10, TimeUnit.SECONDS).matches("echo-worker-\\d+@NORMAL"));
+        assertTrue(beans.high.submit(where).get(10, TimeUnit.SECONDS).endsWith("@HIGH"));
+    }
+
+    @Test
+    void lifeCycleMethodsBelongToTheContainer() {
+        ManagedExecutorService e = beans.executor;
+        IllegalStateException ex = assertThrows(IllegalStateException.class, e::shutdown);
+        assertTrue(ex.getMessage().contains("3.1.6.1"), ex.getMessage());
+        assertThrows(IllegalStateException.class, e::shutdownNow);
+        assertThrows(IllegalStateException.class, e::isShutdown);
+        assertThrows(IllegalStateException.class, e::isTerminated);
+        assertThrows(IllegalStateException.class, () -> e.awaitTermination(1, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void completedFailedCopyAndDependentStagesRunOnEcho() throws Exception {
+        ManagedExecutorService e = beans.executor;
+        assertEquals(3, e.completedFuture(3).get());
+        assertEquals(4, e.completedStage(4).toCompletableFuture().get());
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> e.failedFuture(new IllegalStateException("f")).get());
+        assertEquals("f", failed.getCause().getMessage());
+        assertTrue(e.failedStage(new RuntimeException()).toCompletableFuture().isCompletedExceptionally());
+        CompletableFuture<Integer> source = new CompletableFuture<>();
+        CompletableFuture<Integer> copy = e.copy(source);
+        source.complete(5);
+        assertEquals(5, copy.get(10, TimeUnit.SECONDS));
+        String thread = e.supplyAsync(() -> 1).thenApplyAsync(x -> Thread.currentThread().getName()).get(10, TimeUnit.SECONDS);
+        assertTrue(thread.startsWith("echo-worker-"), thread);
+        assertNull(e.runAsync(() -> { }).get(10, TimeUnit.SECONDS));
+        CompletableFuture<String> incomplete = e.newIncompleteFuture();
+        assertInstanceOf(ManagedFuture.class, incomplete);
+        assertNotNull(e.getContextService());
+    }
+
+    @Test
+    void executionPropertySelectsThePriorityAndABadOneIsRejected() throws Exception {
+        assertEquals(Priority.LOW, beans.high.submit(managed(Map.of(EchoManagedExecutor.PRIORITY_PROPERTY, "low"), null))
+                .get(10, TimeUnit.SECONDS));
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> beans.executor.submit(managed(Map.of(EchoManagedExecutor.PRIORITY_PROPERTY, "URGENT"), null)));
+        assertEquals("execution property 'dev.echo.priority' must be one of HIGH, NORMAL, LOW, was 'URGENT'", bad.getMessage());
+        assertEquals(Priority.HIGH, beans.executor.submit(new AnnotatedHighTask()).get(10, TimeUnit.SECONDS));
+    }
+
+    @EchoPriority(Priority.HIGH)
+    static class AnnotatedHighTask implements Callable<Priority> {
+        @Override
+        public Priority call() {
+            return dev.echo.scheduler.Scheduler.currentPriority().orElse(null);
+        }
+    }
+
+    @Test
+    void listenersHearSubmittedStartingAndDoneInOrder() throws Exception {
+        List<String> events = new CopyOnWriteArrayList<>();
+        CountDownLatch done = new CountDownLatch(1);
+        ManagedTaskListener listener = recording(events, done);
+        Future<Priority> f = beans.executor.submit(managed(Map.of(), listener));
+        f.get(10, TimeUnit.SECONDS);
+        assertTrue(done.await(10, TimeUnit.SECONDS));
+        assertEquals(List.of("submitted", "starting", "done:null"), events);
+    }
+
+    @Test
+    void listenersHearAbortedWhenAQueuedTaskIsCancelled() throws Exception {
+        List<String> events = new CopyOnWriteArrayList<>();
+        CountDownLatch done = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        int workers = ((EchoManagedExecutor) beans.executor).runtime().scheduler().workerCount();
+        for (int i = 0; i < workers; i++) {
+            beans.executor.submit(() -> release.await(10, TimeUnit.SECONDS));
+        }
+        Future<Priority> f = beans.executor.submit(managed(Map.of(), recording(events, done)));
+        assertTrue(f.cancel(true));
+        release.countDown();
+        assertTrue(done.await(10, TimeUnit.SECONDS));
+        assertEquals("submitted", events.get(0));
+        assertTrue(events.contains("aborted:CancellationException"), events.toString());
+        assertEquals("done:CancellationException", events.get(events.size() - 1));
+        assertFalse(events.contains("starting"), "a cancelled queued task must not start");
+    }
+
+    @Test
+    void longRunningTasksDoNotTakeAWorker() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        int workers = ((EchoManagedExecutor) beans.executor).runtime().scheduler().workerCount();
+        List<Future<?>> longOnes = new java.util.ArrayList<>();
+        for (int i = 0; i < workers + 1; i++) {
+            longOnes.add(beans.executor.submit(managedRunnable(Map.of(ManagedTask.LONGRUNNING_HINT, "true"), () -> {
+                try {
+                    release.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            })));
+        }
+        // every worker is still free for short work
+        assertEquals("short", beans.executor.submit(() -> "short").get(5, TimeUnit.SECONDS));
+        release.countDown();
+        for (Future<?> f : longOnes) {
+            f.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void identityNameIsVisibleOnTheThreadWhileTheTaskRuns() throws Exception {
+        Callable<String> name = () -> Thread.currentThread().getName();
+        String seen = beans.executor.submit(new NamedCallable(name)).get(10, TimeUnit.SECONDS);
+        assertTrue(seen.endsWith("[nightly-report]"), seen);
+        assertFalse(beans.executor.submit(name).get(10, TimeUnit.SECONDS).contains("nightly-report"));
+    }
+
+    record NamedCallable(Callable<String> body) implements Callable<String>, ManagedTask {
+        @Override
+        public String call() throws Exception {
+            return body.call();
+        }
+
+        @Override
+        public ManagedTaskListener getManagedTaskListener() {
+            return null;
+        }
+
+        @Override
+        public Map<String, String> getExecutionProperties() {
+            return Map.of(ManagedTask.IDENTITY_NAME, "nightly-report");
+        }
+    }
+
+    @Test
+    void asyncMethodsRunOnEchoAtTheirPriority() throws Exception {
+        String where = beans.where().get(10, TimeUnit.SECONDS);
+        assertTrue(where.matches("echo-worker-\\d+@HIGH"), where);
+        ExecutionException e = assertThrows(ExecutionException.class, () -> beans.fails().toCompletableFuture().get(10, TimeUnit.SECONDS));
+        assertEquals("async failure", e.getCause().getMessage());
+        beans.fireAndForget();
+        assertTrue(beans.voidRan.await(10, TimeUnit.SECONDS));
+        UnsupportedOperationException wrong = assertThrows(UnsupportedOperationException.class, beans::wrongReturnType);
+        assertTrue(wrong.getMessage().contains("must return void, CompletionStage or CompletableFuture"));
+    }
+
+    @Test
+    void scheduledDelayedFixedRateAndTriggerTasksRun() throws Exception {
+        ManagedScheduledExecutorService s = beans.scheduled;
+        ScheduledFuture<String> later = s.schedule(() -> "later", 50, TimeUnit.MILLISECONDS);
+        assertTrue(later.getDelay(TimeUnit.MILLISECONDS) <= 50);
+        assertEquals("later", later.get(10, TimeUnit.SECONDS));
+
+        AtomicInteger ticks = new AtomicInteger();
+        CountDownLatch three = new CountDownLatch(3);
+        ScheduledFuture<?> rate = s.scheduleAtFixedRate(() -> {
+            ticks.incrementAndGet();
+            three.countDown();
+        }, 0, 20, TimeUnit.MILLISECONDS);
+        assertTrue(three.await(10, TimeUnit.SECONDS));
+        assertTrue(rate.cancel(false));
+        int afterCancel = ticks.get();
+        Thread.sleep(100);
+        assertTrue(ticks.get() <= afterCancel + 1, "fixed-rate task kept running after cancel");
+
+        CountDownLatch delayed = new CountDownLatch(2);
+        ScheduledFuture<?> delay = s.scheduleWithFixedDelay(delayed::countDown, 0, 10, TimeUnit.MILLISECONDS);
+        assertTrue(delayed.await(10, TimeUnit.SECONDS));
+        delay.cancel(true);
+
+        AtomicInteger runs = new AtomicInteger();
+        Trigger threeTimes = new Trigger() {
+            @Override
+            public Date getNextRunTime(jakarta.enterprise.concurrent.LastExecution last, Date scheduled) {
+                return runs.get() >= 3 ? null : new Date(System.currentTimeMillis() + 10);
+            }
+
+            @Override
+            public boolean skipRun(jakarta.enterprise.concurrent.LastExecution last, Date scheduledRunTime) {
+                return false;
+            }
+        };
+        ScheduledFuture<Integer> triggered = s.schedule(runs::incrementAndGet, threeTimes);
+        assertEquals(3, triggered.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aFailingPeriodicTaskStopsAndReportsItsFailure() {
+        ScheduledFuture<?> f = beans.scheduled.scheduleAtFixedRate(() -> {
+            throw new IllegalStateException("tick failed");
+        }, 0, 10, TimeUnit.MILLISECONDS);
+        ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(10, TimeUnit.SECONDS));
+        assertEquals("tick failed", e.getCause().getMessage());
+    }
+
+    private static ManagedTaskListener recording(List<String> events, CountDownLatch done) {
+        return new ManagedTaskListener() {
+            @Override
+            public void taskSubmitted(Future<?> future, ManagedExecutorService executor, Object task) {
+                events.add("submitted");
+            }
+
+            @Override
+            public void taskAborted(Future<?> future, ManagedExecutorService executor, Object task, Throwable exception) {
+                events.add("aborted:" + exception.getClass().getSimpleName());
+            }
+
+            @Override
+            public void taskDone(Future<?> future, ManagedExecutorService executor, Object task, Throwable exception) {
+                events.add("done:" + (exception == null ? null : exception.getClass().getSimpleName()));
+                done.countDown();
+            }
+
+            @Override
+            public void taskStarting(Future<?> future, ManagedExecutorService executor, Object task) {
+                events.add("starting");
+            }
+        };
+    }
+
+    private static Callable<Priority> managed(Map<String, String> props, ManagedTaskListener listener) {
+        class Task implements Callable<Priority>, ManagedTask {
+            @Override
+            public Priority call() {
+                return dev.echo.scheduler.Scheduler.currentPriority().orElse(null);
+            }
+
+            @Override
+            public ManagedTaskListener getManagedTaskListener() {
+                return listener;
+            }
+
+            @Override
+            public Map<String, String> getExecutionProperties() {
+                return props;
+            }
+        }
+        return new Task();
+    }
+
+    private static Runnable managedRunnable(Map<String, String> props, Runnable body) {
+        class Task implements Runnable, ManagedTask {
+            @Override
+            public void run() {
+                body.run();
+            }
+
+            @Override
+            public ManagedTaskListener getManagedTaskListener() {
+                return null;
+            }
+
+            @Override
+            public Map<String, String> getExecutionProperties() {
+                return props;
+            }
+        }
+        return new Task();
+    }
+}
