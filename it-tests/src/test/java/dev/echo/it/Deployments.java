@@ -1,0 +1,30 @@
+package dev.echo.it;
+
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+
+import java.io.File;
+
+/** Test deployments: the showcase WAR (with Echo in WEB-INF/lib) plus the test's own classes. */
+final class Deployments {
+
+    private Deployments() {
+    }
+
+    static WebArchive showcase(String name, Class<?>... classes) {
+        File war = new File(System.getProperty("echo.showcase.war", "target/echo-showcase.war"));
+        if (!war.isFile()) {
+            throw new IllegalStateException("build the showcase first (mvn package): " + war.getAbsolutePath() + " is missing");
+        }
+        return ShrinkWrap.createFromZipFile(WebArchive.class, war)
+                .addClasses(classes)
+                .addClass(Deployments.class);
+    }
+
+    /** The showcase with Echo configured through MicroProfile Config. */
+    static WebArchive withConfig(String name, String properties, Class<?>... classes) {
+        return showcase(name, classes)
+                .addAsResource(new StringAsset(properties), "META-INF/microprofile-config.properties");
+    }
+}
