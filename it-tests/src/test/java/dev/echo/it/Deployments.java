@@ -17,7 +17,8 @@ final class Deployments {
         if (!war.isFile()) {
             throw new IllegalStateException("build the showcase first (mvn package): " + war.getAbsolutePath() + " is missing");
         }
-        return ShrinkWrap.createFromZipFile(WebArchive.class, war)
+        return ShrinkWrap.create(WebArchive.class, name + ".war")
+                .merge(ShrinkWrap.createFromZipFile(WebArchive.class, war))
                 .addClasses(classes)
                 .addClass(Deployments.class);
     }

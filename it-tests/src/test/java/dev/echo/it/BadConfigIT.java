@@ -1,0 +1,52 @@
+package dev.echo.it;
+
+import org.jboss.arquillian.container.test.api.Deployer;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** In Liberty: a bad Echo setting fails the deployment, and the server log names the key. */
+@ExtendWith(ArquillianExtension.class)
+class BadConfigIT {
+
+    @Deployment(name = "bad", managed = false)
+    static WebArchive bad() {
+        return Deployments.withConfig("badconfig", "echo.workers=lots\n", BadConfigIT.class);
+    }
+
+    @ArquillianResource
+    Deployer deployer;
+
+    @Test
+    @RunAsClient
+    void aBadValueFailsTheDeploymentNamingTheKey() throws Exception {
+        assertThrows(Exception.class, () -> deployer.deploy("bad"), "a deployment with echo.workers=lots started");
+        Path log = Path.of(System.getProperty("liberty.log", "target/liberty/wlp/usr/servers/echo/logs/messages.log"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String text = "";
+        while (System.nanoTime() < deadline) {
+            text = Files.readString(log);
+            if (text.contains("'echo.workers' must be an integer >= 1, was 'lots'")) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        assertTrue(text.contains("'echo.workers' must be an integer >= 1, was 'lots'"),
+                "the server log does not name the bad key");
+        try {
+            deployer.undeploy("bad");
+        } catch (RuntimeException ignored) {
+            // it never started
+        }
+    }
+}

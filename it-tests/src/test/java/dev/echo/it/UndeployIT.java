@@ -1,0 +1,88 @@
+package dev.echo.it;
+
+import org.jboss.arquillian.container.test.api.Deployer;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.OperateOnDeployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * In Liberty: a second application ("probe", Echo named {@code undeploy-probe}) is deployed,
+ * its workers are seen from this application (same JVM), it is undeployed, and then no thread
+ * of its Echo is left.
+ */
+@ExtendWith(ArquillianExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class UndeployIT {
+
+    private static final String PREFIX = "undeploy-probe-";
+
+    @Deployment(name = "observer", order = 1)
+    static WebArchive observer() {
+        return Deployments.withConfig("undeploy-observer", "echo.name=observer\n", UndeployIT.class);
+    }
+
+    @Deployment(name = "probe", managed = false, order = 2)
+    static WebArchive probe() {
+        return Deployments.withConfig("undeploy-probe", "echo.name=undeploy-probe\necho.workers=2\necho.stop.timeout=2s\n",
+                UndeployIT.class);
+    }
+
+    @ArquillianResource
+    Deployer deployer;
+
+    @Test
+    @Order(1)
+    @RunAsClient
+    void deployTheProbe() {
+        deployer.deploy("probe");
+    }
+
+    @Test
+    @Order(2)
+    @OperateOnDeployment("observer")
+    void theProbesWorkersRun() throws Exception {
+        assertTrue(waitFor(() -> probeThreads() >= 2), "the probe's Echo workers never appeared: " + probeThreads());
+    }
+
+    @Test
+    @Order(3)
+    @RunAsClient
+    void undeployTheProbe() {
+        deployer.undeploy("probe");
+    }
+
+    @Test
+    @Order(4)
+    @OperateOnDeployment("observer")
+    void noThreadOfTheProbeIsLeft() throws Exception {
+        assertTrue(waitFor(() -> probeThreads() == 0), "Echo threads survived their application: " + probeThreads());
+    }
+
+    private static long probeThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith(PREFIX) && t.isAlive()).count();
+    }
+
+    private static boolean waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return condition.getAsBoolean();
+    }
+}
