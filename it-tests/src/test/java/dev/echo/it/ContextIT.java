@@ -1,0 +1,122 @@
+package dev.echo.it;
+
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * In Liberty, over HTTP: each task runs with its submitter's container context — identity,
+ * java:comp/env, the application's class loader — and none of it stays on the worker. One
+ * worker only, so alice's and bob's tasks (and anonymous ones) share the same thread.
+ */
+@ExtendWith(ArquillianExtension.class)
+class ContextIT {
+
+    private static final String WEB_XML = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
+              <env-entry>
+                <env-entry-name>echo/greeting</env-entry-name>
+                <env-entry-type>java.lang.String</env-entry-type>
+                <env-entry-value>hello from java:comp/env</env-entry-value>
+              </env-entry>
+              <security-constraint>
+                <web-resource-collection>
+                  <web-resource-name>identity</web-resource-name>
+                  <url-pattern>/api/identity/secured</url-pattern>
+                </web-resource-collection>
+                <auth-constraint><role-name>**</role-name></auth-constraint>
+              </security-constraint>
+              <login-config>
+                <auth-method>BASIC</auth-method>
+                <realm-name>echo</realm-name>
+              </login-config>
+            </web-app>
+            """;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.withConfig("context", "echo.workers=1\n", IdentityResource.class)
+                .setWebXML(new StringAsset(WEB_XML));
+    }
+
+    @ArquillianResource
+    URL base;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
+
+    private String get(String path, String user, String password) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "api/identity/" + path))
+                .timeout(Duration.ofSeconds(60));
+        if (user != null) {
+            String token = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+            request.header("Authorization", "Basic " + token);
+        }
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), path + " as " + user + ": " + response.body());
+        return response.body();
+    }
+
+    @Test
+    @RunAsClient
+    void aTaskSeesItsCallersIdentityJavaCompAndClassLoader() throws Exception {
+        String[] alice = get("secured", "alice", "alicepwd").split("\\|");
+        assertEquals("alice", alice[0]);
+        assertEquals("hello from java:comp/env", alice[1]);
+        assertEquals("true", alice[2], "the task's context class loader is not the application's");
+        assertTrue(alice[3].startsWith("echo-worker-"), alice[3]);
+    }
+
+    @Test
+    @RunAsClient
+    void twoUsersInterleavedOnOneWorkerNeverSeeEachOthersIdentity() throws Exception {
+        ExecutorService clients = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<List<String>>> results = new ArrayList<>();
+            results.add(clients.submit(rounds("alice", "alicepwd")));
+            results.add(clients.submit(rounds("bob", "bobpwd")));
+            results.add(clients.submit(rounds(null, null)));
+            List<String> seenByAlice = results.get(0).get();
+            List<String> seenByBob = results.get(1).get();
+            List<String> seenAnonymously = results.get(2).get();
+            assertTrue(seenByAlice.stream().allMatch("alice"::equals), "alice's tasks saw " + seenByAlice);
+            assertTrue(seenByBob.stream().allMatch("bob"::equals), "bob's tasks saw " + seenByBob);
+            assertTrue(seenAnonymously.stream().noneMatch(n -> n.equals("alice") || n.equals("bob")),
+                    "an anonymous caller's task saw a previous caller's identity: " + seenAnonymously);
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    private Callable<List<String>> rounds(String user, String password) {
+        return () -> {
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < 15; i++) {
+                names.add(get(user == null ? "anonymous" : "secured", user, password).split("\\|")[0]);
+            }
+            return names;
+        };
+    }
+}
