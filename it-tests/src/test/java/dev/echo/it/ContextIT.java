@@ -46,6 +46,7 @@ class ContextIT {
                 <web-resource-collection>
                   <web-resource-name>identity</web-resource-name>
                   <url-pattern>/api/identity/secured</url-pattern>
+                  <url-pattern>/api/identity/secured/*</url-pattern>
                 </web-resource-collection>
                 <auth-constraint><role-name>**</role-name></auth-constraint>
               </security-constraint>
@@ -87,6 +88,16 @@ class ContextIT {
         assertEquals("hello from java:comp/env", alice[1]);
         assertEquals("true", alice[2], "the task's context class loader is not the application's");
         assertTrue(alice[3].startsWith("echo-worker-"), alice[3]);
+    }
+
+    @Test
+    @RunAsClient
+    void aDependentStageRunsOnEchoWithTheContextOfTheThreadThatRegisteredIt() throws Exception {
+        String[] bob = get("secured/stage", "bob", "bobpwd").split("\\|");
+        assertEquals("bob", bob[0]);
+        assertTrue(bob[1].startsWith("echo-worker-"), bob[1]);
+        String[] alice = get("secured/stage", "alice", "alicepwd").split("\\|");
+        assertEquals("alice", alice[0]);
     }
 
     @Test

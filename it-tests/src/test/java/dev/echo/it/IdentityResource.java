@@ -33,6 +33,23 @@ public class IdentityResource {
         return seenByATask();
     }
 
+    /**
+     * A dependent stage registered on the request thread (as alice or bob) runs later on an Echo
+     * worker: it must see the identity of the thread that registered it.
+     */
+    @GET
+    @Path("secured/stage")
+    @Produces(MediaType.TEXT_PLAIN)
+    public String securedStage() throws Exception {
+        java.util.concurrent.CompletableFuture<String> gate = executor.newIncompleteFuture();
+        java.util.concurrent.CompletableFuture<String> seen = gate.thenApplyAsync(x -> {
+            Principal p = security.getCallerPrincipal();
+            return (p == null ? "<none>" : p.getName()) + "|" + Thread.currentThread().getName();
+        });
+        executor.runAsync(() -> gate.complete("go")); // completed from a worker, not from this thread
+        return seen.get(30, TimeUnit.SECONDS);
+    }
+
     /** Not secured: the caller is unauthenticated. */
     @GET
     @Path("anonymous")

@@ -46,4 +46,54 @@ class InjectionIT {
         assertEquals(Priority.HIGH, high.submit(() -> dev.echo.scheduler.Scheduler.currentPriority().orElseThrow())
                 .get(30, TimeUnit.SECONDS));
     }
+
+    @Test
+    void lifeCycleMethodsThrowIllegalStateException() {
+        assertThrows(IllegalStateException.class, executor::shutdown);
+        assertThrows(IllegalStateException.class, executor::shutdownNow);
+        assertThrows(IllegalStateException.class, executor::isShutdown);
+        assertThrows(IllegalStateException.class, executor::isTerminated);
+        assertThrows(IllegalStateException.class, () -> executor.awaitTermination(1, TimeUnit.SECONDS));
+        assertThrows(IllegalStateException.class, scheduled::shutdown);
+    }
+
+    @Test
+    void theFullManagedExecutorApiWorksInTheServer() throws Exception {
+        assertEquals(1, executor.completedFuture(1).get());
+        assertEquals(2, executor.completedStage(2).toCompletableFuture().get());
+        assertTrue(executor.failedFuture(new IllegalStateException()).isCompletedExceptionally());
+        assertTrue(executor.failedStage(new IllegalStateException()).toCompletableFuture().isCompletedExceptionally());
+        java.util.concurrent.CompletableFuture<String> source = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<String> copy = executor.copy(source);
+        source.complete("copied");
+        assertEquals("copied", copy.get(30, TimeUnit.SECONDS));
+        assertEquals("supplied", executor.supplyAsync(() -> "supplied").get(30, TimeUnit.SECONDS));
+        assertNull(executor.runAsync(() -> { }).get(30, TimeUnit.SECONDS));
+        String stageThread = executor.supplyAsync(() -> 1).thenApplyAsync(x -> Thread.currentThread().getName())
+                .get(30, TimeUnit.SECONDS);
+        assertTrue(stageThread.startsWith("echo-worker-"), stageThread);
+        assertNotNull(executor.getContextService());
+        assertEquals(java.util.List.of(1, 2), executor.invokeAll(java.util.List.of(() -> 1, () -> 2)).stream().map(f -> {
+            try {
+                return f.get();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList());
+        assertEquals("any", executor.invokeAny(java.util.List.of(() -> "any")));
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ScheduledFuture<Integer> triggered = scheduled.schedule(runs::incrementAndGet,
+                new jakarta.enterprise.concurrent.Trigger() {
+                    @Override
+                    public java.util.Date getNextRunTime(jakarta.enterprise.concurrent.LastExecution last, java.util.Date start) {
+                        return runs.get() >= 2 ? null : new java.util.Date(System.currentTimeMillis() + 20);
+                    }
+
+                    @Override
+                    public boolean skipRun(jakarta.enterprise.concurrent.LastExecution last, java.util.Date at) {
+                        return false;
+                    }
+                });
+        assertEquals(2, triggered.get(30, TimeUnit.SECONDS));
+    }
 }
