@@ -50,13 +50,7 @@ public class EchoAsyncInterceptor {
                 return CompletableFuture.failedFuture(e);
             }
         }, priority);
-        task.whenComplete((v, e) -> {
-            if (e == null) {
-                result.complete(v);
-            } else {
-                result.completeExceptionally(e);
-            }
-        });
+        result.mirror(task);
         result.attach(task);
         return isVoid ? null : result;
     }

@@ -129,13 +129,7 @@ public class EchoManagedExecutor implements ManagedScheduledExecutorService {
             result.completeExceptionally(rejected); // the listener hears taskDone with the reason
             throw rejected;
         }
-        ((CompletableFuture<T>) started).whenComplete((v, e) -> {
-            if (e == null) {
-                result.complete(v);
-            } else {
-                result.completeExceptionally(e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e);
-            }
-        });
+        result.mirror((CompletableFuture<T>) started);
         result.attach(started);
         return result;
     }
@@ -181,13 +175,7 @@ public class EchoManagedExecutor implements ManagedScheduledExecutorService {
     public <T> CompletionStage<T> copy(CompletionStage<T> stage) {
         Objects.requireNonNull(stage, "stage");
         ManagedFuture<T> f = newFuture(defaultPriority);
-        stage.whenComplete((v, e) -> {
-            if (e == null) {
-                f.complete(v);
-            } else {
-                f.completeExceptionally(e);
-            }
-        });
+        f.mirror(stage);
         return f;
     }
 

@@ -43,6 +43,21 @@ public class ManagedFuture<T> extends CompletableFuture<T> {
         }
     }
 
+    /**
+     * Completes this future as {@code source} completes (unwrapping a {@code CompletionException}).
+     * Registered on the source directly, so no context is captured for it.
+     */
+    void mirror(CompletionStage<? extends T> source) {
+        source.whenComplete((v, e) -> {
+            if (e == null) {
+                complete(v);
+            } else {
+                completeExceptionally(e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                        ? e.getCause() : e);
+            }
+        });
+    }
+
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
         boolean cancelled = super.cancel(mayInterruptIfRunning);

@@ -1,12 +1,7 @@
 package dev.echo.cdi;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Delayed;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The future of a repeating task (fixed rate, fixed delay, {@code Trigger}). It ends when the
@@ -19,7 +14,7 @@ import java.util.concurrent.TimeoutException;
  * completing {@code end}, so either the scheduler sees {@code end} done and schedules nothing
  * more, or cancel sees the newest execution and cancels it.
  */
-final class RepeatingFuture<T> implements ScheduledFuture<T> {
+final class RepeatingFuture<T> extends ScheduledFutureView<T> {
 
     final CompletableFuture<T> end = new CompletableFuture<>();
     private volatile Future<?> current;
@@ -34,15 +29,16 @@ final class RepeatingFuture<T> implements ScheduledFuture<T> {
     }
 
     @Override
-    public long getDelay(TimeUnit unit) {
-        return unit.convert(nextDueNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+    CompletableFuture<T> outcome() {
+        return end;
     }
 
     @Override
-    public int compareTo(Delayed other) {
-        return Long.compare(getDelay(TimeUnit.NANOSECONDS), other.getDelay(TimeUnit.NANOSECONDS));
+    long dueNanos() {
+        return nextDueNanos;
     }
 
+    /** Also cancels the execution that is queued or running now. */
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
         boolean cancelled = end.cancel(mayInterruptIfRunning);
@@ -51,25 +47,5 @@ final class RepeatingFuture<T> implements ScheduledFuture<T> {
             running.cancel(mayInterruptIfRunning);
         }
         return cancelled;
-    }
-
-    @Override
-    public boolean isCancelled() {
-        return end.isCancelled();
-    }
-
-    @Override
-    public boolean isDone() {
-        return end.isDone();
-    }
-
-    @Override
-    public T get() throws InterruptedException, ExecutionException {
-        return end.get();
-    }
-
-    @Override
-    public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
-        return end.get(timeout, unit);
     }
 }
