@@ -21,8 +21,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Smoke benchmark (issue 2): tiny tasks submitted from outside the pool, in bursts of
- * {@value #BURST}, each burst waited for. Reports tasks per second; compare the peers of one
+ * B1 external submit throughput: tiny tasks submitted from one or two threads outside the pool,
+ * in bursts of {@value #BURST}, each burst waited for. Tasks per second; compare the peers of one
  * run as ratios, never absolute figures across runs.
  */
 @BenchmarkMode(Mode.Throughput)
@@ -35,13 +35,13 @@ public class SubmitThroughputBenchmark {
 
     static final int BURST = 10_000;
 
-    @Param({"ECHO", "FORKJOIN_ASYNC", "TPE_FIFO"})
+    @Param({"ECHO", "FORKJOIN_ASYNC", "TPE_FIFO", "TPE_PRIORITY"})
     public Peers peer;
 
     @Param({"2"})
     public int workers;
 
-    private Peers.Target target;
+    private Peers.Pool target;
 
     @Setup(Level.Trial)
     public void start() {
@@ -60,7 +60,7 @@ public class SubmitThroughputBenchmark {
             done.countDown();
         };
         for (int i = 0; i < BURST; i++) {
-            target.submit().accept(tiny);
+            target.submit(tiny, dev.echo.task.Priority.NORMAL);
         }
         if (!done.await(60, TimeUnit.SECONDS)) {
             throw new IllegalStateException(peer + " lost tasks: " + done.getCount() + " never ran");

@@ -1,0 +1,239 @@
+package dev.echo.bench;
+
+import org.HdrHistogram.Histogram;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.style.Styler;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Runs the whole suite (B1-B5, B7; B6 needs Liberty, see benchmarks/liberty-b6.sh) and writes
+ * {@code RESULTS.md} and the B3 chart into the given directory (default: {@code benchmarks}).
+ * Every figure is reported next to the peers measured in the same run, as ratios.
+ *
+ * <pre>java -cp benchmarks/target/benchmarks.jar dev.echo.bench.Suite [outputDir]</pre>
+ */
+public final class Suite {
+
+    private static final int WORKERS = 2;
+
+    private final StringBuilder md = new StringBuilder();
+    private final Path out;
+
+    private Suite(Path out) {
+        this.out = out;
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("java.awt.headless", "true");
+        Path out = Path.of(args.length > 0 ? args[0] : "benchmarks");
+        Files.createDirectories(out);
+        new Suite(out).run();
+    }
+
+    private void run() throws Exception {
+        header();
+        b1b2();
+        b3();
+        b4();
+        b5();
+        b7();
+        md.append("\n## B6 in Liberty\nNot in this run: the Liberty benchmark endpoint and its script are still to come.\n");
+        Files.writeString(out.resolve("RESULTS.md"), md.toString());
+        System.out.println("wrote " + out.resolve("RESULTS.md"));
+    }
+
+    private void header() {
+        Runtime rt = Runtime.getRuntime();
+        md.append("# Echo benchmark results\n\n")
+                .append("One run of `java -cp benchmarks/target/benchmarks.jar dev.echo.bench.Suite`. ")
+                .append("Ratios compare peers measured in the same run; absolute figures on a shared machine mean little.\n\n")
+                .append("| | |\n|---|---|\n")
+                .append("| date | ").append(ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME)).append(" |\n")
+                .append("| machine | ").append(rt.availableProcessors()).append(" processors, ")
+                .append(rt.maxMemory() / (1 << 20)).append(" MiB max heap, ")
+                .append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch")).append(" |\n")
+                .append("| JDK | ").append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.version")).append(" |\n")
+                .append("| workers | ").append(WORKERS).append(" per pool; Echo ageing threshold ").append(Peers.AGING.toMillis()).append(" ms |\n\n");
+    }
+
+    // ------------------------------------------------------------------ B1, B2 (JMH)
+
+    private void b1b2() throws Exception {
+        Options options = new OptionsBuilder()
+                .include(SubmitThroughputBenchmark.class.getSimpleName())
+                .include(FanOutBenchmark.class.getSimpleName())
+                .warmupIterations(3).warmupTime(TimeValue.seconds(1))
+                .measurementIterations(5).measurementTime(TimeValue.seconds(1))
+                .forks(1)
+                .build();
+        Collection<RunResult> results = new Runner(options).run();
+        Map<String, double[]> scores = new LinkedHashMap<>();
+        for (RunResult r : results) {
+            String bench = r.getParams().getBenchmark().replaceAll(".*\\.", "");
+            String key = bench + "/" + r.getParams().getParam("peer");
+            scores.put(key, new double[]{r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError()});
+        }
+        md.append("## B1 external submit throughput (tasks/s, JMH, ± 99.9 % error)\n\n")
+                .append("Target: Echo ≥ 1.0× ForkJoinPool, ≥ 2× the ThreadPoolExecutors.\n\n")
+                .append("| submitters | Echo | ForkJoinPool | TPE FIFO | TPE priority | Echo/FJP | Echo/TPE FIFO | Echo/TPE prio |\n")
+                .append("|---|---|---|---|---|---|---|---|\n");
+        for (String bench : List.of("oneSubmitter", "twoSubmitters")) {
+            double[] e = scores.get("SubmitThroughputBenchmark." + bench + "/ECHO");
+            double[] f = scores.get("SubmitThroughputBenchmark." + bench + "/FORKJOIN_ASYNC");
+            double[] t = scores.get("SubmitThroughputBenchmark." + bench + "/TPE_FIFO");
+            double[] p = scores.get("SubmitThroughputBenchmark." + bench + "/TPE_PRIORITY");
+            if (e == null) {
+                e = scores.get(bench + "/ECHO");
+                f = scores.get(bench + "/FORKJOIN_ASYNC");
+                t = scores.get(bench + "/TPE_FIFO");
+                p = scores.get(bench + "/TPE_PRIORITY");
+            }
+            md.append("| ").append(bench.startsWith("one") ? 1 : 2).append(" | ").append(ops(e)).append(" | ").append(ops(f))
+                    .append(" | ").append(ops(t)).append(" | ").append(ops(p)).append(" | ")
+                    .append(ratio(e, f)).append(" | ").append(ratio(e, t)).append(" | ").append(ratio(e, p)).append(" |\n");
+        }
+        double[] e = find(scores, "tree/ECHO");
+        double[] f = find(scores, "tree/FORKJOIN_ASYNC");
+        md.append("\n## B2 fan-out (leaves/s of a 2^20-leaf tree forked from inside workers)\n\n")
+                .append("Target: Echo ≥ 1.0× ForkJoinPool.\n\n")
+                .append("| Echo | ForkJoinPool | Echo/FJP |\n|---|---|---|\n")
+                .append("| ").append(ops(e)).append(" | ").append(ops(f)).append(" | ").append(ratio(e, f)).append(" |\n");
+    }
+
+    private static double[] find(Map<String, double[]> scores, String suffix) {
+        return scores.entrySet().stream().filter(x -> x.getKey().endsWith(suffix)).map(Map.Entry::getValue).findFirst()
+                .orElse(null);
+    }
+
+    private static String ops(double[] s) {
+        return s == null ? "n/a" : String.format(Locale.ROOT, "%.2f M ± %.2f M", s[0] / 1e6, s[1] / 1e6);
+    }
+
+    private static String ratio(double[] a, double[] b) {
+        return a == null || b == null ? "n/a" : String.format(Locale.ROOT, "%.2f×", a[0] / b[0]);
+    }
+
+    // ------------------------------------------------------------------ B3
+
+    private void b3() throws Exception {
+        Map<String, Histogram> byPeer = new LinkedHashMap<>();
+        for (Peers p : List.of(Peers.ECHO, Peers.TPE_PRIORITY, Peers.TPE_FIFO)) {
+            System.out.println("B3 " + p);
+            byPeer.put(p.name(), HighLatencyUnderBacklog.run(p, WORKERS, Duration.ofSeconds(2), Duration.ofSeconds(10)));
+        }
+        md.append("\n## B3 HIGH submit-to-start latency under a LOW backlog (µs, open loop, HdrHistogram)\n\n")
+                .append("Backlog of ").append(HighLatencyUnderBacklog.LOW_BACKLOG).append(" LOW tasks of 1 ms kept full; ")
+                .append("a HIGH task every 5 ms, latency from its intended submit time. Target: Echo p99 ≤ 1.2 ms.\n\n")
+                .append("| executor | count | p50 | p99 | p99.9 | max |\n|---|---|---|---|---|---|\n");
+        for (var e : byPeer.entrySet()) {
+            Histogram h = e.getValue();
+            md.append("| ").append(e.getKey()).append(" | ").append(h.getTotalCount()).append(" | ")
+                    .append(us(h.getValueAtPercentile(50))).append(" | ").append(us(h.getValueAtPercentile(99))).append(" | ")
+                    .append(us(h.getValueAtPercentile(99.9))).append(" | ").append(us(h.getMaxValue())).append(" |\n");
+        }
+        Histogram echo = byPeer.get("ECHO");
+        Histogram fifo = byPeer.get("TPE_FIFO");
+        Histogram prio = byPeer.get("TPE_PRIORITY");
+        md.append("\nEcho p99 vs FIFO TPE: ").append(String.format(Locale.ROOT, "%.1f× lower", (double) fifo.getValueAtPercentile(99)
+                / Math.max(1, echo.getValueAtPercentile(99)))).append("; vs priority TPE: ")
+                .append(String.format(Locale.ROOT, "%.2f×", (double) prio.getValueAtPercentile(99) / Math.max(1, echo.getValueAtPercentile(99))))
+                .append(" (above 1 means Echo is lower).\n\n![B3 latency percentiles](b3-latency.png)\n");
+        chart(byPeer);
+    }
+
+    private void chart(Map<String, Histogram> byPeer) throws Exception {
+        CategoryChart chart = new CategoryChartBuilder().width(900).height(500)
+                .title("B3: HIGH submit-to-start latency under a LOW backlog").xAxisTitle("percentile")
+                .yAxisTitle("latency (µs, log scale)").build();
+        chart.getStyler().setYAxisLogarithmic(true);
+        // bars start at zero, which a log axis cannot draw: plot the percentiles as lines
+        chart.getStyler().setDefaultSeriesRenderStyle(org.knowm.xchart.CategorySeries.CategorySeriesRenderStyle.Line);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        List<String> labels = List.of("p50", "p90", "p99", "p99.9", "max");
+        for (var e : byPeer.entrySet()) {
+            Histogram h = e.getValue();
+            List<Double> values = new ArrayList<>();
+            for (double p : new double[]{50, 90, 99, 99.9}) {
+                values.add(Math.max(1.0, h.getValueAtPercentile(p) / 1000.0));
+            }
+            values.add(Math.max(1.0, h.getMaxValue() / 1000.0));
+            chart.addSeries(e.getKey(), labels, values);
+        }
+        BitmapEncoder.saveBitmap(chart, out.resolve("b3-latency").toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    private static String us(long nanos) {
+        return String.format(Locale.ROOT, "%.1f", nanos / 1000.0);
+    }
+
+    // ------------------------------------------------------------------ B4
+
+    private void b4() throws Exception {
+        md.append("\n## B4 starvation: LOW waits under a HIGH flood at ~100 % load (ms)\n\n")
+                .append("Target: Echo LOW wait p99 ≤ the ageing threshold (").append(Peers.AGING.toMillis())
+                .append(" ms); a LOW task never started counts with its wait so far.\n\n")
+                .append("| executor | LOW tasks | never started | p50 | p99 | max |\n|---|---|---|---|---|---|\n");
+        for (Peers p : List.of(Peers.ECHO, Peers.TPE_PRIORITY)) {
+            System.out.println("B4 " + p);
+            Starvation.Result r = Starvation.run(p, WORKERS, Duration.ofSeconds(10));
+            Histogram h = r.lowWaits();
+            md.append("| ").append(p.name()).append(" | ").append(r.lowSubmitted()).append(" | ").append(r.lowNeverStarted())
+                    .append(" | ").append(ms(h.getValueAtPercentile(50))).append(" | ").append(ms(h.getValueAtPercentile(99)))
+                    .append(" | ").append(ms(h.getMaxValue())).append(" |\n");
+        }
+    }
+
+    private static String ms(long nanos) {
+        return String.format(Locale.ROOT, "%.1f", nanos / 1e6);
+    }
+
+    // ------------------------------------------------------------------ B5
+
+    private void b5() throws Exception {
+        md.append("\n## B5 idle pool and wake-up\n\n")
+                .append("CPU the whole JVM used while the idle pool sat for 10 s (target ~0), and submit-to-start latency ")
+                .append("after idle gaps of 1/10/100 ms (target p50 ≤ 50 µs).\n\n")
+                .append("| executor | idle CPU (ms / 10 s) | wake-up p50 (µs) | p99 (µs) |\n|---|---|---|---|\n");
+        for (Peers p : Peers.values()) {
+            System.out.println("B5 " + p);
+            IdleAndWakeUp.Result r = IdleAndWakeUp.run(p, WORKERS, Duration.ofSeconds(10), 90);
+            md.append("| ").append(p.name()).append(" | ").append(ms(r.idleCpuNanos())).append(" | ")
+                    .append(us(r.wakeUp().getValueAtPercentile(50))).append(" | ").append(us(r.wakeUp().getValueAtPercentile(99)))
+                    .append(" |\n");
+        }
+    }
+
+    // ------------------------------------------------------------------ B7
+
+    private void b7() throws Exception {
+        int count = 1_000_000;
+        md.append("\n## B7 memory: bytes retained per queued task, ").append(count).append(" queued\n\n")
+                .append("Every task is the same shared lambda, so all retained bytes are executor overhead. ")
+                .append("Target: Echo ≤ 64 bytes.\n\n| executor | bytes/task |\n|---|---|\n");
+        for (Peers p : Peers.values()) {
+            System.out.println("B7 " + p);
+            md.append("| ").append(p.name()).append(" | ")
+                    .append(String.format(Locale.ROOT, "%.1f", QueuedMemory.bytesPerTask(p, WORKERS, count))).append(" |\n");
+        }
+        md.append("\n(JVM: ").append(ManagementFactory.getRuntimeMXBean().getInputArguments()).append(")\n");
+    }
+}

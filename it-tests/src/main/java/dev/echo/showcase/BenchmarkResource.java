@@ -1,0 +1,138 @@
+package dev.echo.showcase;
+
+import dev.echo.cdi.EchoPriority;
+import dev.echo.task.Priority;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * B6: the same load through Echo's injected ManagedExecutorService and through Liberty's
+ * java:comp/DefaultManagedExecutorService, both capturing the caller's context per task.
+ * Driven by benchmarks/liberty-b6.sh.
+ */
+@Path("bench")
+@Produces(MediaType.APPLICATION_JSON)
+public class BenchmarkResource {
+
+    @Inject
+    ManagedExecutorService echo;
+
+    @Inject
+    @EchoPriority(Priority.HIGH)
+    ManagedExecutorService echoHigh;
+
+    @Inject
+    @EchoPriority(Priority.LOW)
+    ManagedExecutorService echoLow;
+
+    @Resource(lookup = "java:comp/DefaultManagedExecutorService")
+    ManagedExecutorService liberty;
+
+    private ManagedExecutorService pick(String executor, Priority priority) {
+        if ("echo".equals(executor)) {
+            return priority == Priority.HIGH ? echoHigh : priority == Priority.LOW ? echoLow : echo;
+        }
+        if ("liberty".equals(executor)) {
+            return liberty;
+        }
+        throw new BadRequestException("executor must be 'echo' or 'liberty', was '" + executor + "'");
+    }
+
+    /** Tiny tasks submitted from this request thread; tasks per second. */
+    @GET
+    @Path("throughput")
+    public Map<String, Object> throughput(@QueryParam("executor") String executor, @QueryParam("tasks") int tasks)
+            throws InterruptedException {
+        if (tasks < 1 || tasks > 10_000_000) {
+            throw new BadRequestException("tasks must be 1..10000000, was " + tasks);
+        }
+        ManagedExecutorService pool = pick(executor, Priority.NORMAL);
+        CountDownLatch done = new CountDownLatch(tasks);
+        long start = System.nanoTime();
+        for (int i = 0; i < tasks; i++) {
+            pool.execute(done::countDown);
+        }
+        if (!done.await(120, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(executor + " lost tasks");
+        }
+        long nanos = System.nanoTime() - start;
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("executor", executor);
+        result.put("tasks", tasks);
+        result.put("tasksPerSecond", tasks / (nanos / 1e9));
+        return result;
+    }
+
+    /**
+     * HIGH submit-to-start latency (from the intended submit time) while a backlog of 1 ms LOW
+     * tasks saturates the pool; Liberty's executor has no priority, so its HIGH tasks queue FIFO.
+     */
+    @GET
+    @Path("latency")
+    public Map<String, Object> latency(@QueryParam("executor") String executor, @QueryParam("seconds") int seconds,
+                                       @QueryParam("backlog") int backlog) throws InterruptedException {
+        if (seconds < 1 || seconds > 120 || backlog < 1 || backlog > 10_000) {
+            throw new BadRequestException("seconds must be 1..120 and backlog 1..10000");
+        }
+        ManagedExecutorService low = pick(executor, Priority.LOW);
+        ManagedExecutorService high = pick(executor, Priority.HIGH);
+        AtomicBoolean running = new AtomicBoolean(true);
+        for (int i = 0; i < backlog; i++) {
+            refill(low, running);
+        }
+        Recorder recorder = new Recorder(3);
+        long interval = 5_000_000;
+        long start = System.nanoTime();
+        long end = start + seconds * 1_000_000_000L;
+        for (long i = 1; ; i++) {
+            long intended = start + i * interval;
+            if (intended >= end) {
+                break;
+            }
+            long wait = intended - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            high.execute(() -> recorder.recordValue(Math.max(0, System.nanoTime() - intended)));
+        }
+        running.set(false);
+        Thread.sleep(Math.min(60_000, backlog * 2L));
+        Histogram h = recorder.getIntervalHistogram();
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("executor", executor);
+        result.put("count", h.getTotalCount());
+        result.put("p50Micros", h.getValueAtPercentile(50) / 1000.0);
+        result.put("p99Micros", h.getValueAtPercentile(99) / 1000.0);
+        result.put("p999Micros", h.getValueAtPercentile(99.9) / 1000.0);
+        result.put("maxMicros", h.getMaxValue() / 1000.0);
+        return result;
+    }
+
+    private static void refill(ManagedExecutorService low, AtomicBoolean running) {
+        low.execute(() -> {
+            long until = System.nanoTime() + 1_000_000;
+            while (System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+            if (running.get()) {
+                refill(low, running);
+            }
+        });
+    }
+}
