@@ -56,7 +56,16 @@ public final class Suite {
         b4();
         b5();
         b7();
-        md.append("\n## B6 in Liberty\nNot in this run: the Liberty benchmark endpoint and its script are still to come.\n");
+        Path b6 = out.resolve("RESULTS-B6.md");
+        md.append("\n## B6 in Liberty\n\n");
+        if (Files.exists(b6)) {
+            md.append("From the last run of `bash benchmarks/liberty-b6.sh` (a separate run: Liberty cannot run inside ")
+                    .append("this JVM), Echo's injected executor against `java:comp/DefaultManagedExecutorService`, ")
+                    .append("both capturing context per task. Targets: throughput ≥ 1.0×, HIGH p99 ≥ 100× better.\n\n")
+                    .append(Files.readString(b6).replaceFirst("^# ", "### "));
+        } else {
+            md.append("Run `bash benchmarks/liberty-b6.sh` first: it writes RESULTS-B6.md, which this report embeds.\n");
+        }
         Files.writeString(out.resolve("RESULTS.md"), md.toString());
         System.out.println("wrote " + out.resolve("RESULTS.md"));
     }
