@@ -69,7 +69,10 @@ import java.util.logging.Logger;
  *       async-awaiting), plus dependent stages accepted internally. Workers subtract their
  *       finished tasks in batches (when they run out of work, and after every task once the
  *       scheduler is shutting down), so {@code pending} may over-count but never under-counts:
- *       termination can be late by one batch flush, never early. Its
+ *       termination can be late by one batch flush, never early. A worker that holds such
+ *       unsubtracted finishes accounts for a task it forks by consuming one of them instead of
+ *       incrementing {@code pending} (the over-count shrinks by one as the true count grows by
+ *       one); its own running task keeps {@code pending} above zero meanwhile. Its
  *       {@link #TERMINATED_BIT} is set by one CAS from exactly {@code 0} once shut down; after
  *       that nothing is ever accepted again. Increments are CAS loops that refuse once the bit
  *       is set, so no task can slip in after the workers were told to exit.</li>
@@ -314,18 +317,26 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
             queued.decrementAndGet();
             throw reject(task, "its queue is full (capacity " + capacity + ")");
         }
-        if (!incrementPending()) {
+        Worker self = currentWorker();
+        // A worker that has finished tasks not yet subtracted from 'pending' pays for a fork with
+        // one of them: pending stays an over-count, with no shared atomic on the fork path.
+        boolean credit = self != null && self.takeFinishedCredit();
+        if (!credit && !incrementPending()) {
             if (bounded) {
                 queued.decrementAndGet();
             }
             throw reject(task, "it has terminated");
         }
         int state = runState;
-        if (state != RUNNING && !(state == SHUTDOWN && currentWorker() != null)) {
+        if (state != RUNNING && !(state == SHUTDOWN && self != null)) {
             if (bounded) {
                 queued.decrementAndGet();
             }
-            finished();
+            if (credit) {
+                self.returnFinishedCredit();
+            } else {
+                finished();
+            }
             throw reject(task, state == SHUTDOWN ? "it is shut down" : "it was stopped (shutdownNow)");
         }
         if (delayNanos > 0) {
@@ -333,7 +344,7 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
             delayed.schedule(task, delayNanos);
         } else {
             shared.acceptedReady(task.priority());
-            push(task);
+            push(task, self);
         }
         return task;
     }
@@ -360,8 +371,11 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
 
     /** Queues a task (new, due, or resuming) where its submitting thread would look first. */
     private void push(Task<?> task) {
+        push(task, currentWorker());
+    }
+
+    private void push(Task<?> task, Worker w) {
         task.markQueued(System.nanoTime());
-        Worker w = currentWorker();
         if (w != null) {
             queue.push(w.index, task.priority().level(), task);
         } else {

@@ -56,8 +56,10 @@ public final class SchedulerBuilder {
     }
 
     /**
-     * How long a NORMAL or LOW task may wait before it overtakes fresher, more urgent work
-     * (anti-starvation). Must be positive. Default: {@value #DEFAULT_AGING_MILLIS} ms.
+     * Anti-starvation deadline: a NORMAL or LOW task that would otherwise keep waiting behind
+     * fresher, more urgent work is served before it so that it starts within about this long
+     * (it is promoted a little earlier, to absorb the look-up interval of min(threshold/8, 5 ms)).
+     * Must be positive. Default: {@value #DEFAULT_AGING_MILLIS} ms.
      */
     public SchedulerBuilder agingThreshold(Duration threshold) {
         Objects.requireNonNull(threshold, "agingThreshold must not be null");

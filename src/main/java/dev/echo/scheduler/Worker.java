@@ -55,6 +55,7 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
     final WorkerStats stats = new WorkerStats();
     private final StealingQueue<Task<?>> queue;
     private final IdleWorkers idle;
+    /** Wait after which a lower-priority task is served first ({@link #promotionNanos}). */
     private final long agingNanos;
     private final long agingCheckInterval;
     /** The worker's notion of now: read once per task (at its end) and after idling; owner only. */
@@ -75,8 +76,8 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
         this.index = index;
         this.queue = queue;
         this.idle = idle;
-        this.agingNanos = agingNanos;
-        this.agingCheckInterval = Math.max(1, Math.min(agingNanos / 8, MAX_AGING_CHECK_INTERVAL));
+        this.agingCheckInterval = checkIntervalNanos(agingNanos);
+        this.agingNanos = promotionNanos(agingNanos);
         this.levels = queue.levels();
         this.clock = System.nanoTime();
         this.nextAgingCheck = clock;
@@ -88,6 +89,20 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
 
     Thread thread() {
         return thread;
+    }
+
+    /** How often a busy worker looks for aged tasks, for an ageing threshold (deadline). */
+    static long checkIntervalNanos(long thresholdNanos) {
+        return Math.max(1, Math.min(thresholdNanos / 8, MAX_AGING_CHECK_INTERVAL));
+    }
+
+    /**
+     * How long a task waits before it is promoted. The threshold is a deadline for the task to
+     * <em>start</em>: promotion happens two check intervals earlier, so that the look-up lag
+     * (at most one interval) still leaves it within the threshold.
+     */
+    static long promotionNanos(long thresholdNanos) {
+        return Math.max(1, thresholdNanos - 2 * checkIntervalNanos(thresholdNanos));
     }
 
     /** The priority of the task running on this worker now, or {@code null}. */
@@ -163,6 +178,23 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
         if (unflushedFinished >= FLUSH_BATCH || scheduler.isShuttingDown()) {
             flushFinished();
         }
+    }
+
+    /**
+     * Lets a task forked by this worker be accounted with one finished task not yet subtracted
+     * from the scheduler's pending count (see Scheduler's invariants). Owner thread only.
+     */
+    boolean takeFinishedCredit() {
+        if (unflushedFinished > 0) {
+            unflushedFinished--;
+            return true;
+        }
+        return false;
+    }
+
+    /** Gives back a credit taken for a fork that was then rejected. Owner thread only. */
+    void returnFinishedCredit() {
+        unflushedFinished++;
     }
 
     private void flushFinished() {
@@ -283,9 +315,16 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
         }
     }
 
+    /**
+     * We found a task while counted as searching. If we were the last searcher and more work is
+     * visible, wake one more worker for it; if nothing more is visible, waking one would only put
+     * an unpark (a system call) on the path to running our task — and no work can be missed: a
+     * submission after our {@code stopSearching} sees no searcher and wakes a worker itself, and
+     * one before it is visible to our look at the queues.
+     */
     private void foundWhileSearching() {
-        if (idle.stopSearching()) {
-            idle.notifyOne(); // we were the last searcher: let someone look for further work
+        if (idle.stopSearching() && queue.hasVisibleItems()) {
+            idle.notifyOne();
         }
     }
 
