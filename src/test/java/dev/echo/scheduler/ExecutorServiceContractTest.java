@@ -165,17 +165,9 @@ class ExecutorServiceContractTest {
     @Test
     void shutdownNowReturnsExactlyTheTasksThatNeverStarted() throws Exception {
         Scheduler s = scheduler(1);
-        CountDownLatch interrupted = new CountDownLatch(1);
-        CountDownLatch started = new CountDownLatch(1);
-        s.execute(() -> {
-            started.countDown();
-            try {
-                Thread.sleep(60_000);
-            } catch (InterruptedException e) {
-                interrupted.countDown();
-            }
-        });
-        assertTrue(started.await(10, TimeUnit.SECONDS));
+        Sleeper sleeper = new Sleeper();
+        s.execute(sleeper);
+        assertTrue(sleeper.awaitStarted());
         List<CompletableFuture<?>> queued = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             queued.add(s.submit(() -> { }, Priority.values()[i % 3]));
@@ -189,7 +181,7 @@ class ExecutorServiceContractTest {
         assertTrue(notStarted.containsAll(queued));
         assertTrue(notStarted.contains(delayed));
         assertFalse(notStarted.contains(cancelled));
-        assertTrue(interrupted.await(10, TimeUnit.SECONDS), "the running task was not interrupted");
+        assertTrue(sleeper.awaitInterrupted(10), "the running task was not interrupted");
         assertTrue(s.awaitTermination(10, TimeUnit.SECONDS));
         assertTrue(s.isTerminated());
         for (CompletableFuture<?> f : queued) {

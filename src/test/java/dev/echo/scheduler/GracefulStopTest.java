@@ -99,17 +99,9 @@ class GracefulStopTest {
     @Test
     void stopWithDeadlineReturnsWhatItDroppedAndInterruptsTheRest() throws Exception {
         Scheduler s = SchedulerBuilder.create().workerCount(1).name("deadline").build();
-        CountDownLatch interrupted = new CountDownLatch(1);
-        CountDownLatch started = new CountDownLatch(1);
-        s.execute(() -> {
-            started.countDown();
-            try {
-                Thread.sleep(60_000);
-            } catch (InterruptedException e) {
-                interrupted.countDown();
-            }
-        });
-        assertTrue(started.await(10, TimeUnit.SECONDS));
+        Sleeper sleeper = new Sleeper();
+        s.execute(sleeper);
+        assertTrue(sleeper.awaitStarted());
         List<CompletableFuture<Void>> queued = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             queued.add(s.submit(() -> { }, Priority.LOW));
@@ -117,7 +109,7 @@ class GracefulStopTest {
         List<Runnable> dropped = s.stop(Duration.ofMillis(200));
         assertEquals(10, dropped.size());
         assertTrue(dropped.containsAll(queued));
-        assertTrue(interrupted.await(1, TimeUnit.SECONDS));
+        assertTrue(sleeper.awaitInterrupted(1));
         assertTrue(s.isTerminated());
         SchedulerMetrics m = s.metrics();
         assertEquals(m.submitted(), m.finished(), m.toString());
