@@ -1,0 +1,38 @@
+package dev.echo.action;
+
+/**
+ * A typed failure of the action system (the seed's {@code Error::{License, Execution, Routing,
+ * Cancellation}}): the kind tells a caller what went wrong without parsing messages.
+ */
+public class ActionException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** What kind of failure. */
+    public enum Kind {
+        /** The caller lacks the role the action requires. */
+        LICENSE,
+        /** The action's function failed (after its retries). */
+        EXECUTION,
+        /** No function of that name in the plan, or a chain names an unknown action. */
+        ROUTING,
+        /** The action was cancelled. */
+        CANCELLATION
+    }
+
+    private final Kind kind;
+
+    public ActionException(Kind kind, String message) {
+        super(message);
+        this.kind = kind;
+    }
+
+    public ActionException(Kind kind, String message, Throwable cause) {
+        super(message, cause);
+        this.kind = kind;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+}
