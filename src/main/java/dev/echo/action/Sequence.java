@@ -1,0 +1,145 @@
+package dev.echo.action;
+
+import dev.echo.scheduler.Scheduler;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs actions on the Echo scheduler at their priority (the seed's Sequence): checks the
+ * caller's role (license) and the plan (routing) before anything is queued, waits the delay
+ * without holding a worker, runs the before-hooks, the function (a returned
+ * {@code CompletionStage} frees the worker while pending), the after-hooks, then starts the next
+ * actions with the result; a failure is retried with the action's backoff (the wait holds no
+ * worker either), and the final result or typed error completes the {@link ActionRun}.
+ */
+public final class Sequence {
+
+    private static final Logger LOG = Logger.getLogger(Sequence.class.getName());
+
+    private final Scheduler scheduler;
+    private final Plan plan;
+    private final Map<String, ActionHook> hooks;
+    private final LongSupplier random;
+
+    public Sequence(Scheduler scheduler, Plan plan, Map<String, ActionHook> hooks) {
+        this(scheduler, plan, hooks, () -> ThreadLocalRandom.current().nextLong());
+    }
+
+    /** @param random the jitter source (injectable for tests) */
+    public Sequence(Scheduler scheduler, Plan plan, Map<String, ActionHook> hooks, LongSupplier random) {
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.plan = Objects.requireNonNull(plan, "plan");
+        this.hooks = Map.copyOf(hooks);
+        this.random = Objects.requireNonNull(random, "random");
+    }
+
+    /**
+     * Starts {@code action} for a caller holding {@code callerRoles}. Nothing is queued if the
+     * caller lacks the required role ({@link ActionException.Kind#LICENSE}), or if the action, a
+     * hook or a chained action is unknown ({@link ActionException.Kind#ROUTING}).
+     */
+    public ActionRun submit(Action action, Set<String> callerRoles) {
+        check(action, callerRoles);
+        Duration delay = action.metadata().delay();
+        ActionRun run = new ActionRun(action, delay.isZero() ? ActionRun.State.QUEUED : ActionRun.State.DELAYED);
+        schedule(run, callerRoles, delay, delay.isZero() ? ActionRun.State.QUEUED : ActionRun.State.DELAYED);
+        return run;
+    }
+
+    private void check(Action action, Set<String> roles) {
+        String role = action.metadata().requiredRole();
+        if (role != null && !roles.contains(role)) {
+            throw new ActionException(ActionException.Kind.LICENSE,
+                    "action '" + action.name() + "' requires role '" + role + "'");
+        }
+        plan.require(action.name());
+        for (String h : action.metadata().before()) {
+            requireHook(h);
+        }
+        for (String h : action.metadata().after()) {
+            requireHook(h);
+        }
+        for (Action next : action.metadata().next()) {
+            check(next, roles);
+        }
+    }
+
+    private void requireHook(String name) {
+        if (!hooks.containsKey(name)) {
+            throw new ActionException(ActionException.Kind.ROUTING, "no hook named '" + name + "'; known: " + hooks.keySet());
+        }
+    }
+
+    private void schedule(ActionRun run, Set<String> roles, Duration delay, ActionRun.State waitingState) {
+        Action action = run.action();
+        if (delay.isZero()) {
+            run.waiting(waitingState, scheduler.submitAsync(() -> attempt(run, roles), action.priority()));
+            return;
+        }
+        // The wait holds no worker (the scheduler's timer); when due, the attempt is queued at
+        // the action's priority and becomes the task a cancel interrupts.
+        run.waiting(waitingState, scheduler.schedule(() -> {
+            if (!run.isFinished()) {
+                run.waiting(ActionRun.State.QUEUED, scheduler.submitAsync(() -> attempt(run, roles), action.priority()));
+            }
+            return null;
+        }, delay, action.priority()));
+    }
+
+    private CompletionStage<Object> attempt(ActionRun run, Set<String> roles) {
+        if (run.isFinished()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        Action action = run.action();
+        int attempt = run.startAttempt();
+        CompletionStage<Object> outcome;
+        try {
+            for (String h : action.metadata().before()) {
+                hooks.get(h).run(action, null);
+            }
+            Object returned = plan.require(action.name()).function().apply(action.content());
+            outcome = returned instanceof CompletionStage<?> stage
+                    ? stage.thenApply(v -> (Object) v)
+                    : CompletableFuture.completedFuture(returned);
+        } catch (Exception e) {
+            outcome = CompletableFuture.failedFuture(e);
+        }
+        return outcome.handle((result, failure) -> {
+            if (failure == null) {
+                try {
+                    for (String h : action.metadata().after()) {
+                        hooks.get(h).run(action, result);
+                    }
+                } catch (Exception e) {
+                    failure = e;
+                }
+            }
+            if (failure == null) {
+                run.succeed(result);
+                for (Action next : action.metadata().next()) {
+                    Action fed = new Action(action.id() + "/" + next.name(), next.name(), result, next.priority(), next.metadata());
+                    run.chained(submit(fed, roles));
+                }
+            } else if (!run.isFinished() && action.metadata().retry().allowsRetryAfter(attempt)) {
+                Duration wait = action.metadata().retry().delayAfter(attempt, random);
+                LOG.log(Level.FINE, "action " + action.id() + " attempt " + attempt + " failed; retrying in " + wait, failure);
+                schedule(run, roles, wait, ActionRun.State.RETRY_WAIT);
+            } else {
+                Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                run.fail(new ActionException(ActionException.Kind.EXECUTION, "action '" + action.name() + "' ("
+                        + action.id() + ") failed after " + attempt + " attempt(s): " + cause, cause));
+            }
+            return result;
+        });
+    }
+}

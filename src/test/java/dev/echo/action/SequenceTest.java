@@ -1,0 +1,193 @@
+package dev.echo.action;
+
+import dev.echo.scheduler.Scheduler;
+import dev.echo.scheduler.SchedulerBuilder;
+import dev.echo.task.Priority;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class SequenceTest {
+
+    private final Scheduler scheduler = SchedulerBuilder.create().workerCount(1).name("seq").build();
+    private final List<String> log = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void stop() {
+        scheduler.stop(Duration.ofSeconds(5));
+    }
+
+    private static Action action(String id, String name, Object content, Action.Metadata meta) {
+        return new Action(id, name, content, Priority.NORMAL, meta);
+    }
+
+    private static Action.Metadata meta(Duration delay, List<String> before, List<String> after, List<Action> next,
+                                        RetryPolicy retry, String role) {
+        return new Action.Metadata(delay, before, after, next, retry, role, null);
+    }
+
+    private Sequence sequence(Plan plan) {
+        Map<String, ActionHook> hooks = Map.of(
+                "audit", (a, r) -> log.add("before:" + a.name()),
+                "notify", (a, r) -> log.add("after:" + a.name() + "=" + r));
+        return new Sequence(scheduler, plan, hooks, () -> 0);
+    }
+
+    @Test
+    void runsTheFunctionBetweenItsHooksAtItsPriority() throws Exception {
+        Plan plan = Plan.builder().add("greet", c -> {
+            log.add("run:" + Scheduler.currentPriority().orElse(null));
+            return "hello " + c;
+        }).build();
+        Action a = new Action("1", "greet", "ada", Priority.HIGH,
+                meta(null, List.of("audit"), List.of("notify"), null, null, null));
+        ActionRun run = sequence(plan).submit(a, Set.of());
+        assertEquals("hello ada", run.completion().get(10, TimeUnit.SECONDS));
+        assertEquals(List.of("before:greet", "run:HIGH", "after:greet=hello ada"), log);
+        assertEquals(ActionRun.State.SUCCEEDED, run.state());
+        assertEquals(1, run.attempts());
+    }
+
+    @Test
+    void aFailingActionIsRetriedWithBackoffAndSucceedsOnTheThirdAttempt() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        List<Long> times = new CopyOnWriteArrayList<>();
+        Plan plan = Plan.builder().add("flaky", c -> {
+            times.add(System.nanoTime());
+            if (calls.incrementAndGet() < 3) {
+                throw new IllegalStateException("attempt " + calls.get());
+            }
+            return "ok";
+        }).build();
+        RetryPolicy retry = new RetryPolicy(5, Duration.ofMillis(50), Duration.ofMillis(500), 2.0, Duration.ZERO);
+        ActionRun run = sequence(plan).submit(action("r", "flaky", null, meta(null, null, null, null, retry, null)), Set.of());
+        assertEquals("ok", run.completion().get(10, TimeUnit.SECONDS));
+        assertEquals(3, run.attempts());
+        assertTrue(times.get(1) - times.get(0) >= TimeUnit.MILLISECONDS.toNanos(50), "first backoff shorter than 50 ms");
+        assertTrue(times.get(2) - times.get(1) >= TimeUnit.MILLISECONDS.toNanos(100), "second backoff shorter than 100 ms");
+    }
+
+    @Test
+    void exhaustedRetriesEndWithATypedExecutionError() throws Exception {
+        Plan plan = Plan.builder().add("broken", c -> {
+            throw new IllegalStateException("always");
+        }).build();
+        RetryPolicy retry = new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(1), 1.0, Duration.ZERO);
+        ActionRun run = sequence(plan).submit(action("x", "broken", null, meta(null, null, null, null, retry, null)), Set.of());
+        ExecutionException e = assertThrows(ExecutionException.class, () -> run.completion().get(10, TimeUnit.SECONDS));
+        ActionException error = assertInstanceOf(ActionException.class, e.getCause());
+        assertEquals(ActionException.Kind.EXECUTION, error.kind());
+        assertTrue(error.getMessage().contains("after 2 attempt(s)"), error.getMessage());
+        assertEquals("always", error.getCause().getMessage());
+        assertEquals(ActionRun.State.FAILED, run.state());
+    }
+
+    @Test
+    void aMissingRoleOrUnknownNameQueuesNothing() {
+        Plan plan = Plan.builder().add("admin-only", c -> "x").build();
+        Sequence seq = sequence(plan);
+        long before = scheduler.metrics().submitted();
+        ActionException license = assertThrows(ActionException.class, () -> seq.submit(
+                action("l", "admin-only", null, meta(null, null, null, null, null, "admin")), Set.of("user")));
+        assertEquals(ActionException.Kind.LICENSE, license.kind());
+        ActionException routing = assertThrows(ActionException.class, () -> seq.submit(
+                action("u", "nope", null, null), Set.of()));
+        assertEquals(ActionException.Kind.ROUTING, routing.kind());
+        ActionException hook = assertThrows(ActionException.class, () -> seq.submit(
+                action("h", "admin-only", null, meta(null, List.of("missing"), null, null, null, null)), Set.of()));
+        assertEquals(ActionException.Kind.ROUTING, hook.kind());
+        ActionException chained = assertThrows(ActionException.class, () -> seq.submit(
+                action("c", "admin-only", null, meta(null, null, null, List.of(action("n", "nope", null, null)), null, null)),
+                Set.of()));
+        assertEquals(ActionException.Kind.ROUTING, chained.kind());
+        assertEquals(before, scheduler.metrics().submitted(), "a refused action queued something");
+        assertEquals("x", seq.submit(action("ok", "admin-only", null, meta(null, null, null, null, null, "admin")),
+                Set.of("admin")).completion().join());
+    }
+
+    @Test
+    void aChainOfThreeFeedsEachResultToTheNext() throws Exception {
+        Plan plan = Plan.builder()
+                .add("parse", c -> Integer.parseInt((String) c))
+                .add("double", c -> (Integer) c * 2)
+                .add("describe", c -> "result=" + c)
+                .build();
+        Action describe = action("t3", "describe", null, null);
+        Action dbl = action("t2", "double", null, meta(null, null, null, List.of(describe), null, null));
+        ActionRun run = sequence(plan).submit(action("t1", "parse", "21", meta(null, null, null, List.of(dbl), null, null)),
+                Set.of());
+        assertEquals(21, run.completion().get(10, TimeUnit.SECONDS));
+        ActionRun second = awaitChild(run);
+        assertEquals(42, second.completion().get(10, TimeUnit.SECONDS));
+        ActionRun third = awaitChild(second);
+        assertEquals("result=42", third.completion().get(10, TimeUnit.SECONDS));
+        assertEquals("t1/double/describe", third.action().id());
+    }
+
+    private static ActionRun awaitChild(ActionRun run) throws InterruptedException {
+        for (int i = 0; i < 1000 && run.next().isEmpty(); i++) {
+            Thread.sleep(10);
+        }
+        assertEquals(1, run.next().size(), "the next action was not started");
+        return run.next().get(0);
+    }
+
+    @Test
+    void aDelayedActionHoldsNoWorker() throws Exception {
+        Plan plan = Plan.builder().add("later", c -> System.nanoTime()).build();
+        long submitted = System.nanoTime();
+        ActionRun run = sequence(plan).submit(action("d", "later", null,
+                meta(Duration.ofMillis(300), null, null, null, null, null)), Set.of());
+        assertEquals(ActionRun.State.DELAYED, run.state());
+        // the only worker is free meanwhile
+        assertEquals("free", scheduler.submit(() -> "free").get(250, TimeUnit.MILLISECONDS));
+        long ranAt = (Long) run.completion().get(10, TimeUnit.SECONDS);
+        assertTrue(ranAt - submitted >= TimeUnit.MILLISECONDS.toNanos(300), "ran before its delay");
+    }
+
+    @Test
+    void cancellingARunningActionInterruptsIt() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch interrupted = new CountDownLatch(1);
+        Plan plan = Plan.builder().add("slow", c -> {
+            started.countDown();
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                interrupted.countDown();
+                throw e;
+            }
+            return "late";
+        }).build();
+        ActionRun run = sequence(plan).submit(action("s", "slow", null, null), Set.of());
+        assertTrue(started.await(10, TimeUnit.SECONDS));
+        assertTrue(run.cancel());
+        assertTrue(interrupted.await(10, TimeUnit.SECONDS), "the running action was not interrupted");
+        ExecutionException e = assertThrows(ExecutionException.class, () -> run.completion().get(1, TimeUnit.SECONDS));
+        assertEquals(ActionException.Kind.CANCELLATION, ((ActionException) e.getCause()).kind());
+        assertEquals(ActionRun.State.CANCELLED, run.state());
+        assertFalse(run.cancel(), "a second cancel has nothing to do");
+    }
+
+    @Test
+    void anAsyncFunctionFreesTheWorkerWhileItsStageIsPending() throws Exception {
+        CompletableFuture<Object> remote = new CompletableFuture<>();
+        Plan plan = Plan.builder().add("remote", c -> remote).build();
+        ActionRun run = sequence(plan).submit(action("a", "remote", null, null), Set.of());
+        assertEquals("free", scheduler.submit(() -> "free").get(10, TimeUnit.SECONDS));
+        remote.complete("answer");
+        assertEquals("answer", run.completion().get(10, TimeUnit.SECONDS));
+    }
+}
