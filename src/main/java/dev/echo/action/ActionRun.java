@@ -7,10 +7,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The life of one submitted action: its state, attempts, and the result or typed error.
  *
- * <p>Invariants: {@code state} (volatile) only moves forward to a final state once
- * ({@code SUCCEEDED}, {@code FAILED}, {@code CANCELLED}), always together with
- * {@code completion}; {@code current} (volatile) is the Echo task of the attempt queued,
- * delayed or running now, so that {@link #cancel()} can cancel (and interrupt) it.
+ * <p>Invariants: {@code state} reaches a final state ({@code SUCCEEDED}, {@code FAILED},
+ * {@code CANCELLED}) once, by a CAS, and only the winner of that CAS completes
+ * {@code completion} — after the state is set, so whoever sees the completion sees the final
+ * state. Non-final states are set only while no final state is reached (CAS too).
+ * {@code current} (volatile) is the Echo task of the attempt queued, delayed or running now, so
+ * that {@link #cancel()} can cancel (and interrupt) it.
  */
 public final class ActionRun {
 
@@ -20,14 +22,14 @@ public final class ActionRun {
     private final Action action;
     private final AtomicInteger attempts = new AtomicInteger();
     private final CompletableFuture<Object> completion = new CompletableFuture<>();
-    private volatile State state;
+    private final java.util.concurrent.atomic.AtomicReference<State> state;
     private volatile Future<?> current;
     /** The actions this one started with its result (its metadata's next), in order. */
     private final java.util.List<ActionRun> next = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     ActionRun(Action action, State initial) {
         this.action = action;
-        this.state = initial;
+        this.state = new java.util.concurrent.atomic.AtomicReference<>(initial);
     }
 
     public Action action() {
@@ -35,7 +37,34 @@ public final class ActionRun {
     }
 
     public State state() {
-        return state;
+        return state.get();
+    }
+
+    private static boolean isFinal(State s) {
+        return s == State.SUCCEEDED || s == State.FAILED || s == State.CANCELLED;
+    }
+
+    /** Moves to a non-final state unless a final one was reached. */
+    private void moveTo(State next) {
+        State s;
+        do {
+            s = state.get();
+            if (isFinal(s)) {
+                return;
+            }
+        } while (!state.compareAndSet(s, next));
+    }
+
+    /** Moves to a final state; {@code true} for the one caller that does. */
+    private boolean finish(State last) {
+        State s;
+        do {
+            s = state.get();
+            if (isFinal(s)) {
+                return false;
+            }
+        } while (!state.compareAndSet(s, last));
+        return true;
     }
 
     public int attempts() {
@@ -49,11 +78,11 @@ public final class ActionRun {
 
     /** Cancels the action: a queued or delayed attempt never runs, a running one is interrupted. */
     public boolean cancel() {
-        if (!completion.completeExceptionally(new ActionException(ActionException.Kind.CANCELLATION,
-                "action " + action.id() + " was cancelled"))) {
+        if (!finish(State.CANCELLED)) {
             return false;
         }
-        state = State.CANCELLED;
+        completion.completeExceptionally(new ActionException(ActionException.Kind.CANCELLATION,
+                "action " + action.id() + " was cancelled"));
         Future<?> f = current;
         if (f != null) {
             f.cancel(true);
@@ -71,33 +100,31 @@ public final class ActionRun {
     }
 
     boolean isFinished() {
-        return completion.isDone();
+        return isFinal(state.get());
     }
 
     int startAttempt() {
-        state = State.RUNNING;
+        moveTo(State.RUNNING);
         return attempts.incrementAndGet();
     }
 
     void waiting(State s, Future<?> task) {
-        if (!isFinished()) {
-            state = s;
-        }
+        moveTo(s);
         current = task;
-        if (isFinished()) {
-            task.cancel(true); // cancelled meanwhile
+        if (state.get() == State.CANCELLED) {
+            task.cancel(true); // cancelled meanwhile: cancel() may have read the previous task
         }
     }
 
     void succeed(Object result) {
-        if (completion.complete(result)) {
-            state = State.SUCCEEDED;
+        if (finish(State.SUCCEEDED)) {
+            completion.complete(result);
         }
     }
 
     void fail(ActionException error) {
-        if (completion.completeExceptionally(error)) {
-            state = State.FAILED;
+        if (finish(State.FAILED)) {
+            completion.completeExceptionally(error);
         }
     }
 }
