@@ -32,14 +32,15 @@ public record Action(String id, String name, Object content, Priority priority, 
      * @param after          names of hooks run after it succeeded
      * @param next           actions started with this action's result as their content
      * @param retry          attempts and backoff
+     * @param timeout        longest an attempt may run (it is interrupted then), or zero for none
      * @param requiredRole   role the submitter must have, or {@code null}
      * @param idempotencyKey a caller key: a second action with the same key is the same action
      */
     public record Metadata(Duration delay, List<String> before, List<String> after, List<Action> next,
-                           RetryPolicy retry, String requiredRole, String idempotencyKey) {
+                           RetryPolicy retry, Duration timeout, String requiredRole, String idempotencyKey) {
 
         public static final Metadata NONE = new Metadata(Duration.ZERO, List.of(), List.of(), List.of(), RetryPolicy.NONE,
-                null, null);
+                Duration.ZERO, null, null);
 
         public Metadata {
             delay = delay == null ? Duration.ZERO : delay;
@@ -50,6 +51,10 @@ public record Action(String id, String name, Object content, Priority priority, 
             after = after == null ? List.of() : List.copyOf(after);
             next = next == null ? List.of() : List.copyOf(next);
             retry = retry == null ? RetryPolicy.NONE : retry;
+            timeout = timeout == null ? Duration.ZERO : timeout;
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
+            }
         }
     }
 }

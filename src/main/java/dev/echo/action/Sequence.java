@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -82,38 +83,75 @@ public final class Sequence {
     private void schedule(ActionRun run, Set<String> roles, Duration delay, ActionRun.State waitingState) {
         Action action = run.action();
         if (delay.isZero()) {
-            run.waiting(waitingState, scheduler.submitAsync(() -> attempt(run, roles), action.priority()));
+            run.waiting(waitingState, startAttempt(run, roles));
             return;
         }
         // The wait holds no worker (the scheduler's timer); when due, the attempt is queued at
         // the action's priority and becomes the task a cancel interrupts.
         run.waiting(waitingState, scheduler.schedule(() -> {
             if (!run.isFinished()) {
-                run.waiting(ActionRun.State.QUEUED, scheduler.submitAsync(() -> attempt(run, roles), action.priority()));
+                run.waiting(ActionRun.State.QUEUED, startAttempt(run, roles));
             }
             return null;
         }, delay, action.priority()));
     }
 
-    private CompletionStage<Object> attempt(ActionRun run, Set<String> roles) {
+    /** Queues one attempt at the action's priority; the attempt knows its own task (for a timeout's interrupt). */
+    private java.util.concurrent.Future<?> startAttempt(ActionRun run, Set<String> roles) {
+        java.util.concurrent.atomic.AtomicReference<java.util.concurrent.Future<?>> self =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.Future<?> task = scheduler.submitAsync(() -> attempt(run, roles, self), run.action().priority());
+        self.set(task);
+        return task;
+    }
+
+    /**
+     * One attempt: hooks, function, hooks. With a timeout, a delayed canceller (no worker held)
+     * fails the attempt with a {@link TimeoutException} when the time is up and interrupts it
+     * through its task's cancel protocol; a result that arrives later is ignored.
+     */
+    private CompletionStage<Object> attempt(ActionRun run, Set<String> roles,
+                                            java.util.concurrent.atomic.AtomicReference<java.util.concurrent.Future<?>> self) {
         if (run.isFinished()) {
             return CompletableFuture.completedFuture(null);
         }
         Action action = run.action();
         int attempt = run.startAttempt();
-        CompletionStage<Object> outcome;
+        CompletableFuture<Object> outcome = new CompletableFuture<>();
+        Duration timeout = action.metadata().timeout();
+        // on the timer thread: it must fire even when every worker is busy (this attempt may hold the last one)
+        java.util.concurrent.Future<?> canceller = timeout.isZero() ? null : scheduler.onTimer(() -> {
+            if (outcome.completeExceptionally(new TimeoutException("attempt " + attempt + " of action " + action.id()
+                    + " exceeded its timeout of " + timeout))) {
+                java.util.concurrent.Future<?> task = self.get();
+                if (task != null) {
+                    task.cancel(true);
+                }
+            }
+        }, timeout);
         try {
             for (String h : action.metadata().before()) {
                 hooks.get(h).run(action, null);
             }
             Object returned = plan.require(action.name()).function().apply(action.content());
-            outcome = returned instanceof CompletionStage<?> stage
-                    ? stage.thenApply(v -> (Object) v)
-                    : CompletableFuture.completedFuture(returned);
+            if (returned instanceof CompletionStage<?> stage) {
+                stage.whenComplete((v, e) -> {
+                    if (e == null) {
+                        outcome.complete(v);
+                    } else {
+                        outcome.completeExceptionally(e);
+                    }
+                });
+            } else {
+                outcome.complete(returned);
+            }
         } catch (Exception e) {
-            outcome = CompletableFuture.failedFuture(e);
+            outcome.completeExceptionally(e);
         }
         return outcome.handle((result, failure) -> {
+            if (canceller != null) {
+                canceller.cancel(false);
+            }
             if (failure == null) {
                 try {
                     for (String h : action.metadata().after()) {

@@ -20,6 +20,8 @@ public final class SharedStats {
     private final LongAdder rejected = new LongAdder();
     private final LongAdder returned = new LongAdder();
     private final LongAdder cancelled = new LongAdder();
+    private final LongAdder completedOffWorker = new LongAdder();
+    private final LongAdder failedOffWorker = new LongAdder();
 
     private static LongAdder[] adders() {
         LongAdder[] a = new LongAdder[Priority.count()];
@@ -60,6 +62,24 @@ public final class SharedStats {
     /** A task finished as cancelled on a non-worker thread (delayed or drained). */
     public void cancelled() {
         cancelled.increment();
+    }
+
+    /** A task run by the timer thread itself completed. */
+    public void completedOffWorker() {
+        completedOffWorker.increment();
+    }
+
+    /** A task run by the timer thread itself failed. */
+    public void failedOffWorker() {
+        failedOffWorker.increment();
+    }
+
+    public long completedOffWorkerCount() {
+        return completedOffWorker.sum();
+    }
+
+    public long failedOffWorkerCount() {
+        return failedOffWorker.sum();
     }
 
     public long submitted() {

@@ -435,9 +435,37 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
     void delayedDue(Task<?> task) {
         if (task.isDone()) {
             delayedCancelled(task);
+        } else if (task instanceof TimerTask) {
+            // runs here, on the timer thread: it must not wait for a worker (see onTimer)
+            leftQueue();
+            switch (task.execute()) {
+                case COMPLETED -> shared.completedOffWorker();
+                case FAILED -> shared.failedOffWorker();
+                default -> shared.cancelled();
+            }
+            finished();
         } else {
             shared.delayedDue(task.priority());
             push(task);
+        }
+    }
+
+    /**
+     * Runs {@code action} after {@code delay} on the scheduler's timer thread, not on a worker:
+     * for tiny, non-blocking reactions to time (cancelling a timed-out task) that must happen
+     * even when every worker is busy — a timeout that waited for a worker would never fire while
+     * the task it guards holds the last one. A slow or blocking action delays every delayed
+     * task of this scheduler. Accepted, counted and stopped like any delayed task.
+     */
+    public CompletableFuture<Void> onTimer(Runnable action, Duration delay) {
+        Objects.requireNonNull(action, "action");
+        return accept(new TimerTask(action, stageExecutors[Priority.HIGH.level()]), Math.max(1, requireDelay(delay)));
+    }
+
+    /** A delayed task that the timer thread runs itself. */
+    private static final class TimerTask extends Task<Void> {
+        TimerTask(Runnable action, Executor stageExecutor) {
+            super(action, Priority.HIGH, stageExecutor);
         }
     }
 
@@ -665,7 +693,8 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
 
     /** A cheap snapshot of the counters; see {@link SchedulerMetrics}. */
     public SchedulerMetrics metrics() {
-        long completed = 0, failed = 0, cancelled = shared.cancelledCount(), steals = 0, parks = 0, unparks = 0;
+        long completed = shared.completedOffWorkerCount(), failed = shared.failedOffWorkerCount();
+        long cancelled = shared.cancelledCount(), steals = 0, parks = 0, unparks = 0;
         long[] dequeued = new long[Priority.count()];
         LatencyHistogram.Accumulator[] waits = new LatencyHistogram.Accumulator[Priority.count()];
         LatencyHistogram.Accumulator[] runs = new LatencyHistogram.Accumulator[Priority.count()];

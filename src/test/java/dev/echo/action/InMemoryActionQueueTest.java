@@ -15,7 +15,7 @@ class InMemoryActionQueueTest {
 
     private static Action action(String id, String key) {
         return new Action(id, "f", null, Priority.NORMAL,
-                new Action.Metadata(null, null, null, null, null, null, key));
+                new Action.Metadata(null, null, null, null, null, null, null, key));
     }
 
     @Test

@@ -35,7 +35,7 @@ class SequenceTest {
 
     private static Action.Metadata meta(Duration delay, List<String> before, List<String> after, List<Action> next,
                                         RetryPolicy retry, String role) {
-        return new Action.Metadata(delay, before, after, next, retry, role, null);
+        return new Action.Metadata(delay, before, after, next, retry, null, role, null);
     }
 
     private Sequence sequence(Plan plan) {
@@ -189,5 +189,38 @@ class SequenceTest {
         assertEquals("free", scheduler.submit(() -> "free").get(10, TimeUnit.SECONDS));
         remote.complete("answer");
         assertEquals("answer", run.completion().get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void anAttemptThatExceedsItsTimeoutIsInterruptedAndRetried() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        CountDownLatch interrupted = new CountDownLatch(1);
+        Plan plan = Plan.builder().add("sometimes-slow", c -> {
+            if (calls.incrementAndGet() == 1) {
+                try {
+                    Thread.sleep(60_000);
+                } catch (InterruptedException e) {
+                    interrupted.countDown();
+                    throw e;
+                }
+            }
+            return "fast enough";
+        }).build();
+        RetryPolicy retry = new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(1), 1.0, Duration.ZERO);
+        Action a = action("t", "sometimes-slow", null, new Action.Metadata(null, null, null, null, retry,
+                Duration.ofMillis(200), null, null));
+        ActionRun run = sequence(plan).submit(a, Set.of());
+        assertEquals("fast enough", run.completion().get(10, TimeUnit.SECONDS));
+        assertTrue(interrupted.await(5, TimeUnit.SECONDS), "the timed-out attempt was not interrupted");
+        assertEquals(2, run.attempts());
+    }
+
+    @Test
+    void aTimeoutWithoutRetriesFailsWithTheTimeoutAsCause() {
+        Plan plan = Plan.builder().add("stuck", c -> new CompletableFuture<>()).build();
+        Action a = action("t", "stuck", null, new Action.Metadata(null, null, null, null, null, Duration.ofMillis(100), null, null));
+        ActionRun run = sequence(plan).submit(a, Set.of());
+        ExecutionException e = assertThrows(ExecutionException.class, () -> run.completion().get(10, TimeUnit.SECONDS));
+        assertInstanceOf(java.util.concurrent.TimeoutException.class, e.getCause().getCause());
     }
 }

@@ -94,4 +94,20 @@ class DelayedTaskTest {
             assertEquals(List.of(0, 1, 2, 3, 4), order);
         }
     }
+
+    @Test
+    void onTimerFiresEvenWhenEveryWorkerIsBusy() throws Exception {
+        Scheduler s = SchedulerBuilder.create().workerCount(1).name("ontimer").build();
+        Blocker blocker = new Blocker();
+        s.execute(blocker);
+        blocker.awaitStarted();
+        AtomicBoolean fired = new AtomicBoolean();
+        CompletableFuture<Void> f = s.onTimer(() -> fired.set(true), Duration.ofMillis(50));
+        f.get(10, TimeUnit.SECONDS); // a delayed task on a worker could not run: the only worker is blocked
+        assertTrue(fired.get());
+        blocker.release();
+        s.stop();
+        var m = s.metrics();
+        assertEquals(m.submitted(), m.finished(), m.toString());
+    }
 }
