@@ -49,16 +49,33 @@ public final class Sequence {
      * hook or a chained action is unknown ({@link ActionException.Kind#ROUTING}).
      */
     public ActionRun submit(Action action, Set<String> callerRoles) {
-        check(action, callerRoles);
+        return submit(action, callerRoles::contains);
+    }
+
+    /**
+     * Like {@link #submit(Action, Set)}, asking {@code callerHasRole} (e.g. the container's
+     * security context). Every role of the chain is checked now, on the caller's thread.
+     */
+    public ActionRun submit(Action action, java.util.function.Predicate<String> callerHasRole) {
+        validate(action, callerHasRole);
+        return start(action);
+    }
+
+    private ActionRun start(Action action) {
         Duration delay = action.metadata().delay();
-        ActionRun run = new ActionRun(action, delay.isZero() ? ActionRun.State.QUEUED : ActionRun.State.DELAYED);
-        schedule(run, callerRoles, delay, delay.isZero() ? ActionRun.State.QUEUED : ActionRun.State.DELAYED);
+        ActionRun.State first = delay.isZero() ? ActionRun.State.QUEUED : ActionRun.State.DELAYED;
+        ActionRun run = new ActionRun(action, first);
+        schedule(run, Set.of(), delay, first);
         return run;
     }
 
-    private void check(Action action, Set<String> roles) {
+    /**
+     * Checks, without queueing anything, that the caller holds every role the action and its
+     * chain require (LICENSE) and that every function and hook named exists (ROUTING).
+     */
+    public void validate(Action action, java.util.function.Predicate<String> callerHasRole) {
         String role = action.metadata().requiredRole();
-        if (role != null && !roles.contains(role)) {
+        if (role != null && !callerHasRole.test(role)) {
             throw new ActionException(ActionException.Kind.LICENSE,
                     "action '" + action.name() + "' requires role '" + role + "'");
         }
@@ -70,7 +87,7 @@ public final class Sequence {
             requireHook(h);
         }
         for (Action next : action.metadata().next()) {
-            check(next, roles);
+            validate(next, callerHasRole);
         }
     }
 
@@ -165,7 +182,7 @@ public final class Sequence {
                 run.succeed(result);
                 for (Action next : action.metadata().next()) {
                     Action fed = new Action(action.id() + "/" + next.name(), next.name(), result, next.priority(), next.metadata());
-                    run.chained(submit(fed, roles));
+                    run.chained(start(fed)); // its roles were checked with the first action
                 }
             } else if (!run.isFinished() && action.metadata().retry().allowsRetryAfter(attempt)) {
                 Duration wait = action.metadata().retry().delayAfter(attempt, random);
