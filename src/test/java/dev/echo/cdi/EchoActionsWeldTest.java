@@ -1,0 +1,78 @@
+package dev.echo.cdi;
+
+import dev.echo.action.Action;
+import dev.echo.action.ActionException;
+import dev.echo.action.ActionRun;
+import org.jboss.weld.environment.se.Weld;
+import org.jboss.weld.environment.se.WeldContainer;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** @EchoAction and @EchoHook methods become the application's plan and hooks (Weld, outside a server). */
+class EchoActionsWeldTest {
+
+    private static Weld weld(Class<?>... beans) {
+        return new Weld().disableDiscovery().addExtension(new EchoExtension()).addBeanClasses(beans);
+    }
+
+    @Test
+    void beanMethodsRunAsActionsWithTheirHooks() throws Exception {
+        try (WeldContainer c = weld(ActionBeans.class).initialize()) {
+            EchoActions actions = c.select(EchoActions.class).get();
+            assertEquals(java.util.Set.of("greet", "total"), actions.names());
+            Action greet = ActionJson.read("{\"id\": \"g1\", \"name\": \"greet\", \"content\": \"ada\","
+                    + " \"metadata\": {\"hooks\": {\"after\": [\"audit\"]}}}");
+            ActionRun run = actions.submit(greet, role -> false);
+            assertEquals("hello ada", run.completion().get(10, TimeUnit.SECONDS));
+            assertEquals(List.of("audit:greet:hello ada"), c.select(ActionBeans.class).get().events());
+            assertSame(run, actions.find("g1").orElseThrow());
+            Action total = ActionJson.read("{\"name\": \"total\", \"content\": {\"qty\": 3, \"price\": 7}}");
+            assertEquals(21L, actions.submit(total, role -> false).completion().get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void unknownActionsAndMissingRolesQueueNothing() throws Exception {
+        try (WeldContainer c = weld(ActionBeans.class).initialize()) {
+            EchoActions actions = c.select(EchoActions.class).get();
+            ActionException routing = assertThrows(ActionException.class,
+                    () -> actions.submit(ActionJson.read("{\"id\": \"x\", \"name\": \"nope\"}"), role -> true));
+            assertEquals(ActionException.Kind.ROUTING, routing.kind());
+            ActionException license = assertThrows(ActionException.class, () -> actions.submit(ActionJson.read(
+                    "{\"id\": \"y\", \"name\": \"greet\", \"metadata\": {\"requiredRole\": \"admin\"}}"), role -> false));
+            assertEquals(ActionException.Kind.LICENSE, license.kind());
+            assertTrue(actions.find("x").isEmpty());
+            assertTrue(actions.find("y").isEmpty());
+        }
+    }
+
+    @Test
+    void aSecondSubmissionWithTheSameIdempotencyKeyIsTheSameRun() throws Exception {
+        try (WeldContainer c = weld(ActionBeans.class).initialize()) {
+            EchoActions actions = c.select(EchoActions.class).get();
+            String json = "{\"id\": \"%s\", \"name\": \"greet\", \"content\": \"x\", \"metadata\": {\"idempotencyKey\": \"k-1\","
+                    + " \"delay\": 500}}";
+            ActionRun first = actions.submit(ActionJson.read(json.formatted("first")), role -> true);
+            ActionRun second = actions.submit(ActionJson.read(json.formatted("second")), role -> true);
+            assertSame(first, second);
+            assertTrue(actions.find("second").isEmpty());
+            assertEquals("hello x", first.completion().get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void twoMethodsWithOneActionNameFailTheDeploymentNamingBoth() {
+        Exception e = assertThrows(Exception.class, () -> weld(ActionBeans.class, DuplicateActionBeans.class).initialize().close());
+        StringBuilder all = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            all.append(t.getMessage()).append(" | ");
+        }
+        assertTrue(all.toString().contains("action 'greet' is defined twice")
+                && all.toString().contains("ActionBeans#greet") && all.toString().contains("DuplicateActionBeans#greetAgain"),
+                all.toString());
+    }
+}
