@@ -30,6 +30,8 @@ public final class Sequence {
     private final Plan plan;
     private final Map<String, ActionHook> hooks;
     private final LongSupplier random;
+    /** Told of every run this sequence starts, chained ones included (e.g. to record them). */
+    private volatile java.util.function.Consumer<ActionRun> onStart = run -> { };
 
     public Sequence(Scheduler scheduler, Plan plan, Map<String, ActionHook> hooks) {
         this(scheduler, plan, hooks, () -> ThreadLocalRandom.current().nextLong());
@@ -61,10 +63,17 @@ public final class Sequence {
         return start(action);
     }
 
+    /** Registers the listener told of every run started, chained runs included. */
+    public Sequence onStart(java.util.function.Consumer<ActionRun> listener) {
+        this.onStart = Objects.requireNonNull(listener, "listener");
+        return this;
+    }
+
     private ActionRun start(Action action) {
         Duration delay = action.metadata().delay();
         ActionRun.State first = delay.isZero() ? ActionRun.State.QUEUED : ActionRun.State.DELAYED;
         ActionRun run = new ActionRun(action, first);
+        onStart.accept(run);
         schedule(run, Set.of(), delay, first);
         return run;
     }
@@ -181,7 +190,8 @@ public final class Sequence {
             if (failure == null) {
                 run.succeed(result);
                 for (Action next : action.metadata().next()) {
-                    Action fed = new Action(action.id() + "/" + next.name(), next.name(), result, next.priority(), next.metadata());
+                    // id: parent id, ':' and the next action's name — one URL path segment
+                    Action fed = new Action(action.id() + ":" + next.name(), next.name(), result, next.priority(), next.metadata());
                     run.chained(start(fed)); // its roles were checked with the first action
                 }
             } else if (!run.isFinished() && action.metadata().retry().allowsRetryAfter(attempt)) {

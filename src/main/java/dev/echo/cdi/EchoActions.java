@@ -70,7 +70,7 @@ public class EchoActions {
         extension.actions().forEach((name, d) -> plan.add(name, d.source(), content -> invoke(d, bindArgument(d.method(), content))));
         Map<String, ActionHook> hooks = new LinkedHashMap<>();
         extension.hooks().forEach((name, d) -> hooks.put(name, (action, result) -> invoke(d, action, result)));
-        return new Sequence(runtime.scheduler(), plan.build(), hooks);
+        return new Sequence(runtime.scheduler(), plan.build(), hooks).onStart(run -> runs.put(run.action().id(), run));
     }
 
     /** The method's parameter from the action's content: plain, JSON-P, or bound with JSON-B. */
@@ -133,8 +133,7 @@ public class EchoActions {
             // work-conserving hand-off: whoever offers drains what is waiting (in order)
             while ((next = queue.poll(Duration.ZERO)).isPresent()) {
                 ActionQueue.Delivery delivery = next.get();
-                ActionRun run = seq.submit(delivery.action(), role -> true); // roles were checked above
-                runs.put(delivery.action().id(), run);
+                ActionRun run = seq.submit(delivery.action(), role -> true); // roles were checked above; recorded by onStart
                 run.completion().whenComplete((v, e) -> delivery.ack());
                 if (delivery.action() == action) {
                     mine = run;

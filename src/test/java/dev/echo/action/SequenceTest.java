@@ -133,7 +133,7 @@ class SequenceTest {
         assertEquals(42, second.completion().get(10, TimeUnit.SECONDS));
         ActionRun third = awaitChild(second);
         assertEquals("result=42", third.completion().get(10, TimeUnit.SECONDS));
-        assertEquals("t1/double/describe", third.action().id());
+        assertEquals("t1:double:describe", third.action().id());
     }
 
     private static ActionRun awaitChild(ActionRun run) throws InterruptedException {

@@ -1,0 +1,192 @@
+package dev.echo.it;
+
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** In Liberty, over HTTP: the actions REST API end to end. */
+@ExtendWith(ArquillianExtension.class)
+class ActionsIT {
+
+    private static final String WEB_XML = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
+              <security-constraint>
+                <web-resource-collection>
+                  <web-resource-name>actions</web-resource-name>
+                  <url-pattern>/api/actions/*</url-pattern>
+                  <url-pattern>/api/actions</url-pattern>
+                </web-resource-collection>
+                <auth-constraint><role-name>**</role-name></auth-constraint>
+              </security-constraint>
+              <login-config><auth-method>BASIC</auth-method><realm-name>echo</realm-name></login-config>
+              <security-role><role-name>orders</role-name></security-role>
+            </web-app>
+            """;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.withConfig("actions", "echo.workers=1\n", ItActions.class).setWebXML(new StringAsset(WEB_XML));
+    }
+
+    @ArquillianResource
+    URL base;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
+
+    private HttpResponse<String> send(String method, String path, String body, String user) throws Exception {
+        String password = user + "pwd";
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(base + "api/actions" + path)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
+                        .getBytes(StandardCharsets.UTF_8)))
+                .header("Content-Type", "application/json");
+        r.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Polls GET /actions/{id} until the state is final. */
+    private String awaitFinal(String id) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String body = "";
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> r = send("GET", "/" + id, null, "alice");
+            body = r.body();
+            if (r.statusCode() == 200 && body.matches("(?s).*\"state\":\"(SUCCEEDED|FAILED|CANCELLED)\".*")) {
+                return body;
+            }
+            Thread.sleep(50);
+        }
+        fail("action " + id + " did not finish: " + body);
+        return body;
+    }
+
+    private static String readmeExample() throws Exception {
+        String readme = Files.readString(Path.of("../README.md"));
+        String block = readme.substring(readme.indexOf("<!-- README-ACTION-EXAMPLE-START -->"),
+                readme.indexOf("<!-- README-ACTION-EXAMPLE-END -->"));
+        return block.substring(block.indexOf("```json") + 7, block.lastIndexOf("```")).strip();
+    }
+
+    @Test
+    @RunAsClient
+    void theReadmeExampleIsAcceptedAndRuns() throws Exception {
+        HttpResponse<String> r = send("POST", "", readmeExample(), "alice");
+        assertEquals(202, r.statusCode(), r.body());
+        assertTrue(r.headers().firstValue("Location").orElse("").endsWith("/api/actions/order-42"), r.headers().toString());
+        assertTrue(r.body().contains("\"id\":\"order-42\""), r.body());
+        String done = awaitFinal("order-42");
+        assertTrue(done.contains("\"state\":\"SUCCEEDED\"") && done.contains("\"reserved\":\"A-1\""), done);
+    }
+
+    @Test
+    @RunAsClient
+    void aTypedParameterIsBoundWithJsonB() throws Exception {
+        assertEquals(202, send("POST", "", "{\"id\": \"typed-1\", \"name\": \"order-total\","
+                + " \"content\": {\"sku\": \"A-1\", \"qty\": 3, \"price\": 7}}", "alice").statusCode());
+        assertTrue(awaitFinal("typed-1").contains("\"result\":21"), "JSON-B binding of a record parameter failed");
+    }
+
+    @Test
+    @RunAsClient
+    void aUserWithoutTheRoleGets403AndNothingIsQueued() throws Exception {
+        HttpResponse<String> r = send("POST", "", "{\"id\": \"forbidden-1\", \"name\": \"reserve\", \"content\": {},"
+                + " \"metadata\": {\"requiredRole\": \"orders\"}}", "bob");
+        assertEquals(403, r.statusCode(), r.body());
+        assertTrue(r.body().contains("\"kind\":\"LICENSE\"") && r.body().contains("orders"), r.body());
+        assertEquals(404, send("GET", "/forbidden-1", null, "alice").statusCode());
+    }
+
+    @Test
+    @RunAsClient
+    void badJsonAndUnknownActionsAreRejectedWithJsonErrors() throws Exception {
+        HttpResponse<String> bad = send("POST", "", "{\"id\": \"bad-1\", \"name\": \"reserve\", \"colour\": 1}", "alice");
+        assertEquals(400, bad.statusCode(), bad.body());
+        assertTrue(bad.body().contains("\"path\":\"$.colour\""), bad.body());
+        HttpResponse<String> unknown = send("POST", "", "{\"id\": \"unknown-1\", \"name\": \"no-such-action\"}", "alice");
+        assertEquals(404, unknown.statusCode(), unknown.body());
+        assertTrue(unknown.body().contains("\"kind\":\"ROUTING\""), unknown.body());
+        assertEquals(404, send("GET", "/unknown-1", null, "alice").statusCode());
+        assertEquals(404, send("GET", "/bad-1", null, "alice").statusCode());
+    }
+
+    @Test
+    @RunAsClient
+    void aChainOfThreeFeedsEachResultToTheNext() throws Exception {
+        String chain = "{\"id\": \"chain-1\", \"name\": \"parse\", \"content\": \"21\", \"metadata\": {\"next\": ["
+                + "{\"name\": \"double\", \"metadata\": {\"next\": [{\"name\": \"describe\"}]}}]}}";
+        assertEquals(202, send("POST", "", chain, "alice").statusCode());
+        awaitFinal("chain-1");
+        String last = awaitFinalWhenKnown("chain-1:double:describe");
+        assertTrue(last.contains("\"result\":\"result=42\""), last);
+    }
+
+    private String awaitFinalWhenKnown(String id) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (send("GET", "/" + id, null, "alice").statusCode() == 404 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        return awaitFinal(id);
+    }
+
+    @Test
+    @RunAsClient
+    void aRetriedActionSucceedsOnAttemptThree() throws Exception {
+        String flaky = "{\"id\": \"flaky-1\", \"name\": \"flaky\", \"metadata\": {\"retry\": {\"maxAttempts\": 5,"
+                + " \"initialDelay\": 20, \"maxDelay\": 100, \"multiplier\": 2.0}}}";
+        assertEquals(202, send("POST", "", flaky, "alice").statusCode());
+        String done = awaitFinal("flaky-1");
+        assertTrue(done.contains("\"state\":\"SUCCEEDED\"") && done.contains("\"attempts\":3")
+                && done.contains("ok on attempt 3"), done);
+    }
+
+    @Test
+    @RunAsClient
+    void cancellingARunningActionInterruptsIt() throws Exception {
+        assertEquals(202, send("POST", "", "{\"id\": \"slow-1\", \"name\": \"slow\"}", "alice").statusCode());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!send("GET", "/slow-1", null, "alice").body().contains("\"state\":\"RUNNING\"") && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        HttpResponse<String> cancel = send("DELETE", "/slow-1", null, "alice");
+        assertEquals(200, cancel.statusCode(), cancel.body());
+        assertTrue(cancel.body().contains("\"state\":\"CANCELLED\""), cancel.body());
+        assertEquals(409, send("DELETE", "/slow-1", null, "alice").statusCode(), "a second cancel");
+        // the only worker is free again and the slow function saw the interrupt
+        assertEquals(202, send("POST", "", "{\"id\": \"check-1\", \"name\": \"was-interrupted\"}", "alice").statusCode());
+        assertTrue(awaitFinal("check-1").contains("\"result\":true"), "the running action was not interrupted");
+    }
+
+    @Test
+    @RunAsClient
+    void aDelayedActionHoldsNoWorker() throws Exception {
+        long posted = System.currentTimeMillis();
+        assertEquals(202, send("POST", "", "{\"id\": \"delayed-1\", \"name\": \"now\", \"metadata\": {\"delay\": 2000}}",
+                "alice").statusCode());
+        // with echo.workers=1, this action runs at once only if the delayed one holds no worker
+        assertEquals(202, send("POST", "", "{\"id\": \"quick-1\", \"name\": \"now\"}", "alice").statusCode());
+        String quick = awaitFinal("quick-1");
+        assertTrue(System.currentTimeMillis() - posted < 2000, "the quick action waited for the delayed one: " + quick);
+        String delayed = awaitFinal("delayed-1");
+        long ranAt = Long.parseLong(delayed.replaceAll("(?s).*\"result\":(\\d+).*", "$1"));
+        assertTrue(ranAt - posted >= 2000, "the delayed action ran early");
+    }
+}

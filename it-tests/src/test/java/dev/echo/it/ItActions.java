@@ -1,0 +1,75 @@
+package dev.echo.it;
+
+import dev.echo.cdi.EchoAction;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Action functions used by ActionsIT (deployed only with it). */
+@ApplicationScoped
+public class ItActions {
+
+    static final AtomicInteger flakyCalls = new AtomicInteger();
+    static final AtomicBoolean slowInterrupted = new AtomicBoolean();
+
+    @EchoAction("reserve")
+    public Map<String, Object> reserve(Map<String, Object> order) {
+        return Map.of("reserved", order.get("sku"), "qty", order.get("qty"));
+    }
+
+    @EchoAction("parse")
+    public long parse(String text) {
+        return Long.parseLong(text);
+    }
+
+    @EchoAction("double")
+    public long twice(Long n) {
+        return n * 2;
+    }
+
+    @EchoAction("describe")
+    public String describe(Long n) {
+        return "result=" + n;
+    }
+
+    @EchoAction("flaky")
+    public String flaky(Object ignored) {
+        int n = flakyCalls.incrementAndGet();
+        if (n < 3) {
+            throw new IllegalStateException("attempt " + n + " fails");
+        }
+        return "ok on attempt " + n;
+    }
+
+    @EchoAction("slow")
+    public String slow(Object ignored) throws InterruptedException {
+        try {
+            Thread.sleep(60_000);
+        } catch (InterruptedException e) {
+            slowInterrupted.set(true);
+            throw e;
+        }
+        return "late";
+    }
+
+    @EchoAction("was-interrupted")
+    public boolean wasInterrupted(Object ignored) {
+        return slowInterrupted.get();
+    }
+
+    /** A typed parameter, bound from the JSON content with JSON-B. */
+    public record Order(String sku, long qty, long price) {
+    }
+
+    @EchoAction("order-total")
+    public long orderTotal(Order order) {
+        return order.qty() * order.price();
+    }
+
+    @EchoAction("now")
+    public long now(Object ignored) {
+        return System.currentTimeMillis();
+    }
+}
