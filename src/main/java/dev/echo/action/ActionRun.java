@@ -26,6 +26,8 @@ public final class ActionRun {
     private volatile Future<?> current;
     /** The actions this one started with its result (its metadata's next), in order. */
     private final java.util.List<ActionRun> next = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Run once on reaching the final state, before the completion: observers see every end first. */
+    private volatile Runnable onFinish = () -> { };
 
     ActionRun(Action action, State initial) {
         this.action = action;
@@ -81,6 +83,7 @@ public final class ActionRun {
         if (!finish(State.CANCELLED)) {
             return false;
         }
+        finished();
         completion.completeExceptionally(new ActionException(ActionException.Kind.CANCELLATION,
                 "action " + action.id() + " was cancelled"));
         Future<?> f = current;
@@ -88,6 +91,20 @@ public final class ActionRun {
             f.cancel(true);
         }
         return true;
+    }
+
+    void onFinish(Runnable action) {
+        this.onFinish = action;
+    }
+
+    private void finished() {
+        try {
+            onFinish.run();
+        } catch (RuntimeException | LinkageError e) {
+            // an observer must not stop the run from completing
+            java.util.logging.Logger.getLogger(ActionRun.class.getName()).log(java.util.logging.Level.WARNING,
+                    "an action observer failed for " + action.id(), e);
+        }
     }
 
     /** The runs of the next actions this one started with its result. */
@@ -118,12 +135,14 @@ public final class ActionRun {
 
     void succeed(Object result) {
         if (finish(State.SUCCEEDED)) {
+            finished();
             completion.complete(result);
         }
     }
 
     void fail(ActionException error) {
         if (finish(State.FAILED)) {
+            finished();
             completion.completeExceptionally(error);
         }
     }

@@ -63,6 +63,14 @@ public final class Sequence {
         return start(action);
     }
 
+    private volatile ActionObserver observer = new ActionObserver() { };
+
+    /** Registers the observer told of retries and final states (metrics). */
+    public Sequence observer(ActionObserver observer) {
+        this.observer = Objects.requireNonNull(observer, "observer");
+        return this;
+    }
+
     /** Registers the listener told of every run started, chained runs included. */
     public Sequence onStart(java.util.function.Consumer<ActionRun> listener) {
         this.onStart = Objects.requireNonNull(listener, "listener");
@@ -74,6 +82,9 @@ public final class Sequence {
         ActionRun.State first = delay.isZero() ? ActionRun.State.QUEUED : ActionRun.State.DELAYED;
         ActionRun run = new ActionRun(action, first);
         onStart.accept(run);
+        long started = System.nanoTime();
+        run.onFinish(() -> observer.finished(action, run.state(), run.attempts(),
+                Duration.ofNanos(System.nanoTime() - started)));
         schedule(run, Set.of(), delay, first);
         return run;
     }
@@ -196,6 +207,7 @@ public final class Sequence {
                 }
             } else if (!run.isFinished() && action.metadata().retry().allowsRetryAfter(attempt)) {
                 Duration wait = action.metadata().retry().delayAfter(attempt, random);
+                observer.retrying(action, attempt, wait);
                 LOG.log(Level.FINE, "action " + action.id() + " attempt " + attempt + " failed; retrying in " + wait, failure);
                 schedule(run, roles, wait, ActionRun.State.RETRY_WAIT);
             } else {

@@ -43,6 +43,7 @@ public class EchoActions {
     EchoRuntime runtime;
 
     private volatile Sequence sequence;
+    private final dev.echo.action.ActionStats stats = new dev.echo.action.ActionStats();
     private final ActionQueue queue = new InMemoryActionQueue(10_000, Duration.ofMinutes(10));
     private final Map<String, ActionRun> runs = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
         @Override
@@ -70,7 +71,24 @@ public class EchoActions {
         extension.actions().forEach((name, d) -> plan.add(name, d.source(), content -> invoke(d, bindArgument(d.method(), content))));
         Map<String, ActionHook> hooks = new LinkedHashMap<>();
         extension.hooks().forEach((name, d) -> hooks.put(name, (action, result) -> invoke(d, action, result)));
-        return new Sequence(runtime.scheduler(), plan.build(), hooks).onStart(run -> runs.put(run.action().id(), run));
+        java.util.List<dev.echo.action.ActionObserver> observers = new java.util.ArrayList<>();
+        observers.add(stats);
+        if (ConfigLookup.isPresent("org.eclipse.microprofile.metrics.MetricRegistry", EchoActions.class.getClassLoader())) {
+            MicroProfileActionMetrics.lookup().ifPresent(observers::add);
+        }
+        dev.echo.action.ActionObserver all = new dev.echo.action.ActionObserver() {
+            @Override
+            public void retrying(Action action, int failedAttempt, Duration wait) {
+                observers.forEach(o -> o.retrying(action, failedAttempt, wait));
+            }
+
+            @Override
+            public void finished(Action action, ActionRun.State state, int attempts, Duration elapsed) {
+                observers.forEach(o -> o.finished(action, state, attempts, elapsed));
+            }
+        };
+        return new Sequence(runtime.scheduler(), plan.build(), hooks).observer(all)
+                .onStart(run -> runs.put(run.action().id(), run));
     }
 
     /** The method's parameter from the action's content: plain, JSON-P, or bound with JSON-B. */
@@ -148,6 +166,11 @@ public class EchoActions {
     /** The run of an action submitted recently, if still recorded. */
     public Optional<ActionRun> find(String id) {
         return Optional.ofNullable(runs.get(id));
+    }
+
+    /** In-process figures per action name (also exported to MicroProfile Metrics when present). */
+    public java.util.Map<String, dev.echo.action.ActionStats.Figures> stats() {
+        return stats.snapshot();
     }
 
     /** The names of the plan's functions. */

@@ -32,6 +32,9 @@ public class EchoExtension implements Extension {
         discovery.addAnnotatedType(beans.createAnnotatedType(EchoAsyncInterceptor.class), EchoAsyncInterceptor.class.getName());
         discovery.addAnnotatedType(beans.createAnnotatedType(EchoActions.class), EchoActions.class.getName());
         discovery.addAnnotatedType(beans.createAnnotatedType(ActionsResource.class), ActionsResource.class.getName());
+        if (ConfigLookup.isPresent("org.eclipse.microprofile.metrics.MetricRegistry", EchoExtension.class.getClassLoader())) {
+            discovery.addAnnotatedType(beans.createAnnotatedType(MetricRegistryHolder.class), MetricRegistryHolder.class.getName());
+        }
     }
 
     /** A discovered {@link EchoAction} or {@link EchoHook} method and its bean. */

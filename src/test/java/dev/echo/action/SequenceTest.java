@@ -223,4 +223,32 @@ class SequenceTest {
         ExecutionException e = assertThrows(ExecutionException.class, () -> run.completion().get(10, TimeUnit.SECONDS));
         assertInstanceOf(java.util.concurrent.TimeoutException.class, e.getCause().getCause());
     }
+
+    @Test
+    void statsCountRunsFailuresAndRetriesPerActionName() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        Plan plan = Plan.builder()
+                .add("twice-fails", c -> {
+                    if (calls.incrementAndGet() <= 2) {
+                        throw new IllegalStateException("no");
+                    }
+                    return "yes";
+                })
+                .add("always-fails", c -> {
+                    throw new IllegalStateException("never");
+                }).build();
+        ActionStats stats = new ActionStats();
+        Sequence seq = sequence(plan).observer(stats);
+        RetryPolicy retry = new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1), 1.0, Duration.ZERO);
+        seq.submit(action("a", "twice-fails", null, meta(null, null, null, null, retry, null)), Set.of()).completion().get(10, TimeUnit.SECONDS);
+        CompletableFuture<Object> failing = seq.submit(action("b", "always-fails", null, null), Set.of()).completion();
+        assertThrows(ExecutionException.class, () -> failing.get(10, TimeUnit.SECONDS));
+        ActionStats.Figures ok = stats.snapshot().get("twice-fails");
+        assertEquals(1, ok.count());
+        assertEquals(0, ok.failures());
+        assertEquals(2, ok.retries());
+        ActionStats.Figures bad = stats.snapshot().get("always-fails");
+        assertEquals(1, bad.count());
+        assertEquals(1, bad.failures());
+    }
 }

@@ -99,6 +99,22 @@ class ActionsIT {
 
     @Test
     @RunAsClient
+    void actionMetricsAreExportedPerActionName() throws Exception {
+        assertEquals(202, send("POST", "", "{\"id\": \"metrics-1\", \"name\": \"describe\", \"content\": 5}", "alice")
+                .statusCode());
+        awaitFinal("metrics-1");
+        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(
+                base.getProtocol() + "://" + base.getHost() + ":" + base.getPort() + "/metrics")).header("Accept", "text/plain").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, metrics.statusCode(), metrics.body());
+        assertTrue(metrics.body().matches("(?s).*echo_action_count_total\\{[^}]*action=\"describe\".*"),
+                "no echo_action_count_total for describe in " + metrics.body().length() + " chars: "
+                        + metrics.body().lines().filter(l -> l.contains("echo")).toList());
+        assertTrue(metrics.body().contains("echo_action_duration_seconds"), metrics.body());
+    }
+
+    @Test
+    @RunAsClient
     void aTypedParameterIsBoundWithJsonB() throws Exception {
         assertEquals(202, send("POST", "", "{\"id\": \"typed-1\", \"name\": \"order-total\","
                 + " \"content\": {\"sku\": \"A-1\", \"qty\": 3, \"price\": 7}}", "alice").statusCode());

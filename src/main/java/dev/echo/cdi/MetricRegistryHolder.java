@@ -1,0 +1,23 @@
+package dev.echo.cdi;
+
+import jakarta.enterprise.context.Dependent;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+
+/**
+ * Gives Echo the application's MetricRegistry through an injection point: a plain programmatic
+ * look-up has none, and Liberty's registry producer then returns null. Added by the extension
+ * only when the MicroProfile Metrics API is present; {@link Instance} keeps it optional when the
+ * API is there but the metrics feature is not.
+ */
+@Dependent
+public class MetricRegistryHolder {
+
+    @Inject
+    Instance<MetricRegistry> registry;
+
+    MetricRegistry registry() {
+        return registry.isResolvable() ? registry.get() : null;
+    }
+}
