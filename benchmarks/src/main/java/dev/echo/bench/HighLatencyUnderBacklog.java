@@ -23,7 +23,10 @@ final class HighLatencyUnderBacklog {
     }
 
     static Histogram run(Peers peer, int workers, Duration warmUp, Duration measure) throws Exception {
-        Peers.Pool pool = peer.create(workers);
+        return run(peer.create(workers), workers, warmUp, measure);
+    }
+
+    static Histogram run(Peers.Pool pool, int workers, Duration warmUp, Duration measure) throws Exception {
         AtomicBoolean running = new AtomicBoolean(true);
         try {
             for (int i = 0; i < LOW_BACKLOG; i++) {
