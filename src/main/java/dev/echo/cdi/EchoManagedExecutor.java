@@ -43,6 +43,8 @@ public class EchoManagedExecutor implements ManagedScheduledExecutorService {
     private static final String LIFECYCLE = "the life cycle of a ManagedExecutorService belongs to the container "
             + "(Jakarta Concurrency 3.0, 3.1.6.1); Echo stops when the application stops";
 
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(EchoManagedExecutor.class.getName());
+
     private final EchoRuntime runtime;
     private final Priority defaultPriority;
 
@@ -126,6 +128,10 @@ public class EchoManagedExecutor implements ManagedScheduledExecutorService {
                         : scheduler.submit(body, settings.priority());
             }
         } catch (RuntimeException rejected) {
+            if (rejected instanceof java.util.concurrent.RejectedExecutionException) {
+                LOG.warning(() -> "Echo rejected a " + settings.priority() + " task " + describe(original, settings)
+                        + ": " + rejected.getMessage());
+            }
             result.completeExceptionally(rejected); // the listener hears taskDone with the reason
             throw rejected;
         }
@@ -351,6 +357,10 @@ public class EchoManagedExecutor implements ManagedScheduledExecutorService {
     @Override
     public String toString() {
         return "EchoManagedExecutor[" + defaultPriority + "]";
+    }
+
+    private static String describe(Object task, TaskSettings settings) {
+        return settings.identityName() != null ? "'" + settings.identityName() + "'" : task.getClass().getName();
     }
 
     /** Execution properties of a task, for tests and diagnostics. */

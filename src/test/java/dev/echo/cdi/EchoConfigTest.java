@@ -90,4 +90,48 @@ class EchoConfigTest {
         }
         return sb.toString();
     }
+
+    @Test
+    void aRejectedTaskIsLoggedAtWarningWithTheReason() throws Exception {
+        System.setProperty(EchoConfig.WORKERS, "1");
+        System.setProperty(EchoConfig.QUEUE_CAPACITY, "1");
+        java.util.List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                records.add(r);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(EchoManagedExecutor.class.getName());
+        logger.addHandler(handler);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try (var container = new Weld().disableDiscovery().addExtension(new EchoExtension()).addBeanClass(EchoBeans.class)
+                .initialize()) {
+            EchoBeans beans = container.select(EchoBeans.class).get();
+            java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+            beans.executor.submit(() -> {
+                started.countDown();
+                return release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            });
+            assertTrue(started.await(10, java.util.concurrent.TimeUnit.SECONDS));
+            beans.executor.submit(() -> 1); // fills the queue of capacity 1
+            assertThrows(java.util.concurrent.RejectedExecutionException.class, () -> beans.executor.submit(() -> 2));
+            release.countDown();
+        } finally {
+            logger.removeHandler(handler);
+            System.clearProperty(EchoConfig.WORKERS);
+            System.clearProperty(EchoConfig.QUEUE_CAPACITY);
+        }
+        assertTrue(records.stream().anyMatch(r -> r.getLevel() == java.util.logging.Level.WARNING
+                && r.getMessage().contains("rejected") && r.getMessage().contains("queue is full (capacity 1)")),
+                records.stream().map(java.util.logging.LogRecord::getMessage).toList().toString());
+    }
 }
