@@ -134,9 +134,21 @@ public final class ActionRun {
     }
 
     void succeed(Object result) {
+        succeed(result, () -> { });
+    }
+
+    /**
+     * Succeeds, running {@code beforeCompleting} (e.g. starting the next actions) once the final
+     * state is won and before the completion, so whoever sees the result also sees its effects.
+     */
+    void succeed(Object result, Runnable beforeCompleting) {
         if (finish(State.SUCCEEDED)) {
-            finished();
-            completion.complete(result);
+            try {
+                beforeCompleting.run();
+            } finally {
+                finished();
+                completion.complete(result);
+            }
         }
     }
 

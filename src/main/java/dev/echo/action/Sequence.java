@@ -199,12 +199,15 @@ public final class Sequence {
                 }
             }
             if (failure == null) {
-                run.succeed(result);
-                for (Action next : action.metadata().next()) {
-                    // id: parent id, ':' and the next action's name — one URL path segment
-                    Action fed = new Action(action.id() + ":" + next.name(), next.name(), result, next.priority(), next.metadata());
-                    run.chained(start(fed)); // its roles were checked with the first action
-                }
+                Object value = result;
+                run.succeed(result, () -> {
+                    for (Action next : action.metadata().next()) {
+                        // id: parent id, ':' and the next action's name — one URL path segment
+                        Action fed = new Action(action.id() + ":" + next.name(), next.name(), value, next.priority(),
+                                next.metadata());
+                        run.chained(start(fed)); // its roles were checked with the first action
+                    }
+                });
             } else if (!run.isFinished() && action.metadata().retry().allowsRetryAfter(attempt)) {
                 Duration wait = action.metadata().retry().delayAfter(attempt, random);
                 observer.retrying(action, attempt, wait);

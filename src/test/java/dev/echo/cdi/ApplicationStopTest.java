@@ -55,15 +55,15 @@ class ApplicationStopTest {
         assertTrue(queued.isCancelled(), "the task that could not drain was not cancelled");
         assertEquals(List.of("submitted", "aborted", "done"), events);
         assertThrows(RejectedExecutionException.class, () -> executor.submit(() -> 1));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (echoThreads() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
+        for (Thread t : echoThreads()) {
+            t.join(10_000); // the scheduler has terminated: each thread is leaving its run()
         }
-        assertEquals(0, echoThreads(), "Echo threads survived the application");
+        assertEquals(List.of(), echoThreads(), "Echo threads survived the application");
     }
 
-    private static long echoThreads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("stoptest-")).count();
+    private static List<Thread> echoThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("stoptest-") && t.isAlive())
+                .toList();
     }
 
     record ListenedTask(List<String> events) implements Runnable, ManagedTask {

@@ -77,10 +77,10 @@ class LocalQueueTest {
         q.offer(item);
         assertSame(item, q.poll());
         item = null;
-        for (int i = 0; i < 50 && ref.get() != null; i++) {
+        dev.echo.testing.Await.until(() -> {
             System.gc();
-            Thread.sleep(10);
-        }
+            return ref.get() == null;
+        }, java.time.Duration.ofSeconds(5), () -> "the ring still references a polled item");
         assertNull(ref.get(), "the ring still references a polled item");
     }
 

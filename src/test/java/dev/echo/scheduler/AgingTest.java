@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,14 +19,15 @@ class AgingTest {
      * Keeps the single worker busy with HIGH tasks for as long as {@code flooding} is set: each
      * HIGH task re-submits two more, so a HIGH task is always waiting.
      */
-    private static void flood(Scheduler s, AtomicBoolean flooding) {
+    private static void flood(Scheduler s, AtomicBoolean flooding, CountDownLatch established) {
         if (!flooding.get()) {
             return;
         }
         s.execute(() -> {
             busy(200_000);
-            flood(s, flooding);
-            flood(s, flooding);
+            flood(s, flooding, established);
+            flood(s, flooding, established);
+            established.countDown();
         }, Priority.HIGH);
     }
 
@@ -41,9 +43,10 @@ class AgingTest {
         Scheduler s = SchedulerBuilder.create().workerCount(1).agingThreshold(aging).name("aging").build();
         AtomicBoolean flooding = new AtomicBoolean(true);
         try {
-            flood(s, flooding);
-            flood(s, flooding);
-            Thread.sleep(50); // the flood is established: HIGH tasks are always queued
+            CountDownLatch established = new CountDownLatch(100); // 100 HIGH tasks ran, each queued two more
+            flood(s, flooding, established);
+            flood(s, flooding, established);
+            assertTrue(established.await(10, TimeUnit.SECONDS), "the HIGH flood did not start");
             AtomicLong startedAt = new AtomicLong();
             long submittedAt = System.nanoTime();
             CompletableFuture<Void> low = s.submit(() -> startedAt.set(System.nanoTime()), Priority.LOW);

@@ -36,17 +36,17 @@ class GracefulStopTest {
             s.execute(ran::incrementAndGet, Priority.values()[i % 3]);
         }
         CompletableFuture<Integer> delayed = s.schedule(ran::incrementAndGet, Duration.ofMillis(100), Priority.LOW);
-        CompletableFuture<Integer> async = s.submitAsync(() -> CompletableFuture.supplyAsync(() -> {
-            sleep(100);
-            return 7;
-        }), Priority.NORMAL);
-        new Thread(() -> {
-            sleep(50);
+        CompletableFuture<Integer> io = new CompletableFuture<>();
+        CompletableFuture<Integer> async = s.submitAsync(() -> io, Priority.NORMAL);
+        // accepted before stop(), run by the free worker while stop() drains: it completes the
+        // async task's stage and releases the blocker, so stop() must wait for both
+        s.schedule(() -> {
+            io.complete(7);
             blocker.release();
-        }).start();
+        }, Duration.ofMillis(50), Priority.HIGH);
         s.stop();
         assertTrue(s.isTerminated());
-        assertEquals(1001, ran.get());
+        assertEquals(1001, ran.get()); // 1000 queued + the delayed one
         assertTrue(delayed.isDone() && !delayed.isCompletedExceptionally());
         assertEquals(7, async.getNow(null));
         for (Thread t : threads) {
@@ -62,10 +62,7 @@ class GracefulStopTest {
         Scheduler s = SchedulerBuilder.create().workerCount(1).name("close").build();
         try (s) {
             for (int i = 0; i < 100; i++) {
-                s.execute(() -> {
-                    sleep(1);
-                    ran.incrementAndGet();
-                });
+                s.execute(ran::incrementAndGet);
             }
         }
         assertEquals(100, ran.get());
@@ -207,13 +204,6 @@ class GracefulStopTest {
         }
     }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
     private static void await(CountDownLatch latch) {
         try {

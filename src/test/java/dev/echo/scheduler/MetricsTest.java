@@ -77,10 +77,8 @@ class MetricsTest {
     @Test
     void parksAndUnparksAreCounted() throws Exception {
         try (Scheduler s = SchedulerBuilder.create().workerCount(1).name("parks").build()) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (s.metrics().parkedWorkers() < 1 && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+            dev.echo.testing.Await.until(() -> s.metrics().parkedWorkers() == 1, java.time.Duration.ofSeconds(10),
+                    () -> "the idle worker did not park: " + s.metrics());
             assertEquals(1, s.metrics().parkedWorkers());
             assertTrue(s.metrics().parks() >= 1);
             s.submit(() -> { }).get(10, TimeUnit.SECONDS);

@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -65,18 +64,9 @@ class ActionsIT {
 
     /** Polls GET /actions/{id} until the state is final. */
     private String awaitFinal(String id) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        String body = "";
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> r = send("GET", "/" + id, null, "alice");
-            body = r.body();
-            if (r.statusCode() == 200 && body.matches("(?s).*\"state\":\"(SUCCEEDED|FAILED|CANCELLED)\".*")) {
-                return body;
-            }
-            Thread.sleep(50);
-        }
-        fail("action " + id + " did not finish: " + body);
-        return body;
+        return Eventually.value(() -> send("GET", "/" + id, null, "alice").body(),
+                body -> body.matches("(?s).*\"state\":\"(SUCCEEDED|FAILED|CANCELLED)\".*"), Duration.ofSeconds(30),
+                "action " + id + " finishes");
     }
 
     private static String readmeExample() throws Exception {
@@ -150,17 +140,11 @@ class ActionsIT {
         String chain = "{\"id\": \"chain-1\", \"name\": \"parse\", \"content\": \"21\", \"metadata\": {\"next\": ["
                 + "{\"name\": \"double\", \"metadata\": {\"next\": [{\"name\": \"describe\"}]}}]}}";
         assertEquals(202, send("POST", "", chain, "alice").statusCode());
+        // each next action is started before its parent's result is visible
         awaitFinal("chain-1");
-        String last = awaitFinalWhenKnown("chain-1:double:describe");
+        awaitFinal("chain-1:double");
+        String last = awaitFinal("chain-1:double:describe");
         assertTrue(last.contains("\"result\":\"result=42\""), last);
-    }
-
-    private String awaitFinalWhenKnown(String id) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (send("GET", "/" + id, null, "alice").statusCode() == 404 && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        return awaitFinal(id);
     }
 
     @Test
@@ -178,10 +162,8 @@ class ActionsIT {
     @RunAsClient
     void cancellingARunningActionInterruptsIt() throws Exception {
         assertEquals(202, send("POST", "", "{\"id\": \"slow-1\", \"name\": \"slow\"}", "alice").statusCode());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!send("GET", "/slow-1", null, "alice").body().contains("\"state\":\"RUNNING\"") && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        Eventually.value(() -> send("GET", "/slow-1", null, "alice").body(), b -> b.contains("\"state\":\"RUNNING\""),
+                Duration.ofSeconds(30), "the slow action runs");
         HttpResponse<String> cancel = send("DELETE", "/slow-1", null, "alice");
         assertEquals(200, cancel.statusCode(), cancel.body());
         assertTrue(cancel.body().contains("\"state\":\"CANCELLED\""), cancel.body());

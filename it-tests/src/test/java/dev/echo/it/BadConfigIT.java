@@ -11,7 +11,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -32,15 +32,9 @@ class BadConfigIT {
     void aBadValueFailsTheDeploymentNamingTheKey() throws Exception {
         assertThrows(Exception.class, () -> deployer.deploy("bad"), "a deployment with echo.workers=lots started");
         Path log = Path.of(System.getProperty("liberty.log", "target/liberty/wlp/usr/servers/echo/logs/messages.log"));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        String text = "";
-        while (System.nanoTime() < deadline) {
-            text = Files.readString(log);
-            if (text.contains("'echo.workers' must be an integer >= 1, was 'lots'")) {
-                break;
-            }
-            Thread.sleep(200);
-        }
+        String text = Eventually.value(() -> Files.readString(log),
+                t -> t.contains("'echo.workers' must be an integer >= 1, was 'lots'"), Duration.ofSeconds(30),
+                "the server log names the bad key");
         assertTrue(text.contains("'echo.workers' must be an integer >= 1, was 'lots'"),
                 "the server log does not name the bad key");
         try {

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -53,7 +52,8 @@ class UndeployIT {
     @Order(2)
     @OperateOnDeployment("observer")
     void theProbesWorkersRun() throws Exception {
-        assertTrue(waitFor(() -> probeThreads() >= 2), "the probe's Echo workers never appeared: " + probeThreads());
+        Eventually.value(UndeployIT::probeThreads, n -> n >= 2, java.time.Duration.ofSeconds(30),
+                "the probe's Echo workers appear");
     }
 
     @Test
@@ -67,22 +67,13 @@ class UndeployIT {
     @Order(4)
     @OperateOnDeployment("observer")
     void noThreadOfTheProbeIsLeft() throws Exception {
-        assertTrue(waitFor(() -> probeThreads() == 0), "Echo threads survived their application: " + probeThreads());
+        Eventually.value(UndeployIT::probeThreads, n -> n == 0, java.time.Duration.ofSeconds(30),
+                "no Echo thread of the undeployed application is left");
+        assertEquals(0, probeThreads(), "Echo threads survived their application");
     }
 
     private static long probeThreads() {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().startsWith(PREFIX) && t.isAlive()).count();
-    }
-
-    private static boolean waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(100);
-        }
-        return condition.getAsBoolean();
     }
 }
