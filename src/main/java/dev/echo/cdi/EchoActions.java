@@ -112,11 +112,20 @@ public class EchoActions {
         }
     }
 
+    /**
+     * One bean reference per discovered method, taken once: a client proxy for normal-scoped
+     * beans; for a {@code @Dependent} bean one instance that lives as long as the application
+     * (a reference per call would create, and never destroy, an instance per action).
+     */
+    private final Map<EchoExtension.Discovered, Object> targets = new java.util.concurrent.ConcurrentHashMap<>();
+
     private Object invoke(EchoExtension.Discovered d, Object... args) throws Exception {
-        Bean<?> bean = d.bean();
-        Object target = beanManager.getReference(bean, bean.getBeanClass(), beanManager.createCreationalContext(bean));
+        Object target = targets.computeIfAbsent(d, discovered -> {
+            Bean<?> bean = discovered.bean();
+            discovered.method().setAccessible(true);
+            return beanManager.getReference(bean, bean.getBeanClass(), beanManager.createCreationalContext(bean));
+        });
         try {
-            d.method().setAccessible(true);
             return d.method().invoke(target, args);
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();

@@ -34,6 +34,10 @@ import java.util.logging.Logger;
  *   <li>{@code state} (guarded by {@code this}) moves NEW → RUNNING → STOPPED once; views are
  *       handed out only while RUNNING, and a submission after STOPPED is rejected by the
  *       scheduler itself.</li>
+ *   <li>{@code views} is filled once in startOnce, before the volatile write of
+ *       {@code scheduler}, and never changed after: readers that saw the scheduler (every
+ *       accessor calls ensureStarted) read it without a lock — it is on the path of every
+ *       {@code @EchoAsync} call.</li>
  *   <li>{@code longRunning} holds the threads running LONGRUNNING_HINT tasks, so that stop can
  *       interrupt them.</li>
  * </ul>
@@ -154,8 +158,8 @@ public class EchoRuntime {
     }
 
     /** The executor view whose plain submissions use {@code priority}. */
-    synchronized EchoManagedExecutor view(Priority priority) {
-        ensureStarted();
+    EchoManagedExecutor view(Priority priority) {
+        ensureStarted(); // views are filled before the volatile write of 'scheduler' that this reads
         EchoManagedExecutor v = views.get(priority);
         if (v == null) {
             throw new IllegalStateException("Echo has stopped with its application");
