@@ -25,7 +25,8 @@ class ApplicationStopTest {
         System.setProperty(EchoConfig.WORKERS, "1");
         System.setProperty(EchoConfig.STOP_TIMEOUT, "300ms");
         System.setProperty(EchoConfig.NAME, "stoptest");
-        List<String> events = new CopyOnWriteArrayList<>();
+        RecordingListener listener = new RecordingListener();
+        List<String> events = listener.events;
         CountDownLatch interrupted = new CountDownLatch(1);
         CountDownLatch started = new CountDownLatch(1);
         ManagedExecutorService executor;
@@ -44,7 +45,7 @@ class ApplicationStopTest {
                 }
             });
             assertTrue(started.await(10, TimeUnit.SECONDS));
-            queued = executor.submit(new ListenedTask(events));
+            queued = executor.submit(ManagedTasks.runnable(() -> events.add("ran"), Map.of(), listener));
             container.close(); // application stop: @PreDestroy of Echo's runtime
         } finally {
             System.clearProperty(EchoConfig.WORKERS);
@@ -53,7 +54,7 @@ class ApplicationStopTest {
         }
         assertTrue(interrupted.await(10, TimeUnit.SECONDS), "the running task was not interrupted");
         assertTrue(queued.isCancelled(), "the task that could not drain was not cancelled");
-        assertEquals(List.of("submitted", "aborted", "done"), events);
+        assertEquals(List.of("submitted", "aborted:CancellationException", "done:CancellationException"), events);
         assertThrows(RejectedExecutionException.class, () -> executor.submit(() -> 1));
         for (Thread t : echoThreads()) {
             t.join(10_000); // the scheduler has terminated: each thread is leaving its run()
@@ -64,42 +65,5 @@ class ApplicationStopTest {
     private static List<Thread> echoThreads() {
         return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("stoptest-") && t.isAlive())
                 .toList();
-    }
-
-    record ListenedTask(List<String> events) implements Runnable, ManagedTask {
-        @Override
-        public void run() {
-            events.add("ran");
-        }
-
-        @Override
-        public ManagedTaskListener getManagedTaskListener() {
-            return new ManagedTaskListener() {
-                @Override
-                public void taskSubmitted(Future<?> f, ManagedExecutorService e, Object t) {
-                    events.add("submitted");
-                }
-
-                @Override
-                public void taskAborted(Future<?> f, ManagedExecutorService e, Object t, Throwable x) {
-                    events.add("aborted");
-                }
-
-                @Override
-                public void taskDone(Future<?> f, ManagedExecutorService e, Object t, Throwable x) {
-                    events.add("done");
-                }
-
-                @Override
-                public void taskStarting(Future<?> f, ManagedExecutorService e, Object t) {
-                    events.add("starting");
-                }
-            };
-        }
-
-        @Override
-        public Map<String, String> getExecutionProperties() {
-            return Map.of();
-        }
     }
 }

@@ -110,28 +110,26 @@ class EchoExtensionWeldTest {
 
     @Test
     void listenersHearSubmittedStartingAndDoneInOrder() throws Exception {
-        List<String> events = new CopyOnWriteArrayList<>();
-        CountDownLatch done = new CountDownLatch(1);
-        ManagedTaskListener listener = recording(events, done);
+        RecordingListener listener = new RecordingListener();
         Future<Priority> f = beans.executor.submit(managed(Map.of(), listener));
         f.get(10, TimeUnit.SECONDS);
-        assertTrue(done.await(10, TimeUnit.SECONDS));
-        assertEquals(List.of("submitted", "starting", "done:null"), events);
+        assertTrue(listener.done.await(10, TimeUnit.SECONDS));
+        assertEquals(List.of("submitted", "starting", "done:null"), listener.events);
     }
 
     @Test
     void listenersHearAbortedWhenAQueuedTaskIsCancelled() throws Exception {
-        List<String> events = new CopyOnWriteArrayList<>();
-        CountDownLatch done = new CountDownLatch(1);
+        RecordingListener listener = new RecordingListener();
+        List<String> events = listener.events;
         CountDownLatch release = new CountDownLatch(1);
         int workers = ((EchoManagedExecutor) beans.executor).runtime().scheduler().workerCount();
         for (int i = 0; i < workers; i++) {
             beans.executor.submit(() -> release.await(10, TimeUnit.SECONDS));
         }
-        Future<Priority> f = beans.executor.submit(managed(Map.of(), recording(events, done)));
+        Future<Priority> f = beans.executor.submit(managed(Map.of(), listener));
         assertTrue(f.cancel(true));
         release.countDown();
-        assertTrue(done.await(10, TimeUnit.SECONDS));
+        assertTrue(listener.done.await(10, TimeUnit.SECONDS));
         assertEquals("submitted", events.get(0));
         assertTrue(events.contains("aborted:CancellationException"), events.toString());
         assertEquals("done:CancellationException", events.get(events.size() - 1));
@@ -249,68 +247,11 @@ class EchoExtensionWeldTest {
         assertEquals("tick failed", e.getCause().getMessage());
     }
 
-    private static ManagedTaskListener recording(List<String> events, CountDownLatch done) {
-        return new ManagedTaskListener() {
-            @Override
-            public void taskSubmitted(Future<?> future, ManagedExecutorService executor, Object task) {
-                events.add("submitted");
-            }
-
-            @Override
-            public void taskAborted(Future<?> future, ManagedExecutorService executor, Object task, Throwable exception) {
-                events.add("aborted:" + exception.getClass().getSimpleName());
-            }
-
-            @Override
-            public void taskDone(Future<?> future, ManagedExecutorService executor, Object task, Throwable exception) {
-                events.add("done:" + (exception == null ? null : exception.getClass().getSimpleName()));
-                done.countDown();
-            }
-
-            @Override
-            public void taskStarting(Future<?> future, ManagedExecutorService executor, Object task) {
-                events.add("starting");
-            }
-        };
-    }
-
     private static Callable<Priority> managed(Map<String, String> props, ManagedTaskListener listener) {
-        class Task implements Callable<Priority>, ManagedTask {
-            @Override
-            public Priority call() {
-                return dev.echo.scheduler.Scheduler.currentPriority().orElse(null);
-            }
-
-            @Override
-            public ManagedTaskListener getManagedTaskListener() {
-                return listener;
-            }
-
-            @Override
-            public Map<String, String> getExecutionProperties() {
-                return props;
-            }
-        }
-        return new Task();
+        return ManagedTasks.callable(() -> dev.echo.scheduler.Scheduler.currentPriority().orElse(null), props, listener);
     }
 
     private static Runnable managedRunnable(Map<String, String> props, Runnable body) {
-        class Task implements Runnable, ManagedTask {
-            @Override
-            public void run() {
-                body.run();
-            }
-
-            @Override
-            public ManagedTaskListener getManagedTaskListener() {
-                return null;
-            }
-
-            @Override
-            public Map<String, String> getExecutionProperties() {
-                return props;
-            }
-        }
-        return new Task();
+        return ManagedTasks.runnable(body, props, null);
     }
 }
