@@ -161,26 +161,9 @@ class EchoExtensionWeldTest {
     @Test
     void identityNameIsVisibleOnTheThreadWhileTheTaskRuns() throws Exception {
         Callable<String> name = () -> Thread.currentThread().getName();
-        String seen = beans.executor.submit(new NamedCallable(name)).get(10, TimeUnit.SECONDS);
+        String seen = beans.executor.submit(ManagedTasks.callable(name, Map.of(ManagedTask.IDENTITY_NAME, "nightly-report"), null)).get(10, TimeUnit.SECONDS);
         assertTrue(seen.endsWith("[nightly-report]"), seen);
         assertFalse(beans.executor.submit(name).get(10, TimeUnit.SECONDS).contains("nightly-report"));
-    }
-
-    record NamedCallable(Callable<String> body) implements Callable<String>, ManagedTask {
-        @Override
-        public String call() throws Exception {
-            return body.call();
-        }
-
-        @Override
-        public ManagedTaskListener getManagedTaskListener() {
-            return null;
-        }
-
-        @Override
-        public Map<String, String> getExecutionProperties() {
-            return Map.of(ManagedTask.IDENTITY_NAME, "nightly-report");
-        }
     }
 
     @Test
