@@ -38,7 +38,17 @@ public final class ActionRun {
         return action;
     }
 
+    /**
+     * The run's state. A final state is reported only once the completion is done too, so that a
+     * reader who sees SUCCEEDED also finds the result (between the two, the run reports RUNNING).
+     */
     public State state() {
+        State s = state.get();
+        return isFinal(s) && !completion.isDone() ? State.RUNNING : s;
+    }
+
+    /** The state as decided, final as soon as it is won (for observers called before the completion). */
+    State decidedState() {
         return state.get();
     }
 
@@ -125,9 +135,33 @@ public final class ActionRun {
         return attempts.incrementAndGet();
     }
 
-    void waiting(State s, Future<?> task) {
+    /** The run waits in {@code s}; called <em>before</em> the task it waits for is handed to the scheduler. */
+    void waitingIn(State s) {
         moveTo(s);
-        current = task;
+    }
+
+    /** Guards {@code trackedGeneration}; only the latest task is tracked (not a hot path). */
+    private final Object trackLock = new Object();
+    private long trackedGeneration = -1;
+    private final java.util.concurrent.atomic.AtomicLong generations = new java.util.concurrent.atomic.AtomicLong();
+
+    /** A ticket taken before a task is created; orders tasks by creation, not by when they are tracked. */
+    long nextGeneration() {
+        return generations.getAndIncrement();
+    }
+
+    /**
+     * Tracks {@code task} (for cancel) unless a later one is tracked already: a delayed attempt
+     * may start, and be tracked, before the timer task that started it is.
+     */
+    void track(long generation, Future<?> task) {
+        synchronized (trackLock) {
+            if (generation < trackedGeneration) {
+                return;
+            }
+            trackedGeneration = generation;
+            current = task;
+        }
         if (state.get() == State.CANCELLED) {
             task.cancel(true); // cancelled meanwhile: cancel() may have read the previous task
         }

@@ -83,7 +83,7 @@ public final class Sequence {
         ActionRun run = new ActionRun(action, first);
         onStart.accept(run);
         long started = System.nanoTime();
-        run.onFinish(() -> observer.finished(action, run.state(), run.attempts(),
+        run.onFinish(() -> observer.finished(action, run.decidedState(), run.attempts(),
                 Duration.ofNanos(System.nanoTime() - started)));
         schedule(run, Set.of(), delay, first);
         return run;
@@ -119,15 +119,21 @@ public final class Sequence {
 
     private void schedule(ActionRun run, Set<String> roles, Duration delay, ActionRun.State waitingState) {
         Action action = run.action();
+        // The state is set before the task exists: an attempt that starts at once must not have
+        // its RUNNING overwritten by a late "QUEUED".
+        run.waitingIn(waitingState);
+        long generation = run.nextGeneration();
         if (delay.isZero()) {
-            run.waiting(waitingState, startAttempt(run, roles));
+            run.track(generation, startAttempt(run, roles));
             return;
         }
         // The wait holds no worker (the scheduler's timer); when due, the attempt is queued at
         // the action's priority and becomes the task a cancel interrupts.
-        run.waiting(waitingState, scheduler.schedule(() -> {
+        run.track(generation, scheduler.schedule(() -> {
             if (!run.isFinished()) {
-                run.waiting(ActionRun.State.QUEUED, startAttempt(run, roles));
+                run.waitingIn(ActionRun.State.QUEUED);
+                long attemptGeneration = run.nextGeneration();
+                run.track(attemptGeneration, startAttempt(run, roles));
             }
             return null;
         }, delay, action.priority()));

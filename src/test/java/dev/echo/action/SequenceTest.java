@@ -249,4 +249,32 @@ class SequenceTest {
         assertEquals(1, bad.count());
         assertEquals(1, bad.failures());
     }
+
+    @Test
+    void aRunningAttemptReportsRunningAndAFinalStateComesWithItsResult() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Plan plan = Plan.builder().add("gated", c -> {
+            started.countDown();
+            assertTrue(release.await(10, TimeUnit.SECONDS));
+            return "done";
+        }).build();
+        java.util.concurrent.atomic.AtomicReference<ActionRun> self = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<String> seenWhileFinishing = new java.util.concurrent.atomic.AtomicReference<>();
+        Sequence seq = sequence(plan).observer(new ActionObserver() {
+            @Override
+            public void finished(Action action, ActionRun.State state, int attempts, Duration elapsed) {
+                ActionRun run = self.get(); // between the decided state and the completion
+                seenWhileFinishing.set(run.state() + "/" + run.completion().isDone());
+            }
+        });
+        ActionRun run = seq.submit(action("g", "gated", null, null), Set.of());
+        self.set(run);
+        assertTrue(started.await(10, TimeUnit.SECONDS));
+        assertEquals(ActionRun.State.RUNNING, run.state(), "a started attempt must not read as queued");
+        release.countDown();
+        assertEquals("done", run.completion().get(10, TimeUnit.SECONDS));
+        assertEquals("RUNNING/false", seenWhileFinishing.get(), "SUCCEEDED was visible before the result");
+        assertEquals(ActionRun.State.SUCCEEDED, run.state());
+    }
 }
