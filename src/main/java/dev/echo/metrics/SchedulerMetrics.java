@@ -22,11 +22,15 @@ import java.util.Map;
  * @param unparks        times a parked worker was woken to look for work
  * @param workers        configured workers
  * @param parkedWorkers  workers parked now
+ * @param deadWorkers    worker threads that ended while the scheduler was running (a worker
+ *                       survives failing tasks, so this is non-zero only if the thread factory's
+ *                       thread ended on its own: the tasks in its local queue wait for a steal)
  * @param queueDepth     tasks queued and ready to start, per priority
  * @param delayed        delayed tasks whose time has not come yet
  * @param awaiting       async tasks waiting for their stage (holding no worker)
  * @param waitTime       queue-to-start time per priority
  * @param runTime        body run time per priority
+ * @param byPriority     submitted / completed / failed / cancelled / rejected per priority
  */
 public record SchedulerMetrics(
         long submitted,
@@ -40,13 +44,16 @@ public record SchedulerMetrics(
         long unparks,
         int workers,
         int parkedWorkers,
+        int deadWorkers,
         Map<Priority, Long> queueDepth,
         long delayed,
         long awaiting,
         Map<Priority, LatencySummary> waitTime,
-        Map<Priority, LatencySummary> runTime) {
+        Map<Priority, LatencySummary> runTime,
+        Map<Priority, PriorityCounts> byPriority) {
 
     public SchedulerMetrics {
+        byPriority = Map.copyOf(byPriority);
         queueDepth = Map.copyOf(queueDepth);
         waitTime = Map.copyOf(waitTime);
         runTime = Map.copyOf(runTime);
@@ -55,6 +62,11 @@ public record SchedulerMetrics(
     /** Accepted tasks that have reached an end: completed, failed, cancelled or returned. */
     public long finished() {
         return completed + failed + cancelled + returned;
+    }
+
+    /** Workers running a task or looking for one (not parked, not dead). */
+    public int activeWorkers() {
+        return Math.max(0, workers - parkedWorkers - deadWorkers);
     }
 
     /** Total ready-to-start tasks over all priorities. */

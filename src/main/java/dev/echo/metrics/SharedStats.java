@@ -17,9 +17,10 @@ public final class SharedStats {
     /** Delayed tasks that became due and entered the ready queues. */
     private final LongAdder[] delayedDue = adders();
     private final LongAdder[] drained = adders();
-    private final LongAdder rejected = new LongAdder();
+    private final LongAdder[] rejected = adders();
     private final LongAdder returned = new LongAdder();
-    private final LongAdder cancelled = new LongAdder();
+    private final LongAdder[] cancelled = adders();
+    /** Timer-thread tasks ({@code Scheduler.onTimer}) are always HIGH: no per-level split. */
     private final LongAdder completedOffWorker = new LongAdder();
     private final LongAdder failedOffWorker = new LongAdder();
 
@@ -51,8 +52,8 @@ public final class SharedStats {
         drained[p.level()].increment();
     }
 
-    public void rejected() {
-        rejected.increment();
+    public void rejected(Priority p) {
+        rejected[p.level()].increment();
     }
 
     public void returned() {
@@ -60,8 +61,8 @@ public final class SharedStats {
     }
 
     /** A task finished as cancelled on a non-worker thread (delayed or drained). */
-    public void cancelled() {
-        cancelled.increment();
+    public void cancelled(Priority p) {
+        cancelled[p.level()].increment();
     }
 
     /** A task run by the timer thread itself completed. */
@@ -104,7 +105,11 @@ public final class SharedStats {
     }
 
     public long rejectedCount() {
-        return rejected.sum();
+        return sum(rejected);
+    }
+
+    public long rejected(int level) {
+        return rejected[level].sum();
     }
 
     public long returnedCount() {
@@ -112,6 +117,18 @@ public final class SharedStats {
     }
 
     public long cancelledCount() {
-        return cancelled.sum();
+        return sum(cancelled);
+    }
+
+    public long cancelled(int level) {
+        return cancelled[level].sum();
+    }
+
+    private static long sum(LongAdder[] adders) {
+        long n = 0;
+        for (LongAdder a : adders) {
+            n += a.sum();
+        }
+        return n;
     }
 }

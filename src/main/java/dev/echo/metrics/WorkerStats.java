@@ -15,14 +15,14 @@ public final class WorkerStats {
 
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
 
-    public static final int COMPLETED = 0;
-    public static final int FAILED = 1;
-    public static final int CANCELLED = 2;
-    public static final int STEALS = 3;
-    public static final int PARKS = 4;
-    public static final int UNPARKS = 5;
-    private static final int STARTED_BASE = 6; // + level: tasks taken from the queue per level
-    private static final int SIZE = STARTED_BASE + Priority.count();
+    public static final int STEALS = 0;
+    public static final int PARKS = 1;
+    public static final int UNPARKS = 2;
+    private static final int STARTED_BASE = 3; // + level: tasks taken from the queue per level
+    private static final int COMPLETED_BASE = STARTED_BASE + Priority.count(); // + level
+    private static final int FAILED_BASE = COMPLETED_BASE + Priority.count(); // + level
+    private static final int CANCELLED_BASE = FAILED_BASE + Priority.count(); // + level
+    private static final int SIZE = CANCELLED_BASE + Priority.count();
 
     private final long[] counters = new long[SIZE];
     private final LatencyHistogram[] wait = new LatencyHistogram[Priority.count()];
@@ -35,7 +35,7 @@ public final class WorkerStats {
         }
     }
 
-    /** Adds one to a counter ({@link #COMPLETED} ... {@link #UNPARKS}). Owner only. */
+    /** Adds one to a counter ({@link #STEALS}, {@link #PARKS}, {@link #UNPARKS}). Owner only. */
     public void increment(int counter) {
         LONGS.setOpaque(counters, counter, (long) LONGS.getOpaque(counters, counter) + 1);
     }
@@ -43,6 +43,33 @@ public final class WorkerStats {
     /** Counts a task of {@code priority} taken from the queue. Owner only. */
     public void dequeued(Priority priority) {
         increment(STARTED_BASE + priority.level());
+    }
+
+    /** Counts a task of {@code priority} that ended as completed. Owner only. */
+    public void completed(Priority priority) {
+        increment(COMPLETED_BASE + priority.level());
+    }
+
+    /** Counts a task of {@code priority} whose body threw. Owner only. */
+    public void failed(Priority priority) {
+        increment(FAILED_BASE + priority.level());
+    }
+
+    /** Counts a task of {@code priority} found cancelled when the worker took it. Owner only. */
+    public void cancelled(Priority priority) {
+        increment(CANCELLED_BASE + priority.level());
+    }
+
+    public long completed(int level) {
+        return get(COMPLETED_BASE + level);
+    }
+
+    public long failed(int level) {
+        return get(FAILED_BASE + level);
+    }
+
+    public long cancelled(int level) {
+        return get(CANCELLED_BASE + level);
     }
 
     public void recordWait(Priority priority, long nanos) {

@@ -3,6 +3,7 @@ package dev.echo.scheduler;
 import dev.echo.metrics.LatencyHistogram;
 import dev.echo.metrics.LatencySummary;
 import dev.echo.metrics.SchedulerMetrics;
+import dev.echo.metrics.PriorityCounts;
 import dev.echo.metrics.SharedStats;
 import dev.echo.metrics.WorkerStats;
 import dev.echo.queue.StealingQueue;
@@ -138,7 +139,7 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
         }
         this.workers = new Worker[n];
         for (int i = 0; i < n; i++) {
-            workers[i] = new Worker(this, i, queue, idle, agingThreshold.toNanos());
+            workers[i] = new Worker(this, i, queue, idle, agingThreshold.toNanos(), b.taskObserver());
         }
         List<Thread> threads = createWorkerThreads();
         this.lookup = new WorkerLookup(workers);
@@ -350,7 +351,7 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
     }
 
     private RejectedExecutionException reject(Task<?> task, String why) {
-        shared.rejected();
+        shared.rejected(task.priority());
         String message = "Echo scheduler '" + name + "' rejected a " + task.priority() + " task: " + why;
         LOG.fine(message);
         return new RejectedExecutionException(message);
@@ -441,7 +442,7 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
             switch (task.execute()) {
                 case COMPLETED -> shared.completedOffWorker();
                 case FAILED -> shared.failedOffWorker();
-                default -> shared.cancelled();
+                default -> shared.cancelled(task.priority());
             }
             finished();
         } else {
@@ -471,7 +472,7 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
 
     void delayedCancelled(Task<?> task) {
         leftQueue();
-        shared.cancelled();
+        shared.cancelled(task.priority());
         finished();
     }
 
@@ -581,7 +582,7 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
     private void dropUnstarted(Task<?> t, List<Runnable> notStarted) {
         leftQueue();
         if (t.isDone()) {
-            shared.cancelled();
+            shared.cancelled(t.priority());
         } else {
             shared.returned();
             notStarted.add(t);
@@ -693,41 +694,55 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
 
     /** A cheap snapshot of the counters; see {@link SchedulerMetrics}. */
     public SchedulerMetrics metrics() {
-        long completed = shared.completedOffWorkerCount(), failed = shared.failedOffWorkerCount();
-        long cancelled = shared.cancelledCount(), steals = 0, parks = 0, unparks = 0;
-        long[] dequeued = new long[Priority.count()];
-        LatencyHistogram.Accumulator[] waits = new LatencyHistogram.Accumulator[Priority.count()];
-        LatencyHistogram.Accumulator[] runs = new LatencyHistogram.Accumulator[Priority.count()];
-        for (int l = 0; l < Priority.count(); l++) {
+        int levels = Priority.count();
+        long steals = 0, parks = 0, unparks = 0;
+        long[] dequeued = new long[levels], completed = new long[levels], failed = new long[levels], cancelled = new long[levels];
+        LatencyHistogram.Accumulator[] waits = new LatencyHistogram.Accumulator[levels];
+        LatencyHistogram.Accumulator[] runs = new LatencyHistogram.Accumulator[levels];
+        for (int l = 0; l < levels; l++) {
             waits[l] = new LatencyHistogram.Accumulator();
             runs[l] = new LatencyHistogram.Accumulator();
+            cancelled[l] = shared.cancelled(l);
         }
+        completed[Priority.HIGH.level()] += shared.completedOffWorkerCount(); // timer tasks are HIGH
+        failed[Priority.HIGH.level()] += shared.failedOffWorkerCount();
+        int dead = 0;
+        boolean running = runState == RUNNING;
         for (Worker w : workers) {
             WorkerStats s = w.stats;
-            completed += s.get(WorkerStats.COMPLETED);
-            failed += s.get(WorkerStats.FAILED);
-            cancelled += s.get(WorkerStats.CANCELLED);
             steals += s.get(WorkerStats.STEALS);
             parks += s.get(WorkerStats.PARKS);
             unparks += s.get(WorkerStats.UNPARKS);
-            for (int l = 0; l < Priority.count(); l++) {
+            for (int l = 0; l < levels; l++) {
                 dequeued[l] += s.dequeued(l);
+                completed[l] += s.completed(l);
+                failed[l] += s.failed(l);
+                cancelled[l] += s.cancelled(l);
                 s.waitHistogram(l).addTo(waits[l]);
                 s.runHistogram(l).addTo(runs[l]);
+            }
+            if (running && !w.isAlive()) {
+                dead++;
             }
         }
         Map<Priority, Long> depth = new EnumMap<>(Priority.class);
         Map<Priority, LatencySummary> wait = new EnumMap<>(Priority.class);
         Map<Priority, LatencySummary> run = new EnumMap<>(Priority.class);
+        Map<Priority, PriorityCounts> counts = new EnumMap<>(Priority.class);
+        long totalCompleted = 0, totalFailed = 0, totalCancelled = 0;
         for (Priority p : Priority.values()) {
             int l = p.level();
             depth.put(p, Math.max(0, shared.enqueued(l) - dequeued[l] - shared.drained(l)));
             wait.put(p, waits[l].toSummary());
             run.put(p, runs[l].toSummary());
+            counts.put(p, new PriorityCounts(shared.submitted(l), completed[l], failed[l], cancelled[l], shared.rejected(l)));
+            totalCompleted += completed[l];
+            totalFailed += failed[l];
+            totalCancelled += cancelled[l];
         }
-        return new SchedulerMetrics(shared.submitted(), completed, failed, cancelled, shared.rejectedCount(),
-                shared.returnedCount(), steals, parks, unparks, workers.length, idle.parkedCount(), depth,
-                delayed.size(), awaiting.size(), wait, run);
+        return new SchedulerMetrics(shared.submitted(), totalCompleted, totalFailed, totalCancelled, shared.rejectedCount(),
+                shared.returnedCount(), steals, parks, unparks, workers.length, idle.parkedCount(), dead, depth,
+                delayed.size(), awaiting.size(), wait, run, counts);
     }
 
     @Override

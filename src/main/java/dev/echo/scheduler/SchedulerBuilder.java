@@ -1,5 +1,7 @@
 package dev.echo.scheduler;
 
+import dev.echo.metrics.TaskObserver;
+
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
@@ -27,6 +29,7 @@ public final class SchedulerBuilder {
     private Duration agingThreshold = DEFAULT_AGING_THRESHOLD;
     private int queueCapacity = Integer.MAX_VALUE;
     private String name = DEFAULT_NAME;
+    private TaskObserver taskObserver;
 
     private SchedulerBuilder() {
     }
@@ -93,6 +96,15 @@ public final class SchedulerBuilder {
         return this;
     }
 
+    /**
+     * Hears each task's wait and run time on the worker thread (see {@link TaskObserver}).
+     * Default: none, and then the worker makes no call at all.
+     */
+    public SchedulerBuilder taskObserver(TaskObserver observer) {
+        this.taskObserver = Objects.requireNonNull(observer, "taskObserver must not be null");
+        return this;
+    }
+
     /** Starts the workers and returns the running scheduler. */
     public Scheduler build() {
         return new Scheduler(this);
@@ -116,6 +128,10 @@ public final class SchedulerBuilder {
 
     String name() {
         return name;
+    }
+
+    TaskObserver taskObserver() {
+        return taskObserver;
     }
 
     /** Daemon threads, so a forgotten scheduler does not keep the JVM alive. */

@@ -1,5 +1,6 @@
 package dev.echo.scheduler;
 
+import dev.echo.metrics.TaskObserver;
 import dev.echo.metrics.WorkerStats;
 import dev.echo.queue.StealingQueue;
 import dev.echo.task.Outcome;
@@ -62,6 +63,8 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
     private long clock;
     private final int levels;
     private Thread thread;
+    /** Optional; final, so reading it costs the hot path nothing but a null check. */
+    private final TaskObserver observer;
     /** Written under IdleWorkers' lock; see class comment. */
     volatile boolean sleeping;
     /** The task running now; owner only (see class comment). */
@@ -71,8 +74,10 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
     /** When this worker next looks for aged tasks ({@link System#nanoTime()}); owner only. */
     private long nextAgingCheck;
 
-    Worker(Scheduler scheduler, int index, StealingQueue<Task<?>> queue, IdleWorkers idle, long agingNanos) {
+    Worker(Scheduler scheduler, int index, StealingQueue<Task<?>> queue, IdleWorkers idle, long agingNanos,
+            TaskObserver observer) {
         this.scheduler = scheduler;
+        this.observer = observer;
         this.index = index;
         this.queue = queue;
         this.idle = idle;
@@ -89,6 +94,11 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
 
     Thread thread() {
         return thread;
+    }
+
+    /** {@code false} once the worker's thread has ended (threads start in the scheduler's constructor). */
+    boolean isAlive() {
+        return thread.isAlive();
     }
 
     /** How often a busy worker looks for aged tasks, for an ageing threshold (deadline). */
@@ -137,13 +147,22 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
         }
     }
 
+    private void observe(Priority priority, long waitNanos, long runNanos) {
+        try {
+            observer.ran(priority, waitNanos, runNanos);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Echo's task observer " + observer + " threw; the worker goes on", e);
+        }
+    }
+
     private void runTask(Task<?> task) {
         Priority priority = task.priority();
         boolean resumption = task.isResumption();
         long start = clock; // the end of the previous task, or the end of idling: one clock read per task
         if (!resumption) {
             stats.dequeued(priority);
-            stats.recordWait(priority, start - task.queuedAtNanos());
+            // 'start' may predate the enqueue (a task queued while this worker was searching): 0 then
+            stats.recordWait(priority, Math.max(0, start - task.queuedAtNanos()));
             scheduler.leftQueue();
         }
         Outcome outcome;
@@ -162,11 +181,14 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
         clock = end;
         if (!resumption && outcome != Outcome.CANCELLED) {
             stats.recordRun(priority, end - start);
+            if (observer != null) {
+                observe(priority, Math.max(0, start - task.queuedAtNanos()), end - start);
+            }
         }
         switch (outcome) {
-            case COMPLETED -> stats.increment(WorkerStats.COMPLETED);
-            case FAILED -> stats.increment(WorkerStats.FAILED);
-            case CANCELLED -> stats.increment(WorkerStats.CANCELLED);
+            case COMPLETED -> stats.completed(priority);
+            case FAILED -> stats.failed(priority);
+            case CANCELLED -> stats.cancelled(priority);
             case SUSPENDED -> {
                 scheduler.suspended(task);
                 return; // not finished: it comes back when its stage completes

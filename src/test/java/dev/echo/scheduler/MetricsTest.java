@@ -1,5 +1,6 @@
 package dev.echo.scheduler;
 
+import dev.echo.metrics.PriorityCounts;
 import dev.echo.metrics.SchedulerMetrics;
 import dev.echo.task.Priority;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,58 @@ class MetricsTest {
         assertTrue(m.waitTime().get(Priority.HIGH).maxNanos() > 0);
         assertTrue(m.runTime().get(Priority.NORMAL).count() >= 7);
         assertEquals(m.submitted(), m.finished());
+        assertEquals(new PriorityCounts(2, 2, 0, 0, 0), m.byPriority().get(Priority.HIGH));
+        assertEquals(new PriorityCounts(8, 7, 0, 1, 1), m.byPriority().get(Priority.NORMAL)); // blocker + 6 + cancelled; 1 refused
+        assertEquals(new PriorityCounts(1, 0, 1, 0, 0), m.byPriority().get(Priority.LOW));
+        assertEquals(0, m.deadWorkers());
+    }
+
+    @Test
+    void aWorkerWhoseThreadEndedIsReportedDead() throws Exception {
+        // A container's factory may hand out threads that end on their own; the worker is then gone.
+        java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
+        Scheduler s = SchedulerBuilder.create().workerCount(2).name("dead")
+                .threadFactory(body -> made.getAndIncrement() == 0 ? new Thread(() -> { }) : new Thread(body))
+                .build();
+        dev.echo.testing.Await.until(() -> s.metrics().deadWorkers() == 1, java.time.Duration.ofSeconds(10),
+                () -> "the worker whose thread ended is reported");
+        assertEquals(1, s.metrics().deadWorkers());
+        assertEquals(1, s.submit(() -> 1, Priority.HIGH).get(10, TimeUnit.SECONDS)); // the live one serves
+        s.shutdownNow();
+        assertEquals(0, s.metrics().deadWorkers(), "after a stop, ended threads are expected, not dead");
+    }
+
+    @Test
+    void theTaskObserverHearsEachTaskWaitAndRunTime() throws Exception {
+        java.util.List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.CountDownLatch three = new java.util.concurrent.CountDownLatch(3);
+        try (Scheduler s = SchedulerBuilder.create().workerCount(1).name("obs").taskObserver((p, wait, run) -> {
+            heard.add(p + (wait >= 0 ? " waited" : " negative wait") + (run >= TimeUnit.MILLISECONDS.toNanos(2) ? " ran 2ms+" : " ran"));
+            three.countDown();
+        }).build()) {
+            s.submit(() -> {
+                long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2);
+                while (System.nanoTime() < end) {
+                    Thread.onSpinWait();
+                }
+            }, Priority.LOW).get(10, TimeUnit.SECONDS);
+            s.submit(() -> 1, Priority.HIGH).get(10, TimeUnit.SECONDS);
+            s.submit(() -> {
+                throw new IllegalStateException("failed tasks are timed too");
+            }, Priority.NORMAL);
+            assertTrue(three.await(10, TimeUnit.SECONDS));
+        }
+        assertEquals(java.util.List.of("LOW waited ran 2ms+", "HIGH waited ran", "NORMAL waited ran"), heard);
+    }
+
+    @Test
+    void aThrowingObserverDoesNotHurtTheWorker() throws Exception {
+        try (Scheduler s = SchedulerBuilder.create().workerCount(1).name("obs-throws").taskObserver((p, wait, run) -> {
+            throw new IllegalStateException("observer bug");
+        }).build()) {
+            assertEquals(1, s.submit(() -> 1, Priority.HIGH).get(10, TimeUnit.SECONDS));
+            assertEquals(2, s.submit(() -> 2, Priority.HIGH).get(10, TimeUnit.SECONDS));
+        }
     }
 
     @Test
