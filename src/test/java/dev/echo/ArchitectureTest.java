@@ -27,7 +27,7 @@ class ArchitectureTest {
                 .that().resideInAnyPackage("dev.echo.queue..", "dev.echo.task..", "dev.echo.scheduler..",
                         "dev.echo.metrics..", "dev.echo.action..")
                 .should().dependOnClassesThat().resideInAnyPackage("jakarta..", "javax.enterprise..",
-                        "javax.ejb..", "org.eclipse.microprofile..")
+                        "javax.ejb..", "org.eclipse.microprofile..", "io.opentelemetry..")
                 .allowEmptyShould(false);
         rule.check(main);
     }

@@ -35,6 +35,12 @@ public class EchoExtension implements Extension {
         if (ConfigLookup.isPresent("org.eclipse.microprofile.metrics.MetricRegistry", EchoExtension.class.getClassLoader())) {
             discovery.addAnnotatedType(beans.createAnnotatedType(MetricRegistryHolder.class), MetricRegistryHolder.class.getName());
         }
+        if (ConfigLookup.isPresent("org.eclipse.microprofile.health.HealthCheck", EchoExtension.class.getClassLoader())) {
+            discovery.addAnnotatedType(beans.createAnnotatedType(EchoHealthChecks.class), EchoHealthChecks.class.getName());
+        }
+        if (ConfigLookup.isPresent("io.opentelemetry.api.OpenTelemetry", EchoExtension.class.getClassLoader())) {
+            discovery.addAnnotatedType(beans.createAnnotatedType(OpenTelemetryHolder.class), OpenTelemetryHolder.class.getName());
+        }
     }
 
     /** A discovered {@link EchoAction} or {@link EchoHook} method and its bean. */

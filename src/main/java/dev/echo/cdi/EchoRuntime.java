@@ -1,6 +1,8 @@
 package dev.echo.cdi;
 
+import dev.echo.metrics.SchedulerMetrics;
 import dev.echo.scheduler.Scheduler;
+import dev.echo.scheduler.SchedulerBuilder;
 import dev.echo.task.Priority;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.concurrent.ContextService;
@@ -55,9 +57,13 @@ public class EchoRuntime {
     private volatile ThreadFactory threadFactory;
     private volatile ContextService contextService;
     private volatile EchoConfig config;
+    /** Set before the volatile write of {@code scheduler} that publishes them. */
+    private volatile ExecutorMetrics metrics = ExecutorMetrics.NONE;
+    private volatile TaskTracing tracing = TaskTracing.NONE;
     private final Map<Priority, EchoManagedExecutor> views = new EnumMap<>(Priority.class);
     private final Set<Thread> longRunning = ConcurrentHashMap.newKeySet();
-    private boolean stopped;
+    /** Written under {@code this}; volatile so health probes read it without waiting for a drain. */
+    private volatile boolean stopped;
 
     /** Eager start when the application starts (application thread: java:comp works here). */
     void start(@Observes @Initialized(ApplicationScoped.class) Object applicationStarted) {
@@ -92,7 +98,16 @@ public class EchoRuntime {
         for (Priority p : Priority.values()) {
             views.put(p, new EchoManagedExecutor(this, p));
         }
-        scheduler = cfg.toBuilder().threadFactory(factory).build(); // last: publishes the rest
+        ExecutorMetrics exported = ExecutorMetrics.lookup();
+        tracing = TaskTracing.lookup();
+        metrics = exported;
+        SchedulerBuilder builder = cfg.toBuilder().threadFactory(factory);
+        if (exported.observer() != null) {
+            builder.taskObserver(exported.observer());
+        }
+        Scheduler started = builder.build();
+        exported.start(started, factory);
+        scheduler = started; // last: publishes the rest
         LOG.info(() -> "Echo ManagedExecutorService started for the application: " + config.workers() + " workers"
                 + ", queue capacity " + (config.queueCapacity() == Integer.MAX_VALUE ? "unbounded" : config.queueCapacity())
                 + ", ageing " + config.agingThreshold() + ", stop timeout " + config.stopTimeout()
@@ -117,6 +132,7 @@ public class EchoRuntime {
             return;
         }
         Duration timeout = config.stopTimeout();
+        SchedulerMetrics before = scheduler.metrics();
         List<Runnable> dropped = scheduler.stop(timeout);
         int cancelled = 0;
         for (Runnable r : dropped) {
@@ -127,10 +143,39 @@ public class EchoRuntime {
         for (Thread t : longRunning) {
             t.interrupt();
         }
+        metrics.stop();
+        SchedulerMetrics after = scheduler.metrics();
+        long drained = after.completed() + after.failed() - before.completed() - before.failed();
         int finalCancelled = cancelled;
-        LOG.info(() -> "Echo ManagedExecutorService stopped: " + scheduler.metrics().completed() + " tasks completed, "
+        LOG.info(() -> "Echo ManagedExecutorService stopped: drained " + drained + " tasks that were queued or running at stop, "
                 + finalCancelled + " queued tasks cancelled after the " + timeout + " drain"
-                + (longRunning.isEmpty() ? "" : ", " + longRunning.size() + " long-running tasks interrupted"));
+                + (longRunning.isEmpty() ? "" : ", " + longRunning.size() + " long-running tasks interrupted")
+                + "; " + after.completed() + " tasks completed and " + after.failed() + " failed in all");
+    }
+
+    /**
+     * A snapshot of the application's Echo executor: counters, queue depth per priority,
+     * workers, wait and run times (see {@link SchedulerMetrics}). For dashboards; the same
+     * figures go to MicroProfile Metrics when the application has it.
+     */
+    public SchedulerMetrics metrics() {
+        return scheduler().metrics();
+    }
+
+    /** Readiness and liveness as MicroProfile Health reports them. */
+    ExecutorHealth health() {
+        // No lock: stop() holds it for the whole drain, and a probe must answer DOWN meanwhile.
+        boolean stopping = stopped;
+        Scheduler s = scheduler;
+        if (s == null) {
+            return ExecutorHealth.stopped();
+        }
+        return ExecutorHealth.of(stopping || s.isShutdown(), s.metrics(), config.queueCapacity());
+    }
+
+    TaskTracing tracing() {
+        ensureStarted();
+        return tracing;
     }
 
     Scheduler scheduler() {

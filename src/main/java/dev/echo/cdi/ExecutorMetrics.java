@@ -1,0 +1,55 @@
+package dev.echo.cdi;
+
+import dev.echo.metrics.TaskObserver;
+import dev.echo.scheduler.Scheduler;
+
+import java.util.concurrent.ThreadFactory;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Where Echo's executor metrics go. The MicroProfile Metrics glue is optional: this type names
+ * no MicroProfile class, and {@link #lookup} touches {@link MicroProfileExecutorMetrics} only
+ * once the API is known to be present, so Echo deploys on a server without {@code mpMetrics}.
+ */
+interface ExecutorMetrics {
+
+    /** No metrics feature: nothing is exported (the scheduler keeps its own counters). */
+    ExecutorMetrics NONE = new ExecutorMetrics() {
+        @Override
+        public TaskObserver observer() {
+            return null;
+        }
+
+        @Override
+        public void start(Scheduler scheduler, ThreadFactory threads) {
+        }
+
+        @Override
+        public void stop() {
+        }
+    };
+
+    /** Per-task wait/run times for timers, or null when nothing needs them. */
+    TaskObserver observer();
+
+    /** Registers the gauges and starts keeping the counters in step with {@code scheduler}. */
+    void start(Scheduler scheduler, ThreadFactory threads);
+
+    /** Brings the counters up to date one last time and stops the updates. */
+    void stop();
+
+    /** The application's MicroProfile Metrics registry if the container gives one, else {@link #NONE}. */
+    static ExecutorMetrics lookup() {
+        if (!ConfigLookup.isPresent("org.eclipse.microprofile.metrics.MetricRegistry", ExecutorMetrics.class.getClassLoader())) {
+            return NONE;
+        }
+        try {
+            return MicroProfileExecutorMetrics.lookup();
+        } catch (RuntimeException | LinkageError e) {
+            Logger.getLogger(ExecutorMetrics.class.getName()).log(Level.INFO,
+                    "Echo: MicroProfile Metrics unusable; executor metrics stay in-process", e);
+            return NONE;
+        }
+    }
+}

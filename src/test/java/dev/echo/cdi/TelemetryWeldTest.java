@@ -1,0 +1,123 @@
+package dev.echo.cdi;
+
+import dev.echo.task.Priority;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.inject.Inject;
+import org.jboss.weld.environment.se.Weld;
+import org.jboss.weld.junit5.EnableWeld;
+import org.jboss.weld.junit5.WeldInitiator;
+import org.jboss.weld.junit5.WeldSetup;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** One span per task, parented to the submitter's span, with priority and wait time (CDI SE with an OpenTelemetry SDK). */
+@EnableWeld
+class TelemetryWeldTest {
+
+    @WeldSetup
+    WeldInitiator weld = WeldInitiator.from(new Weld().disableDiscovery()
+            .addExtension(new EchoExtension())
+            .addBeanClass(EchoBeans.class)
+            .addBeanClass(TelemetryBeans.class)).build();
+
+    @Inject
+    EchoBeans beans;
+
+    @Inject
+    TelemetryBeans telemetry;
+
+    @Inject
+    EchoRuntime runtime;
+
+    private SpanData onlyTaskSpan() {
+        List<SpanData> tasks = telemetry.exporter().getFinishedSpanItems().stream()
+                .filter(s -> s.getName().equals(OpenTelemetryTaskTracing.SPAN_NAME)).toList();
+        assertEquals(1, tasks.size(), () -> "one task span, got " + telemetry.exporter().getFinishedSpanItems());
+        return tasks.get(0);
+    }
+
+    @Test
+    void aTaskSpanIsAChildOfTheSubmittersSpanAndCurrentWhileTheTaskRuns() throws Exception {
+        var tracer = weld.select(TelemetryBeans.class).get().openTelemetry().getTracer("test");
+        Span request = tracer.spanBuilder("request").startSpan();
+        Future<SpanContext> seen;
+        try (Scope ignored = request.makeCurrent()) {
+            seen = beans.high.submit(() -> Span.current().getSpanContext());
+        }
+        SpanContext inTask = seen.get(10, TimeUnit.SECONDS);
+        request.end();
+        dev.echo.testing.Await.until(() -> telemetry.exporter().getFinishedSpanItems().size() == 2, java.time.Duration.ofSeconds(10),
+                () -> "spans: " + telemetry.exporter().getFinishedSpanItems());
+        SpanData task = onlyTaskSpan();
+        assertEquals(request.getSpanContext().getTraceId(), task.getTraceId());
+        assertEquals(request.getSpanContext().getSpanId(), task.getParentSpanId());
+        assertEquals(task.getSpanId(), inTask.getSpanId(), "the task's span is current while it runs");
+        assertEquals("HIGH", task.getAttributes().get(AttributeKey.stringKey(OpenTelemetryTaskTracing.PRIORITY_KEY)));
+        assertNotNull(task.getAttributes().get(AttributeKey.doubleKey(OpenTelemetryTaskTracing.WAIT_KEY)));
+        assertEquals("started", task.getEvents().get(0).getName());
+        assertTrue(task.getStartEpochNanos() <= task.getEvents().get(0).getEpochNanos(), "the span starts at submission");
+        assertEquals(StatusCode.UNSET, task.getStatus().getStatusCode());
+    }
+
+    @Test
+    void theWaitAttributeIsTheTimeTheTaskSpentQueued() throws Exception {
+        int workers = runtime.metrics().workers();
+        CountDownLatch started = new CountDownLatch(workers), release = new CountDownLatch(1);
+        List<Future<?>> blockers = new ArrayList<>();
+        for (int i = 0; i < workers; i++) {
+            blockers.add(beans.lowScheduled.submit(() -> {
+                started.countDown();
+                release.await();
+                return null;
+            }));
+        }
+        assertTrue(started.await(10, TimeUnit.SECONDS));
+        long queuedAt = System.nanoTime();
+        Future<?> waiting = beans.high.submit(() -> { });
+        while (System.nanoTime() - queuedAt < TimeUnit.MILLISECONDS.toNanos(30)) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // every worker is held: the task cannot start
+        }
+        release.countDown();
+        waiting.get(10, TimeUnit.SECONDS);
+        for (Future<?> b : blockers) {
+            b.get(10, TimeUnit.SECONDS);
+        }
+        dev.echo.testing.Await.until(() -> telemetry.exporter().getFinishedSpanItems().size() == workers + 1,
+                java.time.Duration.ofSeconds(10), () -> "spans: " + telemetry.exporter().getFinishedSpanItems());
+        SpanData high = telemetry.exporter().getFinishedSpanItems().stream()
+                .filter(s -> "HIGH".equals(s.getAttributes().get(AttributeKey.stringKey(OpenTelemetryTaskTracing.PRIORITY_KEY))))
+                .findFirst().orElseThrow();
+        double waitMs = high.getAttributes().get(AttributeKey.doubleKey(OpenTelemetryTaskTracing.WAIT_KEY));
+        assertTrue(waitMs >= 30, "waited at least the 30 ms every worker was held, reported " + waitMs);
+        assertFalse(high.getParentSpanContext().isValid(), "submitted outside any span: a root span");
+    }
+
+    @Test
+    void aFailingTaskMarksItsSpanAsAnError() throws Exception {
+        Future<?> f = beans.executor.submit(() -> {
+            throw new IllegalStateException("boom");
+        });
+        assertThrows(ExecutionException.class, () -> f.get(10, TimeUnit.SECONDS));
+        dev.echo.testing.Await.until(() -> telemetry.exporter().getFinishedSpanItems().size() == 1, java.time.Duration.ofSeconds(10),
+                () -> "spans: " + telemetry.exporter().getFinishedSpanItems());
+        SpanData task = onlyTaskSpan();
+        assertEquals(StatusCode.ERROR, task.getStatus().getStatusCode());
+        assertTrue(task.getEvents().stream().anyMatch(e -> e.getName().equals("exception")));
+        assertEquals("NORMAL", task.getAttributes().get(AttributeKey.stringKey(OpenTelemetryTaskTracing.PRIORITY_KEY)));
+    }
+}
