@@ -51,12 +51,15 @@ public class EchoRuntime {
 
     static final String THREAD_FACTORY_JNDI = "java:comp/DefaultManagedThreadFactory";
     static final String CONTEXT_SERVICE_JNDI = "java:comp/DefaultContextService";
+    static final String APP_NAME_JNDI = "java:app/AppName";
 
     /** Written once under {@code this} by ensureStarted; volatile so the submit path needs no lock. */
     private volatile Scheduler scheduler;
     private volatile ThreadFactory threadFactory;
     private volatile ContextService contextService;
     private volatile EchoConfig config;
+    /** The application's name (java:app/AppName) when the container has one; for health data. */
+    private volatile String application;
     /** Set before the volatile write of {@code scheduler} that publishes them. */
     private volatile ExecutorMetrics metrics = ExecutorMetrics.NONE;
     private volatile TaskTracing tracing = TaskTracing.NONE;
@@ -93,6 +96,7 @@ public class EchoRuntime {
             };
         }
         config = cfg;
+        application = lookup(APP_NAME_JNDI, String.class);
         threadFactory = factory;
         contextService = context != null ? context : NoContextService.INSTANCE;
         for (Priority p : Priority.values()) {
@@ -170,7 +174,7 @@ public class EchoRuntime {
         if (s == null) {
             return ExecutorHealth.stopped();
         }
-        return ExecutorHealth.of(stopping || s.isShutdown(), s.metrics(), config.queueCapacity());
+        return ExecutorHealth.of(application, stopping || s.isShutdown(), s.metrics(), config.queueCapacity());
     }
 
     TaskTracing tracing() {

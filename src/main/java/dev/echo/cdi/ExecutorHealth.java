@@ -30,7 +30,8 @@ record ExecutorHealth(boolean ready, boolean live, List<String> problems, Map<St
         data = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(data));
     }
 
-    static ExecutorHealth of(boolean stopping, SchedulerMetrics m, int queueCapacity) {
+    /** @param application the application's name, shown in the data (one check per application on a server), or null */
+    static ExecutorHealth of(String application, boolean stopping, SchedulerMetrics m, int queueCapacity) {
         List<String> problems = new ArrayList<>();
         boolean full = queueCapacity != Integer.MAX_VALUE && m.totalQueued() + m.delayed() >= queueCapacity;
         if (stopping) {
@@ -43,6 +44,9 @@ record ExecutorHealth(boolean ready, boolean live, List<String> problems, Map<St
             problems.add(m.deadWorkers() + " of " + m.workers() + " worker threads died");
         }
         Map<String, Object> data = new LinkedHashMap<>();
+        if (application != null) {
+            data.put("application", application);
+        }
         data.put("workers", m.workers());
         data.put("activeWorkers", m.activeWorkers());
         data.put("parkedWorkers", m.parkedWorkers());

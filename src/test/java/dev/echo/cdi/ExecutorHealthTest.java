@@ -18,7 +18,7 @@ class ExecutorHealthTest {
     @Test
     void readyAndLiveWhileRunningWithRoom() throws Exception {
         try (Scheduler s = SchedulerBuilder.create().workerCount(2).queueCapacity(10).name("h-ok").build()) {
-            ExecutorHealth h = ExecutorHealth.of(false, s.metrics(), 10);
+            ExecutorHealth h = ExecutorHealth.of(null, false, s.metrics(), 10);
             assertTrue(h.ready());
             assertTrue(h.live());
             assertEquals(java.util.List.of(), h.problems());
@@ -43,12 +43,12 @@ class ExecutorHealthTest {
             for (int i = 0; i < 3; i++) {
                 s.execute(() -> { }, Priority.LOW);
             }
-            ExecutorHealth full = ExecutorHealth.of(false, s.metrics(), 3);
+            ExecutorHealth full = ExecutorHealth.of(null, false, s.metrics(), 3);
             assertFalse(full.ready());
             assertTrue(full.live(), "a full queue is not a dead executor");
             assertTrue(full.problems().get(0).contains("capacity of 3"), full.problems().toString());
             release.countDown();
-            dev.echo.testing.Await.until(() -> ExecutorHealth.of(false, s.metrics(), 3).ready(), Duration.ofSeconds(10),
+            dev.echo.testing.Await.until(() -> ExecutorHealth.of(null, false, s.metrics(), 3).ready(), Duration.ofSeconds(10),
                     () -> "ready again after the queue drained");
         }
     }
@@ -56,10 +56,11 @@ class ExecutorHealthTest {
     @Test
     void notReadyWhileStopping() throws Exception {
         try (Scheduler s = SchedulerBuilder.create().workerCount(1).name("h-stop").build()) {
-            ExecutorHealth h = ExecutorHealth.of(true, s.metrics(), Integer.MAX_VALUE);
+            ExecutorHealth h = ExecutorHealth.of("app", true, s.metrics(), Integer.MAX_VALUE);
             assertFalse(h.ready());
             assertTrue(h.live());
             assertEquals("unbounded", h.data().get("queueCapacity"));
+            assertEquals("app", h.data().get("application"));
             assertTrue(h.data().get("problems").toString().contains("stopping"));
         }
         assertFalse(ExecutorHealth.stopped().ready());
@@ -70,9 +71,9 @@ class ExecutorHealthTest {
         AtomicInteger made = new AtomicInteger();
         Scheduler s = SchedulerBuilder.create().workerCount(2).name("h-dead")
                 .threadFactory(body -> made.getAndIncrement() == 1 ? new Thread(() -> { }) : new Thread(body)).build();
-        dev.echo.testing.Await.until(() -> !ExecutorHealth.of(false, s.metrics(), Integer.MAX_VALUE).live(),
+        dev.echo.testing.Await.until(() -> !ExecutorHealth.of(null, false, s.metrics(), Integer.MAX_VALUE).live(),
                 Duration.ofSeconds(10), () -> "liveness DOWN");
-        ExecutorHealth h = ExecutorHealth.of(false, s.metrics(), Integer.MAX_VALUE);
+        ExecutorHealth h = ExecutorHealth.of(null, false, s.metrics(), Integer.MAX_VALUE);
         assertEquals("1 of 2 worker threads died", h.problems().get(0));
         assertTrue(h.ready(), "the live worker still takes work");
         s.shutdownNow();

@@ -1,0 +1,83 @@
+package dev.echo.showcase;
+
+import dev.echo.showcase.lab.Lab;
+import dev.echo.showcase.lab.Operation;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The dashboard's JSON ({@code GET /api/lab}) and its experiments ({@code POST /api/lab/...},
+ * 202 with the operation to follow on the dashboard). Bad input is a 400 with
+ * {@code {"error": "..."}} naming the parameter; a second side-by-side run while one is going is
+ * a 409.
+ */
+@Path("lab")
+@Produces(MediaType.APPLICATION_JSON)
+public class LabResource {
+
+    @Inject
+    Lab lab;
+
+    @GET
+    public Map<String, Object> dashboard() {
+        return lab.dashboard();
+    }
+
+    @POST
+    @Path("backlog")
+    public Response backlog(@QueryParam("lane") String lane, @QueryParam("count") String count, @QueryParam("millis") String millis) {
+        return start(() -> lab.backlog(lane, number("count", count, 2000), number("millis", millis, 1)));
+    }
+
+    @POST
+    @Path("high")
+    public Response high(@QueryParam("lane") String lane, @QueryParam("count") String count, @QueryParam("spacing") String spacing) {
+        return start(() -> lab.high(lane, number("count", count, 50), number("spacing", spacing, 20)));
+    }
+
+    @POST
+    @Path("flood")
+    public Response flood(@QueryParam("lane") String lane, @QueryParam("seconds") String seconds) {
+        return start(() -> lab.flood(lane, number("seconds", seconds, 3)));
+    }
+
+    @POST
+    @Path("compare")
+    public Response compare(@QueryParam("backlog") String backlog, @QueryParam("probes") String probes) {
+        return start(() -> lab.compare(number("backlog", backlog, 2000), number("probes", probes, 100)));
+    }
+
+    private static int number(String name, String value, int fallback) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, was '" + value + "'");
+        }
+    }
+
+    private static Response start(Supplier<Operation> operation) {
+        try {
+            return Response.accepted(Map.of("operation", operation.get().id())).build();
+        } catch (IllegalArgumentException e) {
+            return error(Response.Status.BAD_REQUEST, e.getMessage());
+        } catch (IllegalStateException e) {
+            return error(Response.Status.CONFLICT, e.getMessage());
+        }
+    }
+
+    private static Response error(Response.Status status, String message) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(Map.of("error", message)).build();
+    }
+}

@@ -1,0 +1,6 @@
+package dev.echo.showcase.lab;
+
+/** The two kinds of demo task: latency-critical HIGH work and background LOW work. */
+public enum Kind {
+    HIGH, LOW
+}
