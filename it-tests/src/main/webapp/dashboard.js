@@ -44,9 +44,11 @@ function show(d) {
     $(lane + '-low-p99').textContent = fmt(j.wait.LOW.p99);
     $(lane + '-high-finished').textContent = j.finished.HIGH;
     $(lane + '-low-finished').textContent = j.finished.LOW;
+    $(lane + '-flood-finished').textContent = j.finished.FLOOD;
   }
   $('liberty-waiting-HIGH').textContent = l.waiting.HIGH;
   $('liberty-waiting-LOW').textContent = l.waiting.LOW;
+  $('liberty-waiting-FLOOD').textContent = l.waiting.FLOOD;
   $('liberty-throughput').textContent = l.throughput;
 
   const h = d.history;

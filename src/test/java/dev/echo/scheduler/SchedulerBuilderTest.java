@@ -52,6 +52,12 @@ class SchedulerBuilderTest {
     }
 
     @Test
+    void taskObserverMustNotBeNull() {
+        assertEquals("taskObserver must not be null",
+                assertThrows(NullPointerException.class, () -> SchedulerBuilder.create().taskObserver(null)).getMessage());
+    }
+
+    @Test
     void threadsComeFromTheGivenFactoryAndCarryTheName() throws Exception {
         List<Thread> made = new CopyOnWriteArrayList<>();
         ThreadFactory factory = r -> {

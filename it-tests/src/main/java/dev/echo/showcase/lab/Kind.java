@@ -1,6 +1,14 @@
 package dev.echo.showcase.lab;
 
-/** The two kinds of demo task: latency-critical HIGH work and background LOW work. */
+/**
+ * The kinds of demo task: latency-critical HIGH probes, background LOW work, and the 1 ms HIGH
+ * tasks of a flood — counted apart from the probes so the probes' waits stay readable.
+ */
 public enum Kind {
-    HIGH, LOW
+    HIGH, LOW, FLOOD;
+
+    /** Whether Echo runs this kind at HIGH priority. */
+    boolean high() {
+        return this != LOW;
+    }
 }

@@ -128,7 +128,7 @@ public class Lab {
     public Operation flood(String lane, int seconds) {
         List<Lane> lanes = lanes(lane);
         require(seconds >= 1 && seconds <= 60, "seconds must be 1..60, was " + seconds);
-        int perTenMillis = Math.max(1, workers() * 10); // workers x 1000 tasks of 1 ms per second: 100 % load
+        int perTenMillis = Math.max(1, workers() * 9); // workers x 900 tasks of ~1 ms per second: ~100 % load
         Operation op = register("HIGH flood", lane, seconds * 100L,
                 "HIGH tasks of 1 ms, " + perTenMillis * 100 + "/s, for " + seconds + " s");
         drive(op, () -> {
@@ -138,7 +138,7 @@ public class Lab {
                 sleepUntil(intended);
                 for (Lane l : lanes) {
                     for (int i = 0; i < perTenMillis; i++) {
-                        submit(l, Kind.HIGH, intended, TimeUnit.MILLISECONDS.toNanos(1), null, null);
+                        submit(l, Kind.FLOOD, intended, TimeUnit.MILLISECONDS.toNanos(1), null, null);
                     }
                 }
                 op.advanceTo(tick + 1);
@@ -348,7 +348,11 @@ public class Lab {
             point.put("echoHighP99", echoLane.stats().recentWaits(Kind.HIGH).get("p99"));
             point.put("libertyHighP99", libertyLane.stats().recentWaits(Kind.HIGH).get("p99"));
             point.put("echoLowQueued", m.queueDepth().get(Priority.LOW));
-            point.put("libertyWaiting", libertyLane.stats().waiting(Kind.LOW) + libertyLane.stats().waiting(Kind.HIGH));
+            long libertyWaiting = 0;
+            for (Kind k : Kind.values()) {
+                libertyWaiting += libertyLane.stats().waiting(k);
+            }
+            point.put("libertyWaiting", libertyWaiting);
             synchronized (history) {
                 history.addLast(point);
                 while (history.size() > HISTORY_POINTS) {

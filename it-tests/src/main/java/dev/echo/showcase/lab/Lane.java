@@ -9,6 +9,6 @@ import java.util.concurrent.ExecutorService;
 record Lane(String name, ExecutorService high, ExecutorService low, LaneStats stats) {
 
     ExecutorService executor(Kind kind) {
-        return kind == Kind.HIGH ? high : low;
+        return kind.high() ? high : low;
     }
 }

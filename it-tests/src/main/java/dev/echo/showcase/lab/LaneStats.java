@@ -79,7 +79,10 @@ public final class LaneStats {
             }
         }
         long now = System.nanoTime();
-        long done = finished.get(Kind.HIGH).get() + finished.get(Kind.LOW).get();
+        long done = 0;
+        for (Kind k : Kind.values()) {
+            done += finished.get(k).get();
+        }
         throughput = (done - lastFinished) / ((now - lastTickNanos) / 1e9);
         lastFinished = done;
         lastTickNanos = now;
