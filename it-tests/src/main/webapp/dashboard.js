@@ -9,7 +9,7 @@ function lineChart(canvas, datasets, yOptions) {
     type: 'line',
     data: { labels: [], datasets },
     options: { animation: false, responsive: true, maintainAspectRatio: false,
-      elements: { point: { radius: 0 } },
+      elements: { point: { radius: 2 } },
       scales: { x: { ticks: { maxTicksLimit: 8 } }, ...yOptions },
       plugins: { legend: { position: 'bottom' } } }
   });
