@@ -144,13 +144,13 @@ class DashboardBrowserIT {
         count.sendKeys("2000");
         browser.findElement(By.id("btn-backlog")).click();
         await("the second backlog queued", Duration.ofSeconds(10), b -> number("echo-depth-LOW") > 0);
-        long lowBefore = number("echo-low-finished");
         browser.findElement(By.id("btn-flood")).click();
         await("the flood shows progress", Duration.ofSeconds(10), b -> {
             WebElement op = operation("HIGH flood");
             return op != null && op.findElement(By.tagName("progress")).getDomProperty("value") != null
                     && Double.parseDouble(op.findElement(By.tagName("progress")).getDomProperty("value")) > 0;
         });
+        long lowBefore = number("echo-low-finished"); // read once the flood is running
         await("the flood done", Duration.ofSeconds(30), b -> "DONE".equals(operation("HIGH flood").getDomAttribute("data-state")));
         await("the flood's tasks counted", Duration.ofSeconds(30), b -> number("echo-flood-finished") > 1000);
         assertTrue(number("echo-low-finished") > lowBefore, "LOW tasks ran during the HIGH flood");
