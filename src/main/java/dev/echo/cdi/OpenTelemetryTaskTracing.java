@@ -22,8 +22,7 @@ import java.util.logging.Logger;
  * {@value #PRIORITY_KEY}, {@value #WAIT_KEY} (queue wait in milliseconds, set at start),
  * {@value #NAME_KEY}; an event {@code started} marks the start; a body that throws sets status
  * ERROR and records the exception. A task cancelled before it started has no span. With
- * telemetry off ({@code otel.sdk.disabled}, the default) the tracer is a no-op: nothing is
- * recorded or exported.
+ * telemetry off ({@code otel.sdk.disabled}, Liberty's default) tasks are not wrapped at all.
  */
 final class OpenTelemetryTaskTracing implements TaskTracing {
 
@@ -47,9 +46,22 @@ final class OpenTelemetryTaskTracing implements TaskTracing {
         if (otel == null) {
             return NONE;
         }
-        Logger.getLogger(OpenTelemetryTaskTracing.class.getName())
-                .info("Echo: OpenTelemetry present; each task gets an echo.task span while telemetry is enabled (otel.sdk.disabled=false)");
+        Logger log = Logger.getLogger(OpenTelemetryTaskTracing.class.getName());
+        if (!enabled(otel)) {
+            log.info("Echo: OpenTelemetry is disabled for this application (otel.sdk.disabled): tasks are not traced");
+            return NONE;
+        }
+        log.info("Echo: tasks traced with OpenTelemetry, one echo.task span each");
         return new OpenTelemetryTaskTracing(otel);
+    }
+
+    /**
+     * Whether {@code otel} makes real spans. A no-op tracer (telemetry off) hands out spans with
+     * an invalid context; an SDK's are valid even when its sampler drops them. The probe span is
+     * never ended, so an SDK never exports it.
+     */
+    static boolean enabled(OpenTelemetry otel) {
+        return otel.getTracer("dev.echo").spanBuilder("echo.probe").startSpan().getSpanContext().isValid();
     }
 
     @Override
