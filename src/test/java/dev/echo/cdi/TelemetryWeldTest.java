@@ -108,6 +108,16 @@ class TelemetryWeldTest {
     }
 
     @Test
+    void anEchoAsyncCallIsTracedLikeATask() throws Exception {
+        assertTrue(beans.where().get(10, TimeUnit.SECONDS).endsWith("@HIGH"));
+        dev.echo.testing.Await.until(() -> telemetry.exporter().getFinishedSpanItems().size() == 1, java.time.Duration.ofSeconds(10),
+                () -> "spans: " + telemetry.exporter().getFinishedSpanItems());
+        SpanData call = onlyTaskSpan();
+        assertEquals("HIGH", call.getAttributes().get(AttributeKey.stringKey(OpenTelemetryTaskTracing.PRIORITY_KEY)));
+        assertEquals(EchoBeans.class.getName() + "#where", call.getAttributes().get(AttributeKey.stringKey(OpenTelemetryTaskTracing.NAME_KEY)));
+    }
+
+    @Test
     void aFailingTaskMarksItsSpanAsAnError() throws Exception {
         Future<?> f = beans.executor.submit(() -> {
             throw new IllegalStateException("boom");
