@@ -135,7 +135,16 @@ final class MicroProfileExecutorMetrics implements ExecutorMetrics {
         gauge("echo.workers.dead", "Worker threads that ended while Echo was running", m -> m.deadWorkers());
         gauge("echo.tasks.delayed", "Delayed tasks whose time has not come", m -> m.delayed());
         gauge("echo.tasks.awaiting", "Async tasks waiting for their stage, holding no worker", m -> m.awaiting());
-        ticker = Executors.newSingleThreadScheduledExecutor(threads);
+        String threadName = s.name() + "-metrics"; // named like Echo's other threads, so leaks are visible
+        ticker = Executors.newSingleThreadScheduledExecutor(body -> {
+            Thread t = threads.newThread(body);
+            try {
+                t.setName(threadName);
+            } catch (SecurityException ignored) {
+                // a container factory may forbid renaming; its own name is fine
+            }
+            return t;
+        });
         ticker.scheduleWithFixedDelay(this::syncQuietly, 1, 1, TimeUnit.SECONDS);
         LOG.info("Echo: executor metrics exported to MicroProfile Metrics (application scope, echo_* with a priority tag)");
     }

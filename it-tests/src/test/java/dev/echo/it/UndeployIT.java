@@ -54,6 +54,9 @@ class UndeployIT {
     void theProbesWorkersRun() throws Exception {
         Eventually.value(UndeployIT::probeThreads, n -> n >= 2, java.time.Duration.ofSeconds(30),
                 "the probe's Echo workers appear");
+        // and the thread that keeps its MicroProfile counters up to date, which must go too
+        assertTrue(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(PREFIX + "metrics")),
+                "the probe's metrics thread runs");
     }
 
     @Test
