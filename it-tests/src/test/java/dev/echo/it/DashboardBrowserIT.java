@@ -118,7 +118,8 @@ class DashboardBrowserIT {
         browser.get(base.toString());
         // live: the page updates at least once a second, and Chart.js (served from the WAR) drew its charts
         long first = await("the page's first update", Duration.ofSeconds(30), b -> number("update-count") >= 1 ? number("update-count") : null);
-        await("two more updates within 2 s", Duration.ofSeconds(2), b -> number("update-count") >= first + 2);
+        // at least once a second, on average over 5 s (the page polls every 500 ms; one slow poll may not fail it)
+        await("five more updates within 5 s", Duration.ofSeconds(5), b -> number("update-count") >= first + 5);
         assertEquals(Boolean.TRUE, ((JavascriptExecutor) browser).executeScript(
                 "return typeof Chart !== 'undefined' && Chart.getChart('chart-throughput') !== undefined"));
         long workers = number("echo-workers");
