@@ -162,7 +162,7 @@ class SequenceTest {
         Plan plan = Plan.builder().add("slow", c -> {
             started.countDown();
             try {
-                Thread.sleep(60_000);
+                dev.echo.testing.Blocking.untilInterrupted();
             } catch (InterruptedException e) {
                 interrupted.countDown();
                 throw e;
@@ -196,7 +196,7 @@ class SequenceTest {
         Plan plan = Plan.builder().add("sometimes-slow", c -> {
             if (calls.incrementAndGet() == 1) {
                 try {
-                    Thread.sleep(60_000);
+                    dev.echo.testing.Blocking.untilInterrupted();
                 } catch (InterruptedException e) {
                     interrupted.countDown();
                     throw e;

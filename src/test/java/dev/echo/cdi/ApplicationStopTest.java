@@ -39,7 +39,7 @@ class ApplicationStopTest {
             executor.submit(() -> {
                 started.countDown();
                 try {
-                    Thread.sleep(60_000); // outlives the 300 ms drain: must be interrupted
+                    dev.echo.testing.Blocking.untilInterrupted(); // outlives the 300 ms drain: must be interrupted
                 } catch (InterruptedException e) {
                     interrupted.countDown();
                 }

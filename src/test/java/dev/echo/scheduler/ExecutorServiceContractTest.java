@@ -125,7 +125,7 @@ class ExecutorServiceContractTest {
         CountDownLatch interrupted = new CountDownLatch(1);
         List<Callable<String>> tasks = List.of(() -> "fast", () -> {
             try {
-                Thread.sleep(60_000);
+                dev.echo.testing.Blocking.untilInterrupted();
             } catch (InterruptedException e) {
                 interrupted.countDown();
                 throw e;
@@ -157,7 +157,7 @@ class ExecutorServiceContractTest {
         })));
         assertEquals("boom", e.getCause().getMessage());
         assertThrows(TimeoutException.class, () -> s.invokeAny(List.of(() -> {
-            Thread.sleep(60_000);
+            dev.echo.testing.Blocking.untilInterrupted();
             return 1;
         }), 100, TimeUnit.MILLISECONDS));
     }
@@ -218,7 +218,7 @@ class ExecutorServiceContractTest {
         CompletableFuture<Void> f = s.submit(() -> {
             started.countDown();
             try {
-                Thread.sleep(60_000);
+                dev.echo.testing.Blocking.untilInterrupted();
             } catch (InterruptedException e) {
                 interrupted.countDown();
             }

@@ -12,7 +12,7 @@ final class Sleeper implements Runnable {
     public void run() {
         started.countDown();
         try {
-            Thread.sleep(60_000);
+            dev.echo.testing.Blocking.untilInterrupted();
         } catch (InterruptedException e) {
             interrupted.countDown();
         }

@@ -20,7 +20,7 @@ final class Deployments {
         return ShrinkWrap.create(WebArchive.class, name + ".war")
                 .merge(ShrinkWrap.createFromZipFile(WebArchive.class, war))
                 .addClasses(classes)
-                .addClasses(Deployments.class, Eventually.class);
+                .addClasses(Deployments.class, Eventually.class, Blocking.class);
     }
 
     /** The showcase with Echo configured through MicroProfile Config. */

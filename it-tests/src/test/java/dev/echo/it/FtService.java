@@ -59,7 +59,7 @@ public class FtService {
     @Timeout(300)
     public CompletionStage<String> slow() {
         try {
-            Thread.sleep(30_000);
+            Blocking.untilInterrupted();
         } catch (InterruptedException e) {
             timeoutInterrupted.countDown();
             throw new IllegalStateException("interrupted by the timeout");

@@ -46,7 +46,7 @@ public class ItActions {
     @EchoAction("slow")
     public String slow(Object ignored) throws InterruptedException {
         try {
-            Thread.sleep(60_000);
+            Blocking.untilInterrupted();
         } catch (InterruptedException e) {
             slowInterrupted.set(true);
             throw e;
