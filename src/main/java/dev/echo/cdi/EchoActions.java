@@ -73,9 +73,9 @@ public class EchoActions {
         extension.hooks().forEach((name, d) -> hooks.put(name, (action, result) -> invoke(d, action, result)));
         java.util.List<dev.echo.action.ActionObserver> observers = new java.util.ArrayList<>();
         observers.add(stats);
-        if (ConfigLookup.isPresent("org.eclipse.microprofile.metrics.MetricRegistry", EchoActions.class.getClassLoader())) {
-            MicroProfileActionMetrics.lookup().ifPresent(observers::add);
-        }
+        OptionalApi.load(OptionalApi.MP_METRICS, () -> MicroProfileActionMetrics.lookup(),
+                java.util.Optional.<dev.echo.action.ActionObserver>empty(), "action metrics stay in-process")
+                .ifPresent(observers::add);
         dev.echo.action.ActionObserver all = new dev.echo.action.ActionObserver() {
             @Override
             public void retrying(Action action, int failedAttempt, Duration wait) {

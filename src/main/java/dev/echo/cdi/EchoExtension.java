@@ -32,13 +32,13 @@ public class EchoExtension implements Extension {
         discovery.addAnnotatedType(beans.createAnnotatedType(EchoAsyncInterceptor.class), EchoAsyncInterceptor.class.getName());
         discovery.addAnnotatedType(beans.createAnnotatedType(EchoActions.class), EchoActions.class.getName());
         discovery.addAnnotatedType(beans.createAnnotatedType(ActionsResource.class), ActionsResource.class.getName());
-        if (ConfigLookup.isPresent("org.eclipse.microprofile.metrics.MetricRegistry", EchoExtension.class.getClassLoader())) {
+        if (OptionalApi.isPresent(OptionalApi.MP_METRICS, EchoExtension.class.getClassLoader())) {
             discovery.addAnnotatedType(beans.createAnnotatedType(MetricRegistryHolder.class), MetricRegistryHolder.class.getName());
         }
-        if (ConfigLookup.isPresent("org.eclipse.microprofile.health.HealthCheck", EchoExtension.class.getClassLoader())) {
+        if (OptionalApi.isPresent(OptionalApi.MP_HEALTH, EchoExtension.class.getClassLoader())) {
             discovery.addAnnotatedType(beans.createAnnotatedType(EchoHealthChecks.class), EchoHealthChecks.class.getName());
         }
-        if (ConfigLookup.isPresent("io.opentelemetry.api.OpenTelemetry", EchoExtension.class.getClassLoader())) {
+        if (OptionalApi.isPresent(OptionalApi.OPENTELEMETRY, EchoExtension.class.getClassLoader())) {
             discovery.addAnnotatedType(beans.createAnnotatedType(OpenTelemetryHolder.class), OpenTelemetryHolder.class.getName());
         }
     }

@@ -4,13 +4,11 @@ import dev.echo.metrics.TaskObserver;
 import dev.echo.scheduler.Scheduler;
 
 import java.util.concurrent.ThreadFactory;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Where Echo's executor metrics go. The MicroProfile Metrics glue is optional: this type names
- * no MicroProfile class, and {@link #lookup} touches {@link MicroProfileExecutorMetrics} only
- * once the API is known to be present, so Echo deploys on a server without {@code mpMetrics}.
+ * no MicroProfile class and loads {@link MicroProfileExecutorMetrics} through {@link OptionalApi},
+ * so Echo deploys on a server without {@code mpMetrics}.
  */
 interface ExecutorMetrics {
 
@@ -41,15 +39,7 @@ interface ExecutorMetrics {
 
     /** The application's MicroProfile Metrics registry if the container gives one, else {@link #NONE}. */
     static ExecutorMetrics lookup() {
-        if (!ConfigLookup.isPresent("org.eclipse.microprofile.metrics.MetricRegistry", ExecutorMetrics.class.getClassLoader())) {
-            return NONE;
-        }
-        try {
-            return MicroProfileExecutorMetrics.lookup();
-        } catch (RuntimeException | LinkageError e) {
-            Logger.getLogger(ExecutorMetrics.class.getName()).log(Level.INFO,
-                    "Echo: MicroProfile Metrics unusable; executor metrics stay in-process", e);
-            return NONE;
-        }
+        return OptionalApi.load(OptionalApi.MP_METRICS, () -> MicroProfileExecutorMetrics.lookup(), NONE,
+                "executor metrics stay in-process");
     }
 }

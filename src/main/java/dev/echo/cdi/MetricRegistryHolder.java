@@ -20,4 +20,10 @@ public class MetricRegistryHolder {
     MetricRegistry registry() {
         return registry.isResolvable() ? registry.get() : null;
     }
+
+    /** The application's registry, or null when the container gives none (call on an application thread). */
+    static MetricRegistry current() {
+        var holder = jakarta.enterprise.inject.spi.CDI.current().select(MetricRegistryHolder.class);
+        return holder.isResolvable() ? holder.get().registry() : null;
+    }
 }

@@ -28,18 +28,13 @@ final class MicroProfileActionMetrics implements ActionObserver {
 
     /** The application's registry, if the container provides one. */
     static Optional<ActionObserver> lookup() {
-        try {
-            var holder = jakarta.enterprise.inject.spi.CDI.current().select(MetricRegistryHolder.class);
-            MetricRegistry registry = holder.isResolvable() ? holder.get().registry() : null;
-            if (registry != null) {
-                LOG.info("Echo: action metrics exported to MicroProfile Metrics (application scope)");
-                return Optional.of(new MicroProfileActionMetrics(registry));
-            }
+        MetricRegistry registry = MetricRegistryHolder.current();
+        if (registry == null) {
             LOG.info("Echo: no MicroProfile MetricRegistry bean; action metrics stay in-process");
-        } catch (RuntimeException | LinkageError e) {
-            LOG.log(java.util.logging.Level.INFO, "Echo: MicroProfile Metrics unusable; action metrics stay in-process", e);
+            return Optional.empty();
         }
-        return Optional.empty();
+        LOG.info("Echo: action metrics exported to MicroProfile Metrics (application scope)");
+        return Optional.of(new MicroProfileActionMetrics(registry));
     }
 
     private static Tag tag(Action action) {

@@ -5,7 +5,6 @@ import dev.echo.metrics.SchedulerMetrics;
 import dev.echo.metrics.TaskObserver;
 import dev.echo.scheduler.Scheduler;
 import dev.echo.task.Priority;
-import jakarta.enterprise.inject.spi.CDI;
 import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
@@ -102,8 +101,7 @@ final class MicroProfileExecutorMetrics implements ExecutorMetrics {
     }
 
     static ExecutorMetrics lookup() {
-        var holder = CDI.current().select(MetricRegistryHolder.class);
-        MetricRegistry registry = holder.isResolvable() ? holder.get().registry() : null;
+        MetricRegistry registry = MetricRegistryHolder.current();
         if (registry == null) {
             LOG.info("Echo: no MicroProfile MetricRegistry bean; executor metrics stay in-process");
             return NONE;

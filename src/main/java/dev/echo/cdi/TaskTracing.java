@@ -3,12 +3,10 @@ package dev.echo.cdi;
 import dev.echo.task.Priority;
 
 import java.util.concurrent.Callable;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
- * Traces Echo's tasks. Optional like the metrics glue: this type names no OpenTelemetry class,
- * and {@link #lookup} touches {@link OpenTelemetryTaskTracing} only once the API is present.
+ * Traces Echo's tasks. Optional like the metrics glue: this type names no OpenTelemetry class and
+ * loads {@link OpenTelemetryTaskTracing} through {@link OptionalApi}.
  */
 interface TaskTracing {
 
@@ -30,14 +28,6 @@ interface TaskTracing {
 
     /** The application's OpenTelemetry if mpTelemetry gives one, else {@link #NONE}. */
     static TaskTracing lookup() {
-        if (!ConfigLookup.isPresent("io.opentelemetry.api.OpenTelemetry", TaskTracing.class.getClassLoader())) {
-            return NONE;
-        }
-        try {
-            return OpenTelemetryTaskTracing.lookup();
-        } catch (RuntimeException | LinkageError e) {
-            Logger.getLogger(TaskTracing.class.getName()).log(Level.INFO, "Echo: OpenTelemetry unusable; tasks are not traced", e);
-            return NONE;
-        }
+        return OptionalApi.load(OptionalApi.OPENTELEMETRY, () -> OpenTelemetryTaskTracing.lookup(), NONE, "tasks are not traced");
     }
 }
