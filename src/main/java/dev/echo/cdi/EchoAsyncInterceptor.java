@@ -34,10 +34,8 @@ public class EchoAsyncInterceptor {
                     + " CompletableFuture, not " + returns.getName());
         }
         dev.echo.task.Priority priority = priorityOf(invocation);
-        // traced innermost, as executor tasks are: the span is current inside the call's context
-        Callable<Object> traced = runtime.tracing().wrap(invocation::proceed, priority,
+        Callable<Object> contextual = runtime.prepare(invocation::proceed, priority,
                 method.getDeclaringClass().getName() + "#" + method.getName(), 0);
-        Callable<Object> contextual = runtime.contextService().contextualCallable(traced);
         ManagedFuture<Object> result = runtime.view(priority).newFuture(priority);
         Scheduler scheduler = runtime.scheduler();
         CompletableFuture<Object> task = scheduler.submitAsync(() -> {

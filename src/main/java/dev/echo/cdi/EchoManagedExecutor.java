@@ -105,13 +105,10 @@ public class EchoManagedExecutor implements ManagedScheduledExecutorService {
      */
     <T> ManagedFuture<T> submitTask(Callable<T> work, Object original, long delayNanos) {
         TaskSettings settings = TaskSettings.of(original, defaultPriority);
-        ContextService context = runtime.contextService();
         ManagedFuture<T> result = newFuture(settings.priority());
         ManagedTaskEvents<T> events = new ManagedTaskEvents<>(settings.listener(), result, this, original);
-        // traced innermost: the span is current inside the task's container context
-        Callable<T> traced = runtime.tracing().wrap(work, settings.priority(),
+        Callable<T> contextual = runtime.prepare(work, settings.priority(),
                 settings.identityName() != null ? settings.identityName() : original.getClass().getName(), delayNanos);
-        Callable<T> contextual = context.contextualCallable(traced);
         Callable<T> body = () -> {
             if (result.isDone()) {
                 return null; // cancelled before it started

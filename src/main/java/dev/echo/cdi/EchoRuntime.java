@@ -17,6 +17,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
@@ -180,6 +181,19 @@ public class EchoRuntime {
     TaskTracing tracing() {
         ensureStarted();
         return tracing;
+    }
+
+    /**
+     * Wraps the work of one task on the submitting thread, for every way a task reaches Echo
+     * (executor views, {@code @EchoAsync}): its span innermost, so the span is current inside
+     * the task's container context, then the container context captured here.
+     *
+     * @param name       the task's name in its span
+     * @param delayNanos for a delayed task, how long after submission it becomes due
+     */
+    <T> Callable<T> prepare(Callable<T> work, Priority priority, String name, long delayNanos) {
+        ensureStarted();
+        return contextService.contextualCallable(tracing.wrap(work, priority, name, delayNanos));
     }
 
     Scheduler scheduler() {
