@@ -159,10 +159,11 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
         Priority priority = task.priority();
         boolean resumption = task.isResumption();
         long start = clock; // the end of the previous task, or the end of idling: one clock read per task
+        // 'start' may predate the enqueue (a task queued while this worker was searching): 0 then
+        long wait = resumption ? 0 : Math.max(0, start - task.queuedAtNanos());
         if (!resumption) {
             stats.dequeued(priority);
-            // 'start' may predate the enqueue (a task queued while this worker was searching): 0 then
-            stats.recordWait(priority, Math.max(0, start - task.queuedAtNanos()));
+            stats.recordWait(priority, wait);
             scheduler.leftQueue();
         }
         Outcome outcome;
@@ -182,7 +183,7 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
         if (!resumption && outcome != Outcome.CANCELLED) {
             stats.recordRun(priority, end - start);
             if (observer != null) {
-                observe(priority, Math.max(0, start - task.queuedAtNanos()), end - start);
+                observe(priority, wait, end - start);
             }
         }
         switch (outcome) {
