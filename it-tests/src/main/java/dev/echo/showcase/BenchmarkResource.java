@@ -1,8 +1,6 @@
 package dev.echo.showcase;
 
-import dev.echo.cdi.EchoPriority;
 import dev.echo.task.Priority;
-import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BadRequestException;
@@ -31,25 +29,14 @@ import java.util.concurrent.locks.LockSupport;
 public class BenchmarkResource {
 
     @Inject
-    ManagedExecutorService echo;
-
-    @Inject
-    @EchoPriority(Priority.HIGH)
-    ManagedExecutorService echoHigh;
-
-    @Inject
-    @EchoPriority(Priority.LOW)
-    ManagedExecutorService echoLow;
-
-    @Resource(lookup = "java:comp/DefaultManagedExecutorService")
-    ManagedExecutorService liberty;
+    ComparedExecutors executors;
 
     private ManagedExecutorService pick(String executor, Priority priority) {
         if ("echo".equals(executor)) {
-            return priority == Priority.HIGH ? echoHigh : priority == Priority.LOW ? echoLow : echo;
+            return executors.echo(priority);
         }
         if ("liberty".equals(executor)) {
-            return liberty;
+            return executors.liberty();
         }
         throw new BadRequestException("executor must be 'echo' or 'liberty', was '" + executor + "'");
     }

@@ -1,13 +1,12 @@
 package dev.echo.showcase.lab;
 
-import dev.echo.cdi.EchoPriority;
 import dev.echo.cdi.EchoRuntime;
 import dev.echo.metrics.SchedulerMetrics;
+import dev.echo.showcase.ComparedExecutors;
 import dev.echo.task.Priority;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -53,18 +52,10 @@ public class Lab {
     static final int MAX_OPERATIONS_SHOWN = 12;
 
     @Inject
-    @EchoPriority(Priority.HIGH)
-    ManagedExecutorService echoHigh;
-
-    @Inject
-    @EchoPriority(Priority.LOW)
-    ManagedExecutorService echoLow;
+    ComparedExecutors executors;
 
     @Inject
     EchoRuntime echo;
-
-    @Resource(lookup = "java:comp/DefaultManagedExecutorService")
-    ManagedExecutorService liberty;
 
     @Resource(lookup = "java:comp/DefaultManagedThreadFactory")
     ManagedThreadFactory threads;
@@ -80,8 +71,8 @@ public class Lab {
 
     @PostConstruct
     void start() {
-        echoLane = new Lane("echo", echoHigh, echoLow, new LaneStats());
-        libertyLane = new Lane("liberty", liberty, liberty, new LaneStats());
+        echoLane = new Lane("echo", executors.echo(Priority.HIGH), executors.echo(Priority.LOW), new LaneStats());
+        libertyLane = new Lane("liberty", executors.liberty(), executors.liberty(), new LaneStats());
         drivers = Executors.newCachedThreadPool(threads);
         ticker = Executors.newSingleThreadScheduledExecutor(threads);
         ticker.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
