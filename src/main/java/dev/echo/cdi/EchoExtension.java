@@ -1,91 +1,82 @@
 package dev.echo.cdi;
 
+import dev.echo.cdi.action.ActionMethods;
+import dev.echo.cdi.action.ActionsResource;
+import dev.echo.cdi.action.EchoActions;
+import dev.echo.cdi.config.ConfigLookup;
+import dev.echo.cdi.config.EchoConfig;
+import dev.echo.cdi.config.OptionalApi;
+import dev.echo.cdi.executor.ApplicationScheduler;
+import dev.echo.cdi.executor.EchoAsyncInterceptor;
+import dev.echo.cdi.executor.EchoProducers;
+import dev.echo.cdi.observe.EchoHealthChecks;
+import dev.echo.cdi.observe.MetricRegistryHolder;
+import dev.echo.cdi.observe.OpenTelemetryHolder;
+import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.spi.AnnotatedMethod;
-import jakarta.enterprise.inject.spi.Bean;
-import jakarta.enterprise.inject.spi.ProcessManagedBean;
+import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
 import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.enterprise.inject.spi.BeforeBeanDiscovery;
 import jakarta.enterprise.inject.spi.Extension;
+import jakarta.enterprise.inject.spi.ProcessManagedBean;
 
-import java.lang.reflect.Method;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.logging.Logger;
 
 /**
  * Echo's CDI portable extension (registered in {@code META-INF/services}): adding the jar to a
- * WAR is all it takes. It adds Echo's beans whether or not the jar is a bean archive, and checks
- * the configuration before the application starts, so a bad value fails the deployment with a
+ * WAR is all it takes. It adds Echo's beans whether or not the jar is a bean archive, collects
+ * the application's {@link EchoAction} and {@link EchoHook} methods, and checks the
+ * configuration before the application starts, so a bad value fails the deployment with a
  * message naming the key.
+ *
+ * <p>This is where the packages below meet: the extension is the only class that names the
+ * beans of every concern (executor, actions, observability); none of them names it.
  */
 public class EchoExtension implements Extension {
 
     private static final Logger LOG = Logger.getLogger(EchoExtension.class.getName());
 
+    /** Filled while beans are discovered (ProcessManagedBean), then offered as a bean. */
+    private final ActionMethods actionMethods = new ActionMethods();
+
     void addBeans(@Observes BeforeBeanDiscovery discovery, BeanManager beans) {
-        discovery.addAnnotatedType(beans.createAnnotatedType(EchoRuntime.class), EchoRuntime.class.getName());
-        discovery.addAnnotatedType(beans.createAnnotatedType(EchoProducers.class), EchoProducers.class.getName());
-        discovery.addAnnotatedType(beans.createAnnotatedType(EchoAsyncInterceptor.class), EchoAsyncInterceptor.class.getName());
-        discovery.addAnnotatedType(beans.createAnnotatedType(EchoActions.class), EchoActions.class.getName());
-        discovery.addAnnotatedType(beans.createAnnotatedType(ActionsResource.class), ActionsResource.class.getName());
-        if (OptionalApi.isPresent(OptionalApi.MP_METRICS, EchoExtension.class.getClassLoader())) {
-            discovery.addAnnotatedType(beans.createAnnotatedType(MetricRegistryHolder.class), MetricRegistryHolder.class.getName());
+        add(discovery, beans, ApplicationScheduler.class);
+        add(discovery, beans, EchoRuntime.class);
+        add(discovery, beans, EchoProducers.class);
+        add(discovery, beans, EchoAsyncInterceptor.class);
+        add(discovery, beans, EchoActions.class);
+        add(discovery, beans, ActionsResource.class);
+        ClassLoader echo = EchoExtension.class.getClassLoader();
+        if (OptionalApi.isPresent(OptionalApi.MP_METRICS, echo)) {
+            add(discovery, beans, MetricRegistryHolder.class);
         }
-        if (OptionalApi.isPresent(OptionalApi.MP_HEALTH, EchoExtension.class.getClassLoader())) {
-            discovery.addAnnotatedType(beans.createAnnotatedType(EchoHealthChecks.class), EchoHealthChecks.class.getName());
+        if (OptionalApi.isPresent(OptionalApi.MP_HEALTH, echo)) {
+            add(discovery, beans, EchoHealthChecks.class);
         }
-        if (OptionalApi.isPresent(OptionalApi.OPENTELEMETRY, EchoExtension.class.getClassLoader())) {
-            discovery.addAnnotatedType(beans.createAnnotatedType(OpenTelemetryHolder.class), OpenTelemetryHolder.class.getName());
-        }
-    }
-
-    /** A discovered {@link EchoAction} or {@link EchoHook} method and its bean. */
-    record Discovered(String name, Bean<?> bean, Method method) {
-        String source() {
-            return method.getDeclaringClass().getName() + "#" + method.getName();
+        if (OptionalApi.isPresent(OptionalApi.OPENTELEMETRY, echo)) {
+            add(discovery, beans, OpenTelemetryHolder.class);
         }
     }
 
-    private final Map<String, Discovered> actions = new LinkedHashMap<>();
-    private final Map<String, Discovered> hooks = new LinkedHashMap<>();
-    private final List<String> duplicates = new ArrayList<>();
+    private static void add(BeforeBeanDiscovery discovery, BeanManager beans, Class<?> type) {
+        discovery.addAnnotatedType(beans.createAnnotatedType(type), type.getName());
+    }
 
     /** Finds @EchoAction and @EchoHook methods on every managed bean. */
     <T> void discoverActions(@Observes ProcessManagedBean<T> event) {
-        for (AnnotatedMethod<? super T> m : event.getAnnotatedBeanClass().getMethods()) {
-            EchoAction action = m.getAnnotation(EchoAction.class);
-            if (action != null) {
-                register(actions, "action", new Discovered(action.value(), event.getBean(), m.getJavaMember()));
-            }
-            EchoHook hook = m.getAnnotation(EchoHook.class);
-            if (hook != null) {
-                register(hooks, "hook", new Discovered(hook.value(), event.getBean(), m.getJavaMember()));
-            }
-        }
+        actionMethods.discover(event);
     }
 
-    private void register(Map<String, Discovered> into, String kind, Discovered d) {
-        Discovered previous = into.putIfAbsent(d.name(), d);
-        if (previous != null) {
-            duplicates.add(kind + " '" + d.name() + "' is defined twice: by " + previous.source() + " and by " + d.source());
-        }
-    }
-
-    Map<String, Discovered> actions() {
-        return actions;
-    }
-
-    Map<String, Discovered> hooks() {
-        return hooks;
+    /** The discovered methods become a bean, so the action system gets them by injection. */
+    void offerActionMethods(@Observes AfterBeanDiscovery discovery) {
+        discovery.addBean().beanClass(ActionMethods.class).types(ActionMethods.class, Object.class)
+                .scope(Dependent.class).createWith(context -> actionMethods);
     }
 
     void validateConfiguration(@Observes AfterDeploymentValidation validation) {
-        for (String d : duplicates) {
-            validation.addDeploymentProblem(new IllegalStateException("Echo: " + d));
+        for (String problem : actionMethods.problems()) {
+            validation.addDeploymentProblem(new IllegalStateException("Echo: " + problem));
         }
         try {
             EchoConfig config = EchoConfig.read(ConfigLookup.forApplication(Thread.currentThread().getContextClassLoader()));

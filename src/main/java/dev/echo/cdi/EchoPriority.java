@@ -17,8 +17,10 @@ import java.lang.annotation.Target;
  *   <li>a qualifier for a view of Echo's executor whose plain {@code submit}/{@code execute} use
  *       this priority: {@code @Inject @EchoPriority(Priority.HIGH) ManagedExecutorService};</li>
  *   <li>on a task class, the priority of that task when submitted to any Echo view (an
- *       explicit {@code dev.echo.priority} execution property still wins).</li>
+ *       explicit {@value #EXECUTION_PROPERTY} execution property still wins).</li>
  * </ul>
+ * A task can also ask for its priority through the {@code ManagedTask} execution property
+ * {@value #EXECUTION_PROPERTY} ({@code HIGH}, {@code NORMAL} or {@code LOW}).
  * The value is {@link Nonbinding}: one producer serves every priority.
  */
 @Qualifier
@@ -26,6 +28,9 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.TYPE, ElementType.FIELD, ElementType.METHOD, ElementType.PARAMETER})
 public @interface EchoPriority {
+
+    /** The {@code ManagedTask} execution property that selects a task's priority. */
+    String EXECUTION_PROPERTY = "dev.echo.priority";
 
     @Nonbinding
     Priority value() default Priority.NORMAL;

@@ -1,240 +1,46 @@
 package dev.echo.cdi;
 
+import dev.echo.cdi.executor.ApplicationScheduler;
+import dev.echo.cdi.observe.ExecutorHealth;
+import dev.echo.cdi.observe.TaskTracing;
 import dev.echo.metrics.SchedulerMetrics;
-import dev.echo.scheduler.Scheduler;
-import dev.echo.scheduler.SchedulerBuilder;
-import dev.echo.task.Priority;
-import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.concurrent.ContextService;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.Initialized;
-import jakarta.enterprise.event.Observes;
-
-import javax.naming.InitialContext;
-import javax.naming.NamingException;
-import java.time.Duration;
-import java.util.EnumMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import jakarta.inject.Inject;
 
 /**
- * One Echo scheduler per application, built from the container's resources when the
- * application starts and stopped when it stops.
- *
- * <h2>Invariants</h2>
- * <ul>
- *   <li>{@code java:comp} look-ups need the application's component context, so they happen in
- *       {@link #start} — an observer of {@code @Initialized(ApplicationScoped.class)}, run on an
- *       application thread — or on the first use from an application thread, never from a
- *       container lifecycle event (DESIGN.md §4).</li>
- *   <li>{@code state} (guarded by {@code this}) moves NEW → RUNNING → STOPPED once; views are
- *       handed out only while RUNNING, and a submission after STOPPED is rejected by the
- *       scheduler itself.</li>
- *   <li>{@code views} is filled once in startOnce, before the volatile write of
- *       {@code scheduler}, and never changed after: readers that saw the scheduler (every
- *       accessor calls ensureStarted) read it without a lock — it is on the path of every
- *       {@code @EchoAsync} call.</li>
- *   <li>{@code longRunning} holds the threads running LONGRUNNING_HINT tasks, so that stop can
- *       interrupt them.</li>
- * </ul>
+ * The application's window on its Echo executor, for code that wants figures in-process:
+ * {@code @Inject EchoRuntime echo; echo.metrics()}. The executor itself (one scheduler per
+ * application, started with it and stopped with it) is
+ * {@link dev.echo.cdi.executor.ApplicationScheduler}, an internal class; this bean only reads.
  */
 @ApplicationScoped
 public class EchoRuntime {
 
-    private static final Logger LOG = Logger.getLogger(EchoRuntime.class.getName());
-
-    static final String THREAD_FACTORY_JNDI = "java:comp/DefaultManagedThreadFactory";
-    static final String CONTEXT_SERVICE_JNDI = "java:comp/DefaultContextService";
-    static final String APP_NAME_JNDI = "java:app/AppName";
-
-    /** Written once under {@code this} by ensureStarted; volatile so the submit path needs no lock. */
-    private volatile Scheduler scheduler;
-    private volatile ThreadFactory threadFactory;
-    private volatile ContextService contextService;
-    private volatile EchoConfig config;
-    /** The application's name (java:app/AppName) when the container has one; for health data. */
-    private volatile String application;
-    /** Set before the volatile write of {@code scheduler} that publishes them. */
-    private volatile ExecutorMetrics metrics = ExecutorMetrics.NONE;
-    private volatile TaskTracing tracing = TaskTracing.NONE;
-    private final Map<Priority, EchoManagedExecutor> views = new EnumMap<>(Priority.class);
-    private final Set<Thread> longRunning = ConcurrentHashMap.newKeySet();
-    /** Written under {@code this}; volatile so health probes read it without waiting for a drain. */
-    private volatile boolean stopped;
-
-    /** Eager start when the application starts (application thread: java:comp works here). */
-    void start(@Observes @Initialized(ApplicationScoped.class) Object applicationStarted) {
-        ensureStarted();
-    }
-
-    void ensureStarted() {
-        if (scheduler == null) {
-            startOnce();
-        }
-    }
-
-    private synchronized void startOnce() {
-        if (scheduler != null || stopped) {
-            return;
-        }
-        ClassLoader app = Thread.currentThread().getContextClassLoader();
-        EchoConfig cfg = EchoConfig.read(ConfigLookup.forApplication(app));
-        ThreadFactory factory = lookup(THREAD_FACTORY_JNDI, ThreadFactory.class);
-        ContextService context = lookup(CONTEXT_SERVICE_JNDI, ContextService.class);
-        boolean container = factory != null;
-        if (factory == null) {
-            factory = r -> {
-                Thread t = new Thread(r);
-                t.setDaemon(true);
-                return t;
-            };
-        }
-        config = cfg;
-        application = lookup(APP_NAME_JNDI, String.class);
-        threadFactory = factory;
-        contextService = context != null ? context : NoContextService.INSTANCE;
-        for (Priority p : Priority.values()) {
-            views.put(p, new EchoManagedExecutor(this, p));
-        }
-        ExecutorMetrics exported = ExecutorMetrics.lookup();
-        tracing = TaskTracing.lookup();
-        metrics = exported;
-        SchedulerBuilder builder = cfg.toBuilder().threadFactory(factory);
-        if (exported.observer() != null) {
-            builder.taskObserver(exported.observer());
-        }
-        Scheduler started = builder.build();
-        exported.start(started, factory);
-        scheduler = started; // last: publishes the rest
-        LOG.info(() -> "Echo ManagedExecutorService started for the application: " + config.workers() + " workers"
-                + ", queue capacity " + (config.queueCapacity() == Integer.MAX_VALUE ? "unbounded" : config.queueCapacity())
-                + ", ageing " + config.agingThreshold() + ", stop timeout " + config.stopTimeout()
-                + (container ? ", threads and context from the container" : ", no container resources (Java SE)"));
-    }
-
-    private static <T> T lookup(String name, Class<T> type) {
-        try {
-            Object found = new InitialContext().lookup(name);
-            return type.isInstance(found) ? type.cast(found) : null;
-        } catch (NamingException | RuntimeException | LinkageError e) {
-            LOG.log(Level.FINE, "no " + name + " here; Echo runs without it", e);
-            return null;
-        }
-    }
-
-    /** Application stop: reject, drain up to echo.stop.timeout, cancel the rest, interrupt. */
-    @PreDestroy
-    synchronized void stop() {
-        stopped = true;
-        if (scheduler == null) {
-            return;
-        }
-        Duration timeout = config.stopTimeout();
-        SchedulerMetrics before = scheduler.metrics();
-        List<Runnable> dropped = scheduler.stop(timeout);
-        int cancelled = 0;
-        for (Runnable r : dropped) {
-            if (r instanceof Future<?> f && f.cancel(false)) {
-                cancelled++; // listeners learn of it through the managed future (taskAborted, taskDone)
-            }
-        }
-        for (Thread t : longRunning) {
-            t.interrupt();
-        }
-        metrics.stop();
-        SchedulerMetrics after = scheduler.metrics();
-        long drained = after.completed() + after.failed() - before.completed() - before.failed();
-        int finalCancelled = cancelled;
-        LOG.info(() -> "Echo ManagedExecutorService stopped: drained " + drained + " tasks that were queued or running at stop, "
-                + finalCancelled + " queued tasks cancelled after the " + timeout + " drain"
-                + (longRunning.isEmpty() ? "" : ", " + longRunning.size() + " long-running tasks interrupted")
-                + "; " + after.completed() + " tasks completed and " + after.failed() + " failed in all");
-    }
+    @Inject
+    ApplicationScheduler scheduler;
 
     /**
      * A snapshot of the application's Echo executor: counters, queue depth per priority,
      * workers, wait and run times (see {@link SchedulerMetrics}). For dashboards; the same
      * figures go to MicroProfile Metrics when the application has it.
+     *
+     * @throws java.util.concurrent.RejectedExecutionException after the application stopped
      */
     public SchedulerMetrics metrics() {
-        return scheduler().metrics();
-    }
-
-    /** Readiness and liveness as MicroProfile Health reports them. */
-    ExecutorHealth health() {
-        // No lock: stop() holds it for the whole drain, and a probe must answer DOWN meanwhile.
-        boolean stopping = stopped;
-        Scheduler s = scheduler;
-        if (s == null) {
-            return ExecutorHealth.stopped();
-        }
-        return ExecutorHealth.of(application, stopping || s.isShutdown(), s.metrics(), config.queueCapacity());
-    }
-
-    TaskTracing tracing() {
-        ensureStarted();
-        return tracing;
+        return scheduler.metrics();
     }
 
     /**
-     * Wraps the work of one task on the submitting thread, for every way a task reaches Echo
-     * (executor views, {@code @EchoAsync}): its span innermost, so the span is current inside
-     * the task's container context, then the container context captured here.
-     *
-     * @param name       the task's name in its span
-     * @param delayNanos for a delayed task, how long after submission it becomes due
+     * Readiness and liveness as the MicroProfile Health checks report them (also without
+     * {@code mpHealth}): not ready while stopping or at the queue's capacity, not live when a
+     * worker thread died. Never blocks, not even during the application's stop.
      */
-    <T> Callable<T> prepare(Callable<T> work, Priority priority, String name, long delayNanos) {
-        ensureStarted();
-        return contextService.contextualCallable(tracing.wrap(work, priority, name, delayNanos));
+    public ExecutorHealth health() {
+        return scheduler.health();
     }
 
-    Scheduler scheduler() {
-        ensureStarted();
-        Scheduler s = scheduler;
-        if (s == null) {
-            throw new java.util.concurrent.RejectedExecutionException("Echo has stopped with its application");
-        }
-        return s;
-    }
-
-    ContextService contextService() {
-        ensureStarted();
-        return contextService;
-    }
-
-    ThreadFactory threadFactory() {
-        ensureStarted();
-        return threadFactory;
-    }
-
-    EchoConfig config() {
-        ensureStarted();
-        return config;
-    }
-
-    /** The executor view whose plain submissions use {@code priority}. */
-    EchoManagedExecutor view(Priority priority) {
-        ensureStarted(); // views are filled before the volatile write of 'scheduler' that this reads
-        EchoManagedExecutor v = views.get(priority);
-        if (v == null) {
-            throw new IllegalStateException("Echo has stopped with its application");
-        }
-        return v;
-    }
-
-    void longRunningStarted(Thread t) {
-        longRunning.add(t);
-    }
-
-    void longRunningEnded(Thread t) {
-        longRunning.remove(t);
+    /** Which tracing glue the application got ({@link TaskTracing#NONE} without telemetry). */
+    TaskTracing tracing() {
+        return scheduler.tracing();
     }
 }

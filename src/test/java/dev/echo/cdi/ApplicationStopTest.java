@@ -1,5 +1,7 @@
 package dev.echo.cdi;
 
+import dev.echo.cdi.config.EchoConfig;
+import dev.echo.cdi.executor.ApplicationScheduler;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedTask;
 import jakarta.enterprise.concurrent.ManagedTaskListener;
@@ -84,7 +86,7 @@ class ApplicationStopTest {
             public void close() {
             }
         };
-        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(EchoRuntime.class.getName());
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(ApplicationScheduler.class.getName());
         java.util.logging.Level level = logger.getLevel();
         logger.setLevel(java.util.logging.Level.INFO); // the test logging configuration shows WARNING and up
         logger.addHandler(handler);

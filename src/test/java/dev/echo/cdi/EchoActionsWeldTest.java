@@ -1,5 +1,7 @@
 package dev.echo.cdi;
 
+import dev.echo.cdi.action.ActionJson;
+import dev.echo.cdi.action.EchoActions;
 import dev.echo.action.Action;
 import dev.echo.action.ActionException;
 import dev.echo.action.ActionRun;

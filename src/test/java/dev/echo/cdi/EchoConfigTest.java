@@ -1,5 +1,7 @@
 package dev.echo.cdi;
 
+import dev.echo.cdi.config.EchoConfig;
+import dev.echo.cdi.executor.EchoManagedExecutor;
 import org.jboss.weld.environment.se.Weld;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,7 @@
 package dev.echo.cdi;
 
+import dev.echo.cdi.executor.EchoManagedExecutor;
+import dev.echo.cdi.executor.ManagedFuture;
 import dev.echo.task.Priority;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;

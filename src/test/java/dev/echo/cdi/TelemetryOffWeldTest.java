@@ -1,5 +1,7 @@
 package dev.echo.cdi;
 
+import dev.echo.cdi.observe.OpenTelemetryTaskTracing;
+import dev.echo.cdi.observe.TaskTracing;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,5 +1,6 @@
 package dev.echo.cdi;
 
+import dev.echo.cdi.observe.OpenTelemetryTaskTracing;
 import dev.echo.task.Priority;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;

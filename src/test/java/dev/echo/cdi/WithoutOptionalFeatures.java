@@ -1,5 +1,6 @@
 package dev.echo.cdi;
 
+import dev.echo.cdi.observe.ExecutorHealth;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import org.jboss.weld.environment.se.Weld;
 import org.jboss.weld.environment.se.WeldContainer;

@@ -1,6 +1,6 @@
 package dev.echo.it;
 
-import dev.echo.cdi.EchoManagedExecutor;
+import dev.echo.cdi.executor.EchoManagedExecutor;
 import dev.echo.cdi.EchoPriority;
 import dev.echo.task.Priority;
 import jakarta.enterprise.concurrent.ManagedExecutorService;

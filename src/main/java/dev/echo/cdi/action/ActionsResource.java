@@ -1,0 +1,110 @@
+package dev.echo.cdi.action;
+
+import dev.echo.action.Action;
+import dev.echo.action.ActionException;
+import dev.echo.action.ActionQueue;
+import dev.echo.action.ActionRun;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.UriInfo;
+
+import java.net.URI;
+import java.util.concurrent.CompletionException;
+
+/**
+ * {@code POST /actions} (202 with id and location), {@code GET /actions/{id}} (state, attempts,
+ * result or typed error), {@code DELETE /actions/{id}} (cancel; a running action is
+ * interrupted). Bad JSON → 400, unknown action or hook → 404, missing role → 403, full queue →
+ * 503 — each with a JSON body {@code {"error": ..., ...}} and nothing queued.
+ */
+@Path("actions")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class ActionsResource {
+
+    @Inject
+    EchoActions actions;
+
+    @Context
+    SecurityContext security;
+
+    @Context
+    UriInfo uri;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response submit(String body) {
+        Action action;
+        try {
+            action = ActionJson.read(body);
+        } catch (ActionJson.ActionJsonException e) {
+            return error(Response.Status.BAD_REQUEST, e.getMessage(), Json.createObjectBuilder().add("path", e.path()));
+        }
+        ActionRun run;
+        try {
+            run = actions.submit(action, role -> security != null && security.isUserInRole(role));
+        } catch (ActionException e) {
+            Response.Status status = e.kind() == ActionException.Kind.LICENSE ? Response.Status.FORBIDDEN
+                    : e.kind() == ActionException.Kind.ROUTING ? Response.Status.NOT_FOUND : Response.Status.BAD_REQUEST;
+            return error(status, e.getMessage(), Json.createObjectBuilder().add("kind", e.kind().name()));
+        } catch (ActionQueue.QueueFullException e) {
+            return error(Response.Status.SERVICE_UNAVAILABLE, e.getMessage(), Json.createObjectBuilder());
+        }
+        URI location = uri.getAbsolutePathBuilder().path(run.action().id()).build();
+        return Response.accepted(Json.createObjectBuilder().add("id", run.action().id())
+                .add("state", run.state().name()).add("location", location.toString()).build()).location(location).build();
+    }
+
+    @GET
+    @Path("{id}")
+    public Response get(@PathParam("id") String id) {
+        return actions.find(id).map(run -> Response.ok(describe(run)).build())
+                .orElseGet(() -> error(Response.Status.NOT_FOUND, "no action with id '" + id + "'", Json.createObjectBuilder()));
+    }
+
+    @DELETE
+    @Path("{id}")
+    public Response cancel(@PathParam("id") String id) {
+        return actions.find(id).map(run -> run.cancel() ? Response.ok(describe(run)).build()
+                        : error(Response.Status.CONFLICT, "action '" + id + "' has already ended as " + run.state(),
+                        Json.createObjectBuilder()))
+                .orElseGet(() -> error(Response.Status.NOT_FOUND, "no action with id '" + id + "'", Json.createObjectBuilder()));
+    }
+
+    static JsonObject describe(ActionRun run) {
+        JsonObjectBuilder b = Json.createObjectBuilder().add("id", run.action().id()).add("name", run.action().name())
+                .add("state", run.state().name()).add("attempts", run.attempts());
+        if (run.completion().isDone()) {
+            try {
+                b.add("result", ActionJson.toJson(run.completion().join()));
+            } catch (CompletionException | java.util.concurrent.CancellationException e) {
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                JsonObjectBuilder err = Json.createObjectBuilder().add("message", String.valueOf(cause.getMessage()));
+                if (cause instanceof ActionException a) {
+                    err.add("kind", a.kind().name());
+                }
+                b.add("error", err);
+            }
+        }
+        return b.build();
+    }
+
+    private static Response error(Response.Status status, String message, JsonObjectBuilder extra) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON)
+                .entity(extra.add("error", message).add("status", status.getStatusCode()).build()).build();
+    }
+}

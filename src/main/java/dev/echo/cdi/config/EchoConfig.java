@@ -1,0 +1,118 @@
+package dev.echo.cdi.config;
+
+import dev.echo.scheduler.SchedulerBuilder;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Echo's settings in a container, read from MicroProfile Config when present (system properties
+ * otherwise). A bad value fails deployment with an {@link IllegalArgumentException} naming the
+ * key and the value.
+ *
+ * <table>
+ *   <caption>Keys</caption>
+ *   <tr><th>key</th><th>default</th><th>format</th></tr>
+ *   <tr><td>{@code echo.workers}</td><td>available processors</td><td>integer &ge; 1</td></tr>
+ *   <tr><td>{@code echo.queue.capacity}</td><td>unbounded</td><td>integer &ge; 1, or {@code unbounded}</td></tr>
+ *   <tr><td>{@code echo.aging.threshold}</td><td>500 ms</td><td>duration</td></tr>
+ *   <tr><td>{@code echo.stop.timeout}</td><td>30 s</td><td>duration</td></tr>
+ *   <tr><td>{@code echo.name}</td><td>{@code echo}</td><td>text (thread-name prefix)</td></tr>
+ * </table>
+ * A duration is ISO-8601 ({@code PT0.5S}) or a number with a unit: {@code 500ms}, {@code 2s},
+ * {@code 1m}; a bare number is milliseconds.
+ */
+public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold, Duration stopTimeout, String name) {
+
+    public static final String WORKERS = "echo.workers";
+    public static final String QUEUE_CAPACITY = "echo.queue.capacity";
+    public static final String AGING_THRESHOLD = "echo.aging.threshold";
+    public static final String STOP_TIMEOUT = "echo.stop.timeout";
+    public static final String NAME = "echo.name";
+
+    public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    /** Reads every key through {@code lookup} (key → value if set). */
+    public static EchoConfig read(Function<String, Optional<String>> lookup) {
+        int workers = lookup.apply(WORKERS).map(v -> positiveInt(WORKERS, v))
+                .orElse(Runtime.getRuntime().availableProcessors());
+        int capacity = lookup.apply(QUEUE_CAPACITY).map(v -> "unbounded".equalsIgnoreCase(v.strip())
+                ? Integer.MAX_VALUE : positiveInt(QUEUE_CAPACITY, v)).orElse(Integer.MAX_VALUE);
+        Duration aging = lookup.apply(AGING_THRESHOLD).map(v -> positiveDuration(AGING_THRESHOLD, v))
+                .orElse(SchedulerBuilder.DEFAULT_AGING_THRESHOLD);
+        Duration stop = lookup.apply(STOP_TIMEOUT).map(v -> nonNegativeDuration(STOP_TIMEOUT, v))
+                .orElse(DEFAULT_STOP_TIMEOUT);
+        String name = lookup.apply(NAME).map(v -> {
+            if (v.isBlank()) {
+                throw bad(NAME, v, "a non-blank name");
+            }
+            return v.strip();
+        }).orElse(SchedulerBuilder.DEFAULT_NAME);
+        return new EchoConfig(workers, capacity, aging, stop, name);
+    }
+
+    /** A builder with these settings (the thread factory is the caller's business). */
+    public SchedulerBuilder toBuilder() {
+        SchedulerBuilder b = SchedulerBuilder.create().workerCount(workers).agingThreshold(agingThreshold).name(name);
+        if (queueCapacity != Integer.MAX_VALUE) {
+            b.queueCapacity(queueCapacity);
+        }
+        return b;
+    }
+
+    private static int positiveInt(String key, String value) {
+        try {
+            int n = Integer.parseInt(value.strip());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw bad(key, value, "an integer >= 1" + (key.equals(QUEUE_CAPACITY) ? " or 'unbounded'" : ""));
+    }
+
+    private static Duration positiveDuration(String key, String value) {
+        Duration d = duration(key, value);
+        if (d.isZero() || d.isNegative()) {
+            throw bad(key, value, "a positive duration");
+        }
+        return d;
+    }
+
+    private static Duration nonNegativeDuration(String key, String value) {
+        Duration d = duration(key, value);
+        if (d.isNegative()) {
+            throw bad(key, value, "a duration >= 0");
+        }
+        return d;
+    }
+
+    static Duration duration(String key, String value) {
+        String v = value.strip().toLowerCase(Locale.ROOT);
+        try {
+            if (v.startsWith("pt") || v.startsWith("-pt") || v.startsWith("p")) {
+                return Duration.parse(value.strip());
+            }
+            if (v.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2).strip()));
+            }
+            if (v.endsWith("s")) {
+                return Duration.ofMillis(Math.round(Double.parseDouble(v.substring(0, v.length() - 1).strip()) * 1000));
+            }
+            if (v.endsWith("m")) {
+                return Duration.ofSeconds(Math.round(Double.parseDouble(v.substring(0, v.length() - 1).strip()) * 60));
+            }
+            return Duration.ofMillis(Long.parseLong(v));
+        } catch (NumberFormatException | DateTimeParseException e) {
+            throw bad(key, value, "a duration such as 500ms, 2s, 1m or PT0.5S");
+        }
+    }
+
+    private static IllegalArgumentException bad(String key, String value, String expected) {
+        return new IllegalArgumentException("Echo configuration '" + key + "' must be " + expected + ", was '" + value + "'");
+    }
+}

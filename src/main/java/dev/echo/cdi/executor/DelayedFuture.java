@@ -1,0 +1,26 @@
+package dev.echo.cdi.executor;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+
+/** The {@link ScheduledFuture} of a one-shot delayed task: the managed future plus its due time. */
+final class DelayedFuture<T> extends ScheduledFutureView<T> {
+
+    private final CompletableFuture<T> future;
+    private final long dueNanos;
+
+    DelayedFuture(CompletableFuture<T> future, long delayNanos) {
+        this.future = future;
+        this.dueNanos = System.nanoTime() + Math.max(0, delayNanos);
+    }
+
+    @Override
+    CompletableFuture<T> outcome() {
+        return future;
+    }
+
+    @Override
+    long dueNanos() {
+        return dueNanos;
+    }
+}

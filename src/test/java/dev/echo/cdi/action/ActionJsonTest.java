@@ -1,0 +1,107 @@
+package dev.echo.cdi.action;
+
+import dev.echo.action.Action;
+import dev.echo.action.RetryPolicy;
+import dev.echo.task.Priority;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class ActionJsonTest {
+
+    static final String FULL = """
+            {"id": "order-42", "name": "reserve", "content": {"sku": "A-1", "qty": 2, "price": 9.95, "tags": ["x", null, true]},
+             "priority": "HIGH",
+             "metadata": {"delay": 250, "hooks": {"before": ["audit"], "after": ["notify"]},
+                          "next": [{"name": "confirm", "metadata": {"retry": {"maxAttempts": 2}}}],
+                          "retry": {"maxAttempts": 3, "initialDelay": 100, "maxDelay": 2000, "multiplier": 2.0, "jitter": 50},
+                          "timeout": 5000, "requiredRole": "orders", "idempotencyKey": "order-42"}}
+            """;
+
+    @Test
+    void readsEveryField() {
+        Action a = ActionJson.read(FULL);
+        assertEquals("order-42", a.id());
+        assertEquals("reserve", a.name());
+        assertEquals(Priority.HIGH, a.priority());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> content = (Map<String, Object>) a.content();
+        assertEquals(2L, content.get("qty"));
+        assertEquals(new BigDecimal("9.95"), content.get("price"));
+        assertEquals(java.util.Arrays.asList("x", null, true), content.get("tags"));
+        Action.Metadata m = a.metadata();
+        assertEquals(Duration.ofMillis(250), m.delay());
+        assertEquals(List.of("audit"), m.before());
+        assertEquals(List.of("notify"), m.after());
+        assertEquals("confirm", m.next().get(0).name());
+        assertEquals(2, m.next().get(0).metadata().retry().maxAttempts());
+        assertEquals(new RetryPolicy(3, Duration.ofMillis(100), Duration.ofMillis(2000), 2.0, Duration.ofMillis(50)), m.retry());
+        assertEquals(Duration.ofSeconds(5), m.timeout());
+        assertEquals("orders", m.requiredRole());
+        assertEquals("order-42", m.idempotencyKey());
+    }
+
+    @Test
+    void roundTripsWithoutLoss() {
+        Action a = ActionJson.read(FULL);
+        Action again = ActionJson.read(ActionJson.write(a));
+        assertEquals(a, again);
+        assertEquals(ActionJson.write(a), ActionJson.write(again));
+    }
+
+    @Test
+    void minimalActionsGetDefaultsAndAGeneratedId() {
+        Action a = ActionJson.read("{\"name\": \"ping\"}");
+        assertEquals("ping", a.name());
+        assertEquals(Priority.NORMAL, a.priority());
+        assertEquals(36, a.id().length());
+        assertEquals(Action.Metadata.NONE, a.metadata());
+        assertNull(a.content());
+    }
+
+    private static String problem(String json) {
+        return assertThrows(ActionJson.ActionJsonException.class, () -> ActionJson.read(json)).getMessage();
+    }
+
+    @Test
+    void unknownFieldsAreRejectedWithTheirPath() {
+        assertTrue(problem("{\"name\": \"a\", \"colour\": 1}").startsWith("$.colour: unknown field"));
+        assertTrue(problem("{\"name\": \"a\", \"metadata\": {\"retries\": 3}}").startsWith("$.metadata.retries: unknown field"));
+        assertTrue(problem("{\"name\": \"a\", \"metadata\": {\"retry\": {\"max\": 3}}}").startsWith("$.metadata.retry.max: unknown field"));
+        // no polymorphic type names: "@class" is just an unknown field, nothing is instantiated
+        assertTrue(problem("{\"@class\": \"java.lang.ProcessBuilder\", \"name\": \"a\"}").startsWith("$.@class: unknown field"));
+    }
+
+    @Test
+    void wrongTypesAndValuesAreRejectedWithTheirPath() {
+        assertEquals("$.name: is required and must be a non-blank string", problem("{\"content\": 1}"));
+        assertTrue(problem("{\"name\": 7}").startsWith("$.name: must be a string, was number"));
+        assertTrue(problem("{\"name\": \"a\", \"priority\": \"URGENT\"}").startsWith("$.priority: must be one of HIGH, NORMAL, LOW"));
+        assertTrue(problem("{\"name\": \"a\", \"metadata\": {\"delay\": \"soon\"}}").startsWith("$.metadata.delay: must be a whole number"));
+        assertTrue(problem("{\"name\": \"a\", \"metadata\": {\"delay\": -5}}").startsWith("$.metadata.delay: must be between 0"));
+        assertTrue(problem("{\"name\": \"a\", \"metadata\": {\"retry\": {\"maxAttempts\": 0}}}").startsWith("$.metadata.retry.maxAttempts"));
+        assertTrue(problem("{\"name\": \"a\", \"metadata\": {\"retry\": {\"initialDelay\": 100, \"maxDelay\": 10}}}")
+                .contains("retry.maxDelay"));
+        assertTrue(problem("{\"name\": \"a\", \"metadata\": {\"next\": [{\"content\": 1}]}}").startsWith("$.metadata.next[0].name"));
+        assertTrue(problem("{\"name\": \"a\", \"metadata\": {\"hooks\": {\"before\": [1]}}}").startsWith("$.metadata.hooks.before[0]"));
+        assertTrue(problem("[1, 2]").startsWith("$: must be an object"));
+    }
+
+    @Test
+    void hostileInputsAreRejectedCheaply() {
+        assertTrue(problem("").startsWith("$: the body is empty"));
+        assertTrue(problem("{\"name\": ").startsWith("$: malformed JSON"));
+        assertTrue(problem("{\"name\": \"a\"} trailing").startsWith("$: malformed JSON"));
+        String deep = "{\"name\": \"a\", \"content\": " + "[".repeat(100_000) + "]".repeat(100_000) + "}";
+        assertTrue(problem(deep).contains("nesting deeper than 64"));
+        String huge = "{\"name\": \"a\", \"content\": \"" + "x".repeat(ActionJson.MAX_CHARS) + "\"}";
+        assertTrue(problem(huge).contains("at most " + ActionJson.MAX_CHARS));
+        // brackets inside strings do not count as nesting
+        assertEquals("[[[[", ActionJson.read("{\"name\": \"a\", \"content\": \"[[[[\"}").content());
+    }
+}
