@@ -1,0 +1,94 @@
+package dev.echo.showcase.lab;
+
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Puts the lab's demo tasks on the executors under test. Experiments run on the driver's own
+ * threads (from the container's ManagedThreadFactory), never on an executor under test, so a
+ * backlog in one cannot delay the submissions it is measured with. HIGH probes are submitted
+ * open-loop at intended instants and each task's wait is measured from its intended instant (a
+ * late driver does not hide queueing).
+ */
+final class Driver {
+
+    private static final Logger LOG = Logger.getLogger(Driver.class.getName());
+
+    private final ExecutorService threads;
+
+    Driver(ThreadFactory factory) {
+        this.threads = Executors.newCachedThreadPool(factory);
+    }
+
+    /** Runs an experiment's body on a driver thread; a body that throws fails its operation. */
+    void drive(Operation op, Runnable body) {
+        threads.execute(() -> {
+            try {
+                body.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "showcase operation " + op.id() + " failed", e);
+                op.fail(e.toString());
+            }
+        });
+    }
+
+    void stop() {
+        threads.shutdownNow();
+    }
+
+    /** {@code count} HIGH probes on each lane, one every {@code spacingMillis}. */
+    void probe(List<Lane> lanes, int count, int spacingMillis, Operation op, SideBySide run) {
+        long t0 = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            long intended = t0 + TimeUnit.MILLISECONDS.toNanos((long) spacingMillis * i);
+            sleepUntil(intended);
+            for (Lane l : lanes) {
+                submit(l, Kind.HIGH, intended, 0, op, run);
+            }
+        }
+    }
+
+    static void sleepUntil(long nanoTime) {
+        long left;
+        while ((left = nanoTime - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(left);
+        }
+    }
+
+    /** Submits one demo task; false (and the operation FAILED) if the executor refused it. */
+    boolean submit(Lane lane, Kind kind, long intendedNanos, long workNanos, Operation op, SideBySide run) {
+        LaneStats stats = lane.stats();
+        stats.submitted(kind);
+        try {
+            lane.executor(kind).execute(() -> {
+                long wait = System.nanoTime() - intendedNanos;
+                stats.started(kind, wait);
+                if (run != null) {
+                    run.probeStarted(lane.name(), wait);
+                }
+                sleepUntil(System.nanoTime() + workNanos); // the task's "work": holds its thread
+                stats.finished(kind);
+                if (run != null) {
+                    run.probeFinished(lane.name());
+                }
+                if (op != null) {
+                    op.advance();
+                }
+            });
+            return true;
+        } catch (RejectedExecutionException e) {
+            stats.refused(kind);
+            if (op != null) {
+                op.fail(lane.name() + " refused a " + kind + " task: " + e.getMessage());
+            }
+            return false;
+        }
+    }
+}
