@@ -1,11 +1,7 @@
 package dev.echo.scheduler;
 
-import dev.echo.metrics.LatencyHistogram;
-import dev.echo.metrics.LatencySummary;
 import dev.echo.metrics.SchedulerMetrics;
-import dev.echo.metrics.PriorityCounts;
 import dev.echo.metrics.SharedStats;
-import dev.echo.metrics.WorkerStats;
 import dev.echo.queue.StealingQueue;
 import dev.echo.task.AsyncTask;
 import dev.echo.task.Priority;
@@ -13,9 +9,7 @@ import dev.echo.task.Task;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -30,8 +24,6 @@ import java.util.concurrent.RunnableFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -66,37 +58,27 @@ import java.util.logging.Logger;
  *
  * <h2>Invariants</h2>
  * <ul>
- *   <li>{@code pending} counts accepted tasks that have not finished (queued, delayed, running,
- *       async-awaiting), plus dependent stages accepted internally. Workers subtract their
- *       finished tasks in batches (when they run out of work, and after every task once the
- *       scheduler is shutting down), so {@code pending} may over-count but never under-counts:
- *       termination can be late by one batch flush, never early. A worker that holds such
- *       unsubtracted finishes accounts for a task it forks by consuming one of them instead of
- *       incrementing {@code pending} (the over-count shrinks by one as the true count grows by
- *       one); its own running task keeps {@code pending} above zero meanwhile. Its
- *       {@link #TERMINATED_BIT} is set by one CAS from exactly {@code 0} once shut down; after
- *       that nothing is ever accepted again. Increments are CAS loops that refuse once the bit
- *       is set, so no task can slip in after the workers were told to exit.</li>
- *   <li>A submission first increments {@code pending}, then checks {@code runState}; shutdown
- *       first sets {@code runState}, then reads {@code pending}. Either the submitter sees the
- *       shutdown (and backs out, re-checking termination) or shutdown sees its increment.</li>
+ *   <li>Every accepted task is counted in {@link RunState} before it can be seen by a worker,
+ *       and leaves the count exactly once (see {@code RunState} for the termination protocol
+ *       and its ordering argument).</li>
  *   <li>{@code queued} (only with a bounded capacity) counts accepted tasks not yet started
  *       (ready or delayed); it is incremented before acceptance and decremented when a worker
  *       takes the task or it is drained or cancelled while delayed.</li>
- *   <li>{@code liveThreads}, guarded by {@code terminationLock}, counts worker and timer threads
- *       still running; the scheduler is terminated when the bit is set and it reaches 0.</li>
  * </ul>
+ *
+ * <h2>Why this class is long</h2>
+ * It is the public face of the executor: the submission paths, the callbacks of its workers
+ * and timer, and the {@code ExecutorService} life cycle. All three follow one acceptance
+ * protocol (capacity, run state, where a task is queued), which is clearer in one place; the
+ * parts with a concept of their own live beside it: {@link RunState} (termination),
+ * {@link MetricsSnapshot} (the metrics), {@link Worker}, {@link IdleWorkers},
+ * {@link DelayedTasks}.
  */
 public final class Scheduler extends AbstractExecutorService implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Scheduler.class.getName());
 
-    static final long TERMINATED_BIT = 1L << 62;
     private static final int LOCAL_QUEUE_CAPACITY = 256;
-
-    private static final int RUNNING = 0;
-    private static final int SHUTDOWN = 1;
-    private static final int STOP = 2;
 
     private final String name;
     private final ThreadFactory threadFactory;
@@ -113,17 +95,10 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
     /** Async tasks waiting for their stage; for shutdownNow and the metrics. */
     private final Set<AsyncTask<?>> awaiting = ConcurrentHashMap.newKeySet();
 
-    /** See class invariants. */
-    private final AtomicLong pending = new AtomicLong();
     /** See class invariants; unused when unbounded. */
     private final AtomicLong queued = new AtomicLong();
-    /** RUNNING, SHUTDOWN or STOP; only moves forward. */
-    private volatile int runState = RUNNING;
-
-    /** Guards {@code liveThreads}; {@code terminated} is signalled when it reaches 0. */
-    private final ReentrantLock terminationLock = new ReentrantLock();
-    private final Condition terminated = terminationLock.newCondition();
-    private int liveThreads;
+    /** Accepting or not, pending tasks, live threads; when quiescent the threads are told to exit. */
+    private final RunState runState = new RunState(this::quiesce);
 
     Scheduler(SchedulerBuilder b) {
         this.name = b.name();
@@ -163,12 +138,7 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
     }
 
     private void startWorkers(List<Thread> threads) {
-        terminationLock.lock();
-        try {
-            liveThreads = threads.size();
-        } finally {
-            terminationLock.unlock();
-        }
+        runState.threadsStarting(threads.size());
         for (Thread t : threads) {
             t.start();
         }
@@ -322,14 +292,14 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
         // A worker that has finished tasks not yet subtracted from 'pending' pays for a fork with
         // one of them: pending stays an over-count, with no shared atomic on the fork path.
         boolean credit = self != null && self.takeFinishedCredit();
-        if (!credit && !incrementPending()) {
+        if (!credit && !runState.tryAccept()) {
             if (bounded) {
                 queued.decrementAndGet();
             }
             throw reject(task, "it has terminated");
         }
-        int state = runState;
-        if (state != RUNNING && !(state == SHUTDOWN && self != null)) {
+        int state = runState.state();
+        if (state != RunState.RUNNING && !(state == RunState.SHUTDOWN && self != null)) {
             if (bounded) {
                 queued.decrementAndGet();
             }
@@ -338,7 +308,7 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
             } else {
                 finished();
             }
-            throw reject(task, state == SHUTDOWN ? "it is shut down" : "it was stopped (shutdownNow)");
+            throw reject(task, state == RunState.SHUTDOWN ? "it is shut down" : "it was stopped (shutdownNow)");
         }
         if (delayNanos > 0) {
             shared.acceptedDelayed(task.priority());
@@ -355,19 +325,6 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
         String message = "Echo scheduler '" + name + "' rejected a " + task.priority() + " task: " + why;
         LOG.fine(message);
         return new RejectedExecutionException(message);
-    }
-
-    /** CAS loop: +1 unless terminated. */
-    private boolean incrementPending() {
-        while (true) {
-            long c = pending.get();
-            if ((c & TERMINATED_BIT) != 0) {
-                return false;
-            }
-            if (pending.compareAndSet(c, c + 1)) {
-                return true;
-            }
-        }
     }
 
     /** Queues a task (new, due, or resuming) where its submitting thread would look first. */
@@ -422,15 +379,12 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
 
     /** {@code n} accepted tasks reached their end (a worker flushes its batch). */
     void finished(long n) {
-        long c = pending.addAndGet(-n);
-        if (c == 0 && runState != RUNNING) {
-            tryTerminate();
-        }
+        runState.finished(n);
     }
 
     /** {@code true} once shutdown or shutdownNow was called (workers then stop batching). */
     boolean isShuttingDown() {
-        return runState != RUNNING;
+        return !runState.isRunning();
     }
 
     void delayedDue(Task<?> task) {
@@ -477,13 +431,11 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
     }
 
     boolean isQuiescent() {
-        return (pending.get() & TERMINATED_BIT) != 0;
+        return runState.isQuiescent();
     }
 
-    private void tryTerminate() {
-        if (runState == RUNNING || !pending.compareAndSet(0, TERMINATED_BIT)) {
-            return;
-        }
+    /** Nothing is pending and nothing will be accepted: wake every thread so that it exits. */
+    private void quiesce() {
         idle.closeAndWakeAll();
         delayed.stop();
     }
@@ -494,12 +446,7 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
 
     /** The timer thread is about to start: it counts among the live threads until it exits. */
     void timerStarting() {
-        terminationLock.lock();
-        try {
-            liveThreads++;
-        } finally {
-            terminationLock.unlock();
-        }
+        runState.threadsStarting(1);
     }
 
     void timerExited() {
@@ -507,14 +454,8 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
     }
 
     private void threadExited() {
-        terminationLock.lock();
-        try {
-            if (--liveThreads == 0 && isQuiescent()) {
-                terminated.signalAll();
-                LOG.info(() -> "Echo scheduler '" + name + "' terminated: " + metrics().finished() + " tasks finished");
-            }
-        } finally {
-            terminationLock.unlock();
+        if (runState.threadExited()) {
+            LOG.info(() -> "Echo scheduler '" + name + "' terminated: " + metrics().finished() + " tasks finished");
         }
     }
 
@@ -522,18 +463,8 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
 
     @Override
     public void shutdown() {
-        advanceRunState(SHUTDOWN);
-        if (pending.get() == 0) {
-            tryTerminate();
-        }
-    }
-
-    private void advanceRunState(int target) {
-        synchronized (this) {
-            if (runState < target) {
-                runState = target;
-            }
-        }
+        runState.advanceTo(RunState.SHUTDOWN);
+        runState.tryTerminate(); // terminates at once only if nothing is pending
     }
 
     /**
@@ -543,9 +474,9 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
      */
     @Override
     public List<Runnable> shutdownNow() {
-        advanceRunState(STOP);
+        runState.advanceTo(RunState.STOP);
         // Hold the count above zero while draining so termination waits for the drain.
-        boolean holding = incrementPending();
+        boolean holding = runState.tryAccept();
         List<Runnable> notStarted = new ArrayList<>();
         List<Task<?>> resumptions = new ArrayList<>();
         for (Task<?> t : delayed.drain()) {
@@ -571,7 +502,7 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
         if (holding) {
             finished();
         } else {
-            tryTerminate();
+            runState.tryTerminate();
         }
         if (!notStarted.isEmpty()) {
             LOG.info(() -> "Echo scheduler '" + name + "' stopped now: returned " + notStarted.size() + " tasks that never started");
@@ -642,34 +573,17 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
 
     @Override
     public boolean isShutdown() {
-        return runState != RUNNING;
+        return !runState.isRunning();
     }
 
     @Override
     public boolean isTerminated() {
-        terminationLock.lock();
-        try {
-            return isQuiescent() && liveThreads == 0;
-        } finally {
-            terminationLock.unlock();
-        }
+        return runState.isTerminated();
     }
 
     @Override
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-        long nanos = unit.toNanos(timeout);
-        terminationLock.lock();
-        try {
-            while (!(isQuiescent() && liveThreads == 0)) {
-                if (nanos <= 0) {
-                    return false;
-                }
-                nanos = terminated.awaitNanos(nanos);
-            }
-            return true;
-        } finally {
-            terminationLock.unlock();
-        }
+        return runState.awaitTermination(timeout, unit);
     }
 
     // ------------------------------------------------------------------ introspection
@@ -694,55 +608,7 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
 
     /** A cheap snapshot of the counters; see {@link SchedulerMetrics}. */
     public SchedulerMetrics metrics() {
-        int levels = Priority.count();
-        long steals = 0, parks = 0, unparks = 0;
-        long[] dequeued = new long[levels], completed = new long[levels], failed = new long[levels], cancelled = new long[levels];
-        LatencyHistogram.Accumulator[] waits = new LatencyHistogram.Accumulator[levels];
-        LatencyHistogram.Accumulator[] runs = new LatencyHistogram.Accumulator[levels];
-        for (int l = 0; l < levels; l++) {
-            waits[l] = new LatencyHistogram.Accumulator();
-            runs[l] = new LatencyHistogram.Accumulator();
-            cancelled[l] = shared.cancelled(l);
-        }
-        completed[Priority.HIGH.level()] += shared.completedOffWorkerCount(); // timer tasks are HIGH
-        failed[Priority.HIGH.level()] += shared.failedOffWorkerCount();
-        int dead = 0;
-        boolean running = runState == RUNNING;
-        for (Worker w : workers) {
-            WorkerStats s = w.stats;
-            steals += s.get(WorkerStats.STEALS);
-            parks += s.get(WorkerStats.PARKS);
-            unparks += s.get(WorkerStats.UNPARKS);
-            for (int l = 0; l < levels; l++) {
-                dequeued[l] += s.dequeued(l);
-                completed[l] += s.completed(l);
-                failed[l] += s.failed(l);
-                cancelled[l] += s.cancelled(l);
-                s.waitHistogram(l).addTo(waits[l]);
-                s.runHistogram(l).addTo(runs[l]);
-            }
-            if (running && !w.isAlive()) {
-                dead++;
-            }
-        }
-        Map<Priority, Long> depth = new EnumMap<>(Priority.class);
-        Map<Priority, LatencySummary> wait = new EnumMap<>(Priority.class);
-        Map<Priority, LatencySummary> run = new EnumMap<>(Priority.class);
-        Map<Priority, PriorityCounts> counts = new EnumMap<>(Priority.class);
-        long totalCompleted = 0, totalFailed = 0, totalCancelled = 0;
-        for (Priority p : Priority.values()) {
-            int l = p.level();
-            depth.put(p, Math.max(0, shared.enqueued(l) - dequeued[l] - shared.drained(l)));
-            wait.put(p, waits[l].toSummary());
-            run.put(p, runs[l].toSummary());
-            counts.put(p, new PriorityCounts(shared.submitted(l), completed[l], failed[l], cancelled[l], shared.rejected(l)));
-            totalCompleted += completed[l];
-            totalFailed += failed[l];
-            totalCancelled += cancelled[l];
-        }
-        return new SchedulerMetrics(shared.submitted(), totalCompleted, totalFailed, totalCancelled, shared.rejectedCount(),
-                shared.returnedCount(), steals, parks, unparks, workers.length, idle.parkedCount(), dead, depth,
-                delayed.size(), awaiting.size(), wait, run, counts);
+        return MetricsSnapshot.take(workers, shared, idle.parkedCount(), delayed.size(), awaiting.size(), runState.isRunning());
     }
 
     @Override
@@ -763,7 +629,7 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
         public void execute(Runnable command) {
             Objects.requireNonNull(command, "command");
             Task<Void> task = new Task<>(command, priority, this);
-            if (!incrementPending()) {
+            if (!runState.tryAccept()) {
                 throw reject(task, "it has terminated");
             }
             // A dependent stage continues work that was already accepted, so it is accepted

@@ -1,0 +1,162 @@
+package dev.echo.scheduler;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The run state and termination accounting of one {@link Scheduler}: whether it still accepts
+ * work, how many accepted tasks have not finished, and how many of its threads still run.
+ *
+ * <h2>Invariants</h2>
+ * <ul>
+ *   <li>{@code state} is RUNNING, SHUTDOWN or STOP and only moves forward (written under
+ *       {@code this}; volatile so every submission reads it without a lock).</li>
+ *   <li>{@code pending} counts accepted tasks that have not finished (queued, delayed, running,
+ *       async-awaiting), plus dependent stages accepted internally. Workers subtract their
+ *       finished tasks in batches (when they run out of work, and after every task once the
+ *       scheduler is shutting down), so {@code pending} may over-count but never under-counts:
+ *       termination can be late by one batch flush, never early. A worker that holds such
+ *       unsubtracted finishes accounts for a task it forks by consuming one of them instead of
+ *       incrementing {@code pending} (the over-count shrinks by one as the true count grows by
+ *       one); its own running task keeps {@code pending} above zero meanwhile. Its
+ *       {@link #TERMINATED_BIT} is set by one CAS from exactly {@code 0} once shut down; after
+ *       that nothing is ever accepted again. Increments are CAS loops that refuse once the bit
+ *       is set, so no task can slip in after the workers were told to exit.</li>
+ *   <li>A submission first increments {@code pending}, then checks {@code state}; shutdown
+ *       first sets {@code state}, then reads {@code pending}. Either the submitter sees the
+ *       shutdown (and backs out, re-checking termination) or shutdown sees its increment.</li>
+ *   <li>{@code liveThreads}, guarded by {@code lock}, counts worker and timer threads still
+ *       running; the scheduler is terminated when the bit is set and it reaches 0
+ *       ({@code terminated} is signalled then).</li>
+ * </ul>
+ */
+final class RunState {
+
+    static final long TERMINATED_BIT = 1L << 62;
+
+    static final int RUNNING = 0;
+    static final int SHUTDOWN = 1;
+    static final int STOP = 2;
+
+    /** See class invariants. */
+    private final AtomicLong pending = new AtomicLong();
+    /** See class invariants. */
+    private volatile int state = RUNNING;
+    /** Guards {@code liveThreads}; {@code terminated} is signalled when the scheduler terminates. */
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition terminated = lock.newCondition();
+    private int liveThreads;
+    /** Run once, by the thread that sets the terminated bit: tells the threads to exit. */
+    private final Runnable onQuiescent;
+
+    RunState(Runnable onQuiescent) {
+        this.onQuiescent = onQuiescent;
+    }
+
+    int state() {
+        return state;
+    }
+
+    /** {@code true} until shutdown or shutdownNow. */
+    boolean isRunning() {
+        return state == RUNNING;
+    }
+
+    /** Moves the state forward to {@code target} (never back). */
+    void advanceTo(int target) {
+        synchronized (this) {
+            if (state < target) {
+                state = target;
+            }
+        }
+    }
+
+    /** One more accepted task, unless terminated (CAS loop: +1 unless the bit is set). */
+    boolean tryAccept() {
+        while (true) {
+            long c = pending.get();
+            if ((c & TERMINATED_BIT) != 0) {
+                return false;
+            }
+            if (pending.compareAndSet(c, c + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** {@code n} accepted tasks reached their end. */
+    void finished(long n) {
+        long c = pending.addAndGet(-n);
+        if (c == 0 && state != RUNNING) {
+            tryTerminate();
+        }
+    }
+
+    /** Whether the terminated bit is set: nothing is pending and nothing will be accepted. */
+    boolean isQuiescent() {
+        return (pending.get() & TERMINATED_BIT) != 0;
+    }
+
+    /** Sets the terminated bit if shut down with nothing pending, and then tells the threads. */
+    void tryTerminate() {
+        if (state == RUNNING || !pending.compareAndSet(0, TERMINATED_BIT)) {
+            return;
+        }
+        onQuiescent.run();
+    }
+
+    /** The worker threads are about to start. */
+    void threadsStarting(int n) {
+        lock.lock();
+        try {
+            liveThreads += n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A worker or the timer thread ended.
+     *
+     * @return whether that made the scheduler terminated
+     */
+    boolean threadExited() {
+        lock.lock();
+        try {
+            if (--liveThreads == 0 && isQuiescent()) {
+                terminated.signalAll();
+                return true;
+            }
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean isTerminated() {
+        lock.lock();
+        try {
+            return isQuiescent() && liveThreads == 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        long nanos = unit.toNanos(timeout);
+        lock.lock();
+        try {
+            while (!(isQuiescent() && liveThreads == 0)) {
+                if (nanos <= 0) {
+                    return false;
+                }
+                nanos = terminated.awaitNanos(nanos);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+}
