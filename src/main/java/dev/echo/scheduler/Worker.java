@@ -205,7 +205,7 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
 
     /**
      * Lets a task forked by this worker be accounted with one finished task not yet subtracted
-     * from the scheduler's pending count (see Scheduler's invariants). Owner thread only.
+     * from the scheduler's pending count (see RunState's invariants). Owner thread only.
      */
     boolean takeFinishedCredit() {
         if (unflushedFinished > 0) {
