@@ -34,6 +34,14 @@ class SchedulerBuilderTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> SchedulerBuilder.create().queueCapacity(0));
         assertEquals("queueCapacity must be at least 1, was 0", e.getMessage());
+        assertEquals("queueCapacity must be at least 1, was -5", assertThrows(IllegalArgumentException.class,
+                () -> SchedulerBuilder.create().queueCapacity(-5)).getMessage());
+    }
+
+    @Test
+    void threadFactoryMustNotBeNull() {
+        assertEquals("threadFactory must not be null",
+                assertThrows(NullPointerException.class, () -> SchedulerBuilder.create().threadFactory(null)).getMessage());
     }
 
     @Test
