@@ -199,8 +199,13 @@ public class ApplicationScheduler implements HealthSource {
      * @param delayNanos for a delayed task, how long after submission it becomes due
      */
     <T> Callable<T> prepare(Callable<T> work, Priority priority, String name, long delayNanos) {
+        return contextService().contextualCallable(traced(work, priority, name, delayNanos));
+    }
+
+    /** Like {@link #prepare} for work that already carries its container context: the span only. */
+    <T> Callable<T> traced(Callable<T> work, Priority priority, String name, long delayNanos) {
         ensureStarted();
-        return contextService.contextualCallable(tracing.wrap(work, priority, name, delayNanos));
+        return tracing.wrap(work, priority, name, delayNanos);
     }
 
     /** The application's scheduler; rejects once the application has stopped. */

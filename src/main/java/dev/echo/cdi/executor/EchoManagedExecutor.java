@@ -105,11 +105,24 @@ public class EchoManagedExecutor implements ManagedScheduledExecutorService {
      * Context is captured here, on the submitting thread.
      */
     <T> ManagedFuture<T> submitTask(Callable<T> work, Object original, long delayNanos) {
+        return submitTask(work, original, delayNanos, false);
+    }
+
+    /**
+     * @param contextCaptured {@code work} already runs with the context it needs (a periodic or
+     *                        trigger task captured it once, when it was scheduled, and submits each
+     *                        execution from a worker): no second capture, which would also be the
+     *                        worker's context, and which the container refuses for an object it
+     *                        made contextual itself
+     */
+    <T> ManagedFuture<T> submitTask(Callable<T> work, Object original, long delayNanos, boolean contextCaptured) {
         TaskSettings settings = TaskSettings.of(original, defaultPriority);
         ManagedFuture<T> result = newFuture(settings.priority());
         ManagedTaskEvents<T> events = new ManagedTaskEvents<>(settings.listener(), result, this, original);
-        Callable<T> contextual = runtime.prepare(work, settings.priority(),
-                settings.identityName() != null ? settings.identityName() : original.getClass().getName(), delayNanos);
+        String name = settings.identityName() != null ? settings.identityName() : original.getClass().getName();
+        Callable<T> contextual = contextCaptured
+                ? runtime.traced(work, settings.priority(), name, delayNanos)
+                : runtime.prepare(work, settings.priority(), name, delayNanos);
         Callable<T> body = () -> {
             if (result.isDone()) {
                 return null; // cancelled before it started

@@ -33,7 +33,7 @@ final class Periodic {
             return;
         }
         long delay = Math.max(0, dueNanos - System.nanoTime());
-        CompletableFuture<Object> execution = executor.submitTask(contextual, command, delay);
+        CompletableFuture<Object> execution = executor.submitTask(contextual, command, delay, true);
         future.next(execution, dueNanos);
         execution.whenComplete((v, e) -> {
             if (e != null) {

@@ -15,8 +15,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A task run whenever its {@link Trigger} says: {@code getNextRunTime} picks each run time
  * ({@code null} ends the repetition, and the future completes with the last result),
- * {@code skipRun} may skip a run (the run is recorded as skipped). Context is captured once on
- * the scheduling thread.
+ * {@code skipRun} may skip a run (the run is recorded as skipped). The task's context is captured
+ * once, on the scheduling thread, and every run has it; the trigger's own methods run with
+ * unspecified context (the {@code Trigger} javadoc), here none.
  */
 final class TriggeredTask {
 
@@ -58,7 +59,7 @@ final class TriggeredTask {
             V result = contextual.call();
             return new Outcome<>(result, false, start, new Date());
         };
-        CompletableFuture<Outcome<V>> execution = executor.submitTask(run, original, delayNanos);
+        CompletableFuture<Outcome<V>> execution = executor.submitTask(run, original, delayNanos, true);
         future.next(execution, System.nanoTime() + delayNanos);
         execution.whenComplete((outcome, e) -> {
             if (e != null) {
