@@ -1,5 +1,6 @@
 package dev.echo.action;
 
+import dev.echo.testing.Blocker;
 import dev.echo.scheduler.Scheduler;
 import dev.echo.scheduler.SchedulerBuilder;
 import dev.echo.task.Priority;
@@ -144,13 +145,25 @@ class SequenceTest {
 
     @Test
     void aDelayedActionHoldsNoWorker() throws Exception {
+        AtomicInteger ran = new AtomicInteger();
+        Plan plan = Plan.builder().add("later", c -> ran.incrementAndGet()).build();
+        // due in an hour: it cannot start during the test, whatever the machine's load
+        ActionRun run = sequence(plan).submit(action("d", "later", null,
+                meta(Duration.ofHours(1), null, null, null, null, null)), Set.of());
+        assertEquals(ActionRun.State.DELAYED, run.state());
+        // the only worker is free meanwhile
+        assertEquals("free", scheduler.submit(() -> "free").get(10, TimeUnit.SECONDS));
+        assertEquals(ActionRun.State.DELAYED, run.state());
+        assertTrue(run.cancel());
+        assertEquals(0, ran.get());
+    }
+
+    @Test
+    void aDelayedActionRunsNoEarlierThanItsDelay() throws Exception {
         Plan plan = Plan.builder().add("later", c -> System.nanoTime()).build();
         long submitted = System.nanoTime();
         ActionRun run = sequence(plan).submit(action("d", "later", null,
                 meta(Duration.ofMillis(300), null, null, null, null, null)), Set.of());
-        assertEquals(ActionRun.State.DELAYED, run.state());
-        // the only worker is free meanwhile
-        assertEquals("free", scheduler.submit(() -> "free").get(250, TimeUnit.MILLISECONDS));
         long ranAt = (Long) run.completion().get(10, TimeUnit.SECONDS);
         assertTrue(ranAt - submitted >= TimeUnit.MILLISECONDS.toNanos(300), "ran before its delay");
     }
@@ -205,8 +218,10 @@ class SequenceTest {
             return "fast enough";
         }).build();
         RetryPolicy retry = new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(1), 1.0, Duration.ZERO);
+        // The timeout is a real duration here: the first attempt must outlive it, the second must not.
+        // 2 s leaves a descheduled worker plenty of room to return at once from the second attempt.
         Action a = action("t", "sometimes-slow", null, new Action.Metadata(null, null, null, null, retry,
-                Duration.ofMillis(200), null, null));
+                Duration.ofSeconds(2), null, null));
         ActionRun run = sequence(plan).submit(a, Set.of());
         assertEquals("fast enough", run.completion().get(10, TimeUnit.SECONDS));
         assertTrue(interrupted.await(5, TimeUnit.SECONDS), "the timed-out attempt was not interrupted");
@@ -252,11 +267,9 @@ class SequenceTest {
 
     @Test
     void aRunningAttemptReportsRunningAndAFinalStateComesWithItsResult() throws Exception {
-        CountDownLatch started = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
+        Blocker gate = new Blocker();
         Plan plan = Plan.builder().add("gated", c -> {
-            started.countDown();
-            assertTrue(release.await(10, TimeUnit.SECONDS));
+            gate.run();
             return "done";
         }).build();
         java.util.concurrent.atomic.AtomicReference<ActionRun> self = new java.util.concurrent.atomic.AtomicReference<>();
@@ -270,9 +283,9 @@ class SequenceTest {
         });
         ActionRun run = seq.submit(action("g", "gated", null, null), Set.of());
         self.set(run);
-        assertTrue(started.await(10, TimeUnit.SECONDS));
+        gate.awaitStarted();
         assertEquals(ActionRun.State.RUNNING, run.state(), "a started attempt must not read as queued");
-        release.countDown();
+        gate.release();
         assertEquals("done", run.completion().get(10, TimeUnit.SECONDS));
         assertEquals("RUNNING/false", seenWhileFinishing.get(), "SUCCEEDED was visible before the result");
         assertEquals(ActionRun.State.SUCCEEDED, run.state());

@@ -1,5 +1,11 @@
 package dev.echo.cdi;
 
+import java.time.Duration;
+import java.util.logging.Level;
+import dev.echo.testing.Await;
+import dev.echo.testing.LogCapture;
+import dev.echo.testing.ManagedTasks;
+import dev.echo.testing.RecordingListener;
 import dev.echo.cdi.config.EchoConfig;
 import dev.echo.cdi.executor.ApplicationScheduler;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -69,38 +75,18 @@ class ApplicationStopTest {
         System.setProperty(EchoConfig.WORKERS, "1");
         System.setProperty(EchoConfig.STOP_TIMEOUT, "20s");
         System.setProperty(EchoConfig.NAME, "stopline");
-        List<String> lines = new CopyOnWriteArrayList<>();
-        java.util.logging.Handler handler = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord r) {
-                if (r.getLevel() == java.util.logging.Level.INFO) {
-                    lines.add(r.getMessage());
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(ApplicationScheduler.class.getName());
-        java.util.logging.Level level = logger.getLevel();
-        logger.setLevel(java.util.logging.Level.INFO); // the test logging configuration shows WARNING and up
-        logger.addHandler(handler);
-        try {
+        List<String> lines;
+        Future<?> holder;
+        try (LogCapture log = LogCapture.of(ApplicationScheduler.class, Level.INFO)) {
             WeldContainer container = new Weld().disableDiscovery().addExtension(new EchoExtension())
                     .addBeanClass(EchoBeans.class).initialize();
             EchoBeans beans = container.select(EchoBeans.class).get();
             EchoRuntime runtime = container.select(EchoRuntime.class).get();
             CountDownLatch started = new CountDownLatch(1);
-            beans.executor.submit(() -> {
+            holder = beans.executor.submit(() -> {
                 started.countDown();
                 // hold the only worker until the stop has begun, so the 3 tasks behind it drain during the stop
-                dev.echo.testing.Await.until(() -> !runtime.health().ready(), java.time.Duration.ofSeconds(20),
-                        () -> "the stop began");
+                Await.until(() -> !runtime.health().ready(), Duration.ofSeconds(20), () -> "the stop began");
                 return null;
             });
             assertTrue(started.await(10, TimeUnit.SECONDS));
@@ -108,13 +94,13 @@ class ApplicationStopTest {
                 beans.executor.submit(() -> { });
             }
             container.close();
+            lines = log.messages(Level.INFO);
         } finally {
-            logger.removeHandler(handler);
-            logger.setLevel(level);
             System.clearProperty(EchoConfig.WORKERS);
             System.clearProperty(EchoConfig.STOP_TIMEOUT);
             System.clearProperty(EchoConfig.NAME);
         }
+        holder.get(10, TimeUnit.SECONDS); // the holder's own check (the stop began) reaches this thread
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("Echo ManagedExecutorService started for the application: 1 workers")), lines::toString);
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("Echo ManagedExecutorService stopped: drained 4 tasks")
                 && l.contains(" 0 queued tasks cancelled")), lines::toString);

@@ -1,5 +1,7 @@
 package dev.echo.cdi;
 
+import dev.echo.testing.Blocker;
+import dev.echo.testing.Causes;
 import dev.echo.cdi.action.ActionJson;
 import dev.echo.cdi.action.EchoActions;
 import dev.echo.action.Action;
@@ -54,27 +56,25 @@ class EchoActionsWeldTest {
 
     @Test
     void aSecondSubmissionWithTheSameIdempotencyKeyIsTheSameRun() throws Exception {
-        try (WeldContainer c = weld(ActionBeans.class).initialize()) {
+        try (WeldContainer c = weld(GatedActionBean.class).initialize()) {
             EchoActions actions = c.select(EchoActions.class).get();
-            String json = "{\"id\": \"%s\", \"name\": \"greet\", \"content\": \"x\", \"metadata\": {\"idempotencyKey\": \"k-1\","
-                    + " \"delay\": 500}}";
+            Blocker gate = c.select(GatedActionBean.class).get().gate();
+            String json = "{\"id\": \"%s\", \"name\": \"gated\", \"content\": \"x\", \"metadata\": {\"idempotencyKey\": \"k-1\"}}";
             ActionRun first = actions.submit(ActionJson.read(json.formatted("first")), role -> true);
+            gate.awaitStarted(); // the first run is live (running) until the gate opens
             ActionRun second = actions.submit(ActionJson.read(json.formatted("second")), role -> true);
             assertSame(first, second);
             assertTrue(actions.find("second").isEmpty());
-            assertEquals("hello x", first.completion().get(10, TimeUnit.SECONDS));
+            gate.release();
+            assertEquals("gated x", first.completion().get(10, TimeUnit.SECONDS));
         }
     }
 
     @Test
     void twoMethodsWithOneActionNameFailTheDeploymentNamingBoth() {
         Exception e = assertThrows(Exception.class, () -> weld(ActionBeans.class, DuplicateActionBeans.class).initialize().close());
-        StringBuilder all = new StringBuilder();
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            all.append(t.getMessage()).append(" | ");
-        }
-        assertTrue(all.toString().contains("action 'greet' is defined twice")
-                && all.toString().contains("ActionBeans#greet") && all.toString().contains("DuplicateActionBeans#greetAgain"),
-                all.toString());
+        String all = Causes.messages(e);
+        assertTrue(all.contains("action 'greet' is defined twice")
+                && all.contains("ActionBeans#greet") && all.contains("DuplicateActionBeans#greetAgain"), all);
     }
 }

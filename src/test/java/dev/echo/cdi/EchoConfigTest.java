@@ -1,5 +1,15 @@
 package dev.echo.cdi;
 
+import dev.echo.testing.Schedulers;
+import dev.echo.scheduler.SchedulerBuilder;
+import dev.echo.scheduler.Scheduler;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.List;
+import java.util.logging.Level;
+import dev.echo.testing.Causes;
+import dev.echo.testing.Blocker;
+import dev.echo.testing.LogCapture;
 import dev.echo.cdi.config.EchoConfig;
 import dev.echo.cdi.executor.EchoManagedExecutor;
 import org.jboss.weld.environment.se.Weld;
@@ -20,11 +30,21 @@ class EchoConfigTest {
     @Test
     void defaultsMatchTheBuilder() {
         EchoConfig c = read(Map.of());
-        assertEquals(Runtime.getRuntime().availableProcessors(), c.workers());
-        assertEquals(Integer.MAX_VALUE, c.queueCapacity());
-        assertEquals(Duration.ofMillis(500), c.agingThreshold());
-        assertEquals(Duration.ofSeconds(30), c.stopTimeout());
-        assertEquals("echo", c.name());
+        // the same scheduler as the builder's defaults, whatever they are
+        Scheduler fromBuilder = SchedulerBuilder.create().build();
+        Scheduler fromConfig = c.toBuilder().build();
+        try {
+            assertEquals(fromBuilder.workerCount(), fromConfig.workerCount());
+            assertEquals(fromBuilder.queueCapacity(), fromConfig.queueCapacity());
+            assertEquals(fromBuilder.agingThreshold(), fromConfig.agingThreshold());
+            assertEquals(fromBuilder.name(), fromConfig.name());
+        } finally {
+            Schedulers.stop(fromBuilder);
+            Schedulers.stop(fromConfig);
+        }
+        assertEquals(SchedulerBuilder.DEFAULT_AGING_THRESHOLD, c.agingThreshold());
+        assertEquals(SchedulerBuilder.DEFAULT_NAME, c.name());
+        assertEquals(EchoConfig.DEFAULT_STOP_TIMEOUT, c.stopTimeout());
     }
 
     @Test
@@ -62,7 +82,7 @@ class EchoConfigTest {
         try {
             Weld weld = new Weld().disableDiscovery().addExtension(new EchoExtension()).addBeanClass(EchoBeans.class);
             Exception e = assertThrows(Exception.class, () -> weld.initialize().close());
-            String all = messages(e);
+            String all = Causes.messages(e);
             assertTrue(all.contains("'echo.workers' must be an integer >= 1, was 'many'"), all);
         } finally {
             System.clearProperty(EchoConfig.WORKERS);
@@ -78,62 +98,34 @@ class EchoConfigTest {
             EchoBeans beans = container.select(EchoBeans.class).get();
             EchoManagedExecutor e = (EchoManagedExecutor) beans.executor;
             assertEquals(3, e.runtime().scheduler().workerCount());
-            assertTrue(beans.executor.submit(() -> Thread.currentThread().getName()).get().startsWith("sysprop-worker-"));
+            assertTrue(beans.executor.submit(() -> Thread.currentThread().getName()).get(10, TimeUnit.SECONDS).startsWith("sysprop-worker-"));
         } finally {
             System.clearProperty(EchoConfig.WORKERS);
             System.clearProperty(EchoConfig.NAME);
         }
     }
 
-    private static String messages(Throwable t) {
-        StringBuilder sb = new StringBuilder();
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            sb.append(c.getMessage()).append(" | ");
-        }
-        return sb.toString();
-    }
-
     @Test
     void aRejectedTaskIsLoggedAtWarningWithTheReason() throws Exception {
         System.setProperty(EchoConfig.WORKERS, "1");
         System.setProperty(EchoConfig.QUEUE_CAPACITY, "1");
-        java.util.List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Handler handler = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord r) {
-                records.add(r);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(EchoManagedExecutor.class.getName());
-        logger.addHandler(handler);
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        try (var container = new Weld().disableDiscovery().addExtension(new EchoExtension()).addBeanClass(EchoBeans.class)
-                .initialize()) {
+        List<String> warnings;
+        try (LogCapture log = LogCapture.of(EchoManagedExecutor.class, Level.WARNING);
+             var container = new Weld().disableDiscovery().addExtension(new EchoExtension()).addBeanClass(EchoBeans.class)
+                     .initialize()) {
             EchoBeans beans = container.select(EchoBeans.class).get();
-            java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
-            beans.executor.submit(() -> {
-                started.countDown();
-                return release.await(10, java.util.concurrent.TimeUnit.SECONDS);
-            });
-            assertTrue(started.await(10, java.util.concurrent.TimeUnit.SECONDS));
+            Blocker blocker = new Blocker();
+            beans.executor.submit(blocker);
+            blocker.awaitStarted();
             beans.executor.submit(() -> 1); // fills the queue of capacity 1
-            assertThrows(java.util.concurrent.RejectedExecutionException.class, () -> beans.executor.submit(() -> 2));
-            release.countDown();
+            assertThrows(RejectedExecutionException.class, () -> beans.executor.submit(() -> 2));
+            blocker.release();
+            warnings = log.messages(Level.WARNING);
         } finally {
-            logger.removeHandler(handler);
             System.clearProperty(EchoConfig.WORKERS);
             System.clearProperty(EchoConfig.QUEUE_CAPACITY);
         }
-        assertTrue(records.stream().anyMatch(r -> r.getLevel() == java.util.logging.Level.WARNING
-                && r.getMessage().contains("rejected") && r.getMessage().contains("queue is full (capacity 1)")),
-                records.stream().map(java.util.logging.LogRecord::getMessage).toList().toString());
+        assertTrue(warnings.stream().anyMatch(m -> m.contains("rejected") && m.contains("queue is full (capacity 1)")),
+                warnings.toString());
     }
 }

@@ -1,5 +1,8 @@
 package dev.echo.cdi;
 
+import dev.echo.testing.Blocker;
+import dev.echo.testing.ManagedTasks;
+import dev.echo.testing.RecordingListener;
 import dev.echo.cdi.executor.EchoManagedExecutor;
 import dev.echo.cdi.executor.ManagedFuture;
 import dev.echo.task.Priority;
@@ -123,14 +126,19 @@ class EchoExtensionWeldTest {
     void listenersHearAbortedWhenAQueuedTaskIsCancelled() throws Exception {
         RecordingListener listener = new RecordingListener();
         List<String> events = listener.events;
-        CountDownLatch release = new CountDownLatch(1);
         int workers = ((EchoManagedExecutor) beans.executor).runtime().scheduler().workerCount();
+        List<Blocker> blockers = new java.util.ArrayList<>();
         for (int i = 0; i < workers; i++) {
-            beans.executor.submit(() -> release.await(10, TimeUnit.SECONDS));
+            Blocker blocker = new Blocker();
+            blockers.add(blocker);
+            beans.executor.submit(blocker);
+        }
+        for (Blocker blocker : blockers) {
+            blocker.awaitStarted(); // every worker is held: the next task stays queued
         }
         Future<Priority> f = beans.executor.submit(managed(Map.of(), listener));
         assertTrue(f.cancel(true));
-        release.countDown();
+        blockers.forEach(Blocker::release);
         assertTrue(listener.done.await(10, TimeUnit.SECONDS));
         assertEquals("submitted", events.get(0));
         assertTrue(events.contains("aborted:CancellationException"), events.toString());

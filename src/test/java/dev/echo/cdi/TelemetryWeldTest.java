@@ -1,5 +1,6 @@
 package dev.echo.cdi;
 
+import dev.echo.testing.Blocker;
 import dev.echo.cdi.observe.OpenTelemetryTaskTracing;
 import dev.echo.task.Priority;
 import io.opentelemetry.api.common.AttributeKey;
@@ -78,25 +79,26 @@ class TelemetryWeldTest {
     @Test
     void theWaitAttributeIsTheTimeTheTaskSpentQueued() throws Exception {
         int workers = runtime.metrics().workers();
-        CountDownLatch started = new CountDownLatch(workers), release = new CountDownLatch(1);
-        List<Future<?>> blockers = new ArrayList<>();
+        List<Blocker> blockers = new ArrayList<>();
+        List<Future<?>> held = new ArrayList<>();
         for (int i = 0; i < workers; i++) {
-            blockers.add(beans.lowScheduled.submit(() -> {
-                started.countDown();
-                release.await();
-                return null;
-            }));
+            Blocker blocker = new Blocker();
+            blockers.add(blocker);
+            held.add(beans.lowScheduled.submit(blocker));
         }
-        assertTrue(started.await(10, TimeUnit.SECONDS));
+        for (Blocker blocker : blockers) {
+            blocker.awaitStarted();
+        }
         long queuedAt = System.nanoTime();
         Future<?> waiting = beans.high.submit(() -> { });
+        // time passing is what is measured here: every worker is held, so the task waits at least 30 ms
         while (System.nanoTime() - queuedAt < TimeUnit.MILLISECONDS.toNanos(30)) {
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // every worker is held: the task cannot start
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
-        release.countDown();
+        blockers.forEach(Blocker::release);
         waiting.get(10, TimeUnit.SECONDS);
-        for (Future<?> b : blockers) {
-            b.get(10, TimeUnit.SECONDS);
+        for (Future<?> f : held) {
+            f.get(10, TimeUnit.SECONDS);
         }
         dev.echo.testing.Await.until(() -> telemetry.exporter().getFinishedSpanItems().size() == workers + 1,
                 java.time.Duration.ofSeconds(10), () -> "spans: " + telemetry.exporter().getFinishedSpanItems());

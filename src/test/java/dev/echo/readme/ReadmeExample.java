@@ -36,17 +36,18 @@ public class ReadmeExample {
     }
     // README-EXAMPLE-END
 
-    static int calls;
+    /** Tasks that ran; atomic, since two of them may run at once on different workers. */
+    static final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
 
     static void rebuildSearchIndex() {
-        calls++;
+        calls.incrementAndGet();
     }
 
     static void sendConfirmation() {
-        calls++;
+        calls.incrementAndGet();
     }
 
     static void expireCart() {
-        calls++;
+        calls.incrementAndGet();
     }
 }

@@ -30,14 +30,17 @@ class ReadmeExampleTest {
         PrintStream original = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        int before = ReadmeExample.calls.get();
         try {
-            ReadmeExample.main(new String[0]);
+            // the example's close() waits for every task: bounded here, so a hang fails the test
+            assertTimeoutPreemptively(java.time.Duration.ofSeconds(30), () -> ReadmeExample.main(new String[0]),
+                    "the README example did not finish");
         } finally {
             System.setOut(original);
         }
         String out = captured.toString(StandardCharsets.UTF_8);
         assertTrue(out.startsWith("quote-42 / stock 17"), out);
-        assertEquals(3, ReadmeExample.calls, "every accepted task ran before close() returned");
+        assertEquals(3, ReadmeExample.calls.get() - before, "every accepted task ran before close() returned");
     }
 
     private static String normalize(String s) {

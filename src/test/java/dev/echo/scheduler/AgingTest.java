@@ -1,5 +1,6 @@
 package dev.echo.scheduler;
 
+import dev.echo.testing.Spin;
 import dev.echo.task.Priority;
 import org.junit.jupiter.api.Test;
 
@@ -24,18 +25,11 @@ class AgingTest {
             return;
         }
         s.execute(() -> {
-            busy(200_000);
+            Spin.busy(200_000);
             flood(s, flooding, established);
             flood(s, flooding, established);
             established.countDown();
         }, Priority.HIGH);
-    }
-
-    private static void busy(long nanos) {
-        long end = System.nanoTime() + nanos;
-        while (System.nanoTime() < end) {
-            Thread.onSpinWait();
-        }
     }
 
     /** Measures how long a LOW task waits under the flood; fails if it has not started after {@code limit}. */

@@ -1,5 +1,7 @@
 package dev.echo.scheduler;
 
+import dev.echo.testing.Blocker;
+import dev.echo.testing.Schedulers;
 import dev.echo.task.Priority;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +21,8 @@ class AsyncTaskTest {
 
     @Test
     void theWorkerIsReleasedWhileTheStageIsPending() throws Exception {
-        try (Scheduler s = SchedulerBuilder.create().workerCount(1).name("async").build()) {
+        Scheduler s = SchedulerBuilder.create().workerCount(1).name("async").build();
+        try {
             CompletableFuture<String> io = new CompletableFuture<>();
             CompletableFuture<String> task = s.submitAsync(() -> io, Priority.NORMAL);
             // With one worker, this only runs if the async task does not hold it.
@@ -29,12 +32,15 @@ class AsyncTaskTest {
             io.complete("done");
             assertEquals("done", task.get(10, TimeUnit.SECONDS));
             assertEquals(0, s.metrics().awaiting());
+        } finally {
+            Schedulers.stop(s);
         }
     }
 
     @Test
     void theFutureCompletesOnAWorkerNotOnTheThreadThatCompletedTheStage() throws Exception {
-        try (Scheduler s = SchedulerBuilder.create().workerCount(1).name("resume").build()) {
+        Scheduler s = SchedulerBuilder.create().workerCount(1).name("resume").build();
+        try {
             String worker = s.submit(() -> Thread.currentThread().getName()).get(10, TimeUnit.SECONDS);
             CompletableFuture<String> io = new CompletableFuture<>();
             CompletableFuture<String> task = s.submitAsync(() -> io, Priority.HIGH);
@@ -44,12 +50,15 @@ class AsyncTaskTest {
             completer.start();
             dependent.get(10, TimeUnit.SECONDS);
             assertEquals(worker, dependentRanOn.get());
+        } finally {
+            Schedulers.stop(s);
         }
     }
 
     @Test
     void aCompletedStageResumesAtTheTasksPriorityAheadOfQueuedLowWork() throws Exception {
-        try (Scheduler s = SchedulerBuilder.create().workerCount(1).name("prio").build()) {
+        Scheduler s = SchedulerBuilder.create().workerCount(1).name("prio").build();
+        try {
             List<String> order = new CopyOnWriteArrayList<>();
             CompletableFuture<String> io = new CompletableFuture<>();
             CompletableFuture<String> task = s.submitAsync(() -> io, Priority.HIGH);
@@ -63,14 +72,17 @@ class AsyncTaskTest {
             }
             io.complete("resumed-high"); // from the test thread: queued as a HIGH resumption
             blocker.release();
-            s.stop();
+            Schedulers.stop(s);
             assertEquals("resumed-high", order.get(0), order.toString());
+        } finally {
+            Schedulers.stop(s);
         }
     }
 
     @Test
     void aFailedStageFailsTheFutureWithItsCause() throws Exception {
-        try (Scheduler s = SchedulerBuilder.create().workerCount(1).name("afail").build()) {
+        Scheduler s = SchedulerBuilder.create().workerCount(1).name("afail").build();
+        try {
             CompletableFuture<Integer> task = s.submitAsync(
                     () -> CompletableFuture.supplyAsync(() -> {
                         throw new IllegalStateException("remote failed");
@@ -78,37 +90,46 @@ class AsyncTaskTest {
             ExecutionException e = assertThrows(ExecutionException.class, () -> task.get(10, TimeUnit.SECONDS));
             assertInstanceOf(IllegalStateException.class, e.getCause());
             assertEquals("remote failed", e.getCause().getMessage());
-            s.stop();
+            Schedulers.stop(s);
             assertEquals(1, s.metrics().failed());
+        } finally {
+            Schedulers.stop(s);
         }
     }
 
     @Test
     void aBodyReturningNullFailsClearly() throws Exception {
-        try (Scheduler s = SchedulerBuilder.create().workerCount(1).name("anull").build()) {
+        Scheduler s = SchedulerBuilder.create().workerCount(1).name("anull").build();
+        try {
             CompletableFuture<Object> task = s.submitAsync(() -> null, Priority.NORMAL);
             ExecutionException e = assertThrows(ExecutionException.class, () -> task.get(10, TimeUnit.SECONDS));
             assertTrue(e.getCause().getMessage().contains("returned null"), e.getCause().getMessage());
+        } finally {
+            Schedulers.stop(s);
         }
     }
 
     @Test
     void cancellingTheTaskCancelsThePendingStage() throws Exception {
-        try (Scheduler s = SchedulerBuilder.create().workerCount(1).name("acancel").build()) {
+        Scheduler s = SchedulerBuilder.create().workerCount(1).name("acancel").build();
+        try {
             CompletableFuture<String> io = new CompletableFuture<>();
             CompletableFuture<String> task = s.submitAsync(() -> io, Priority.NORMAL);
             s.submit(() -> { }).get(10, TimeUnit.SECONDS);
             assertTrue(task.cancel(true));
             assertTrue(io.isCancelled(), "the pending stage was not cancelled");
             assertThrows(CancellationException.class, task::join);
-            s.stop(); // terminates: the cancelled task does not keep the scheduler alive
+            Schedulers.stop(s); // terminates: the cancelled task does not keep the scheduler alive
             assertTrue(s.isTerminated());
+        } finally {
+            Schedulers.stop(s);
         }
     }
 
     @Test
     void asyncDependentsOfReturnedFuturesRunOnTheSchedulerAtTheSamePriority() throws Exception {
-        try (Scheduler s = SchedulerBuilder.create().workerCount(2).name("stages").build()) {
+        Scheduler s = SchedulerBuilder.create().workerCount(2).name("stages").build();
+        try {
             CompletableFuture<String> f = s.submit(() -> "v", Priority.LOW);
             CompletableFuture<Object[]> where = f.thenApplyAsync(v -> new Object[]{
                     Thread.currentThread().getName(), Scheduler.currentPriority().orElse(null)});
@@ -118,12 +139,15 @@ class AsyncTaskTest {
             // and so on down the chain: dependents of dependents too
             CompletableFuture<String> second = where.thenApplyAsync(x -> Thread.currentThread().getName());
             assertTrue(second.get(10, TimeUnit.SECONDS).startsWith("stages-worker-"));
+        } finally {
+            Schedulers.stop(s);
         }
     }
 
     @Test
     void continuationsRegisteredThroughTheSchedulerRunAtTheTasksPriority() throws Exception {
-        try (Scheduler s = SchedulerBuilder.create().workerCount(1).name("cont").build()) {
+        Scheduler s = SchedulerBuilder.create().workerCount(1).name("cont").build();
+        try {
             CompletableFuture<String> io = new CompletableFuture<>();
             CompletableFuture<Priority> task = s.submitAsync(() -> {
                 Priority mine = Scheduler.currentPriority().orElseThrow();
@@ -134,6 +158,8 @@ class AsyncTaskTest {
             s.submit(() -> { }).get(10, TimeUnit.SECONDS);
             io.complete("go");
             assertEquals(Priority.HIGH, task.get(10, TimeUnit.SECONDS));
+        } finally {
+            Schedulers.stop(s);
         }
     }
 }

@@ -1,5 +1,8 @@
 package dev.echo.scheduler;
 
+import dev.echo.testing.Blocker;
+import dev.echo.testing.Sleeper;
+import dev.echo.testing.Schedulers;
 import dev.echo.task.Priority;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -132,7 +135,9 @@ class ExecutorServiceContractTest {
             }
             return "slow";
         }, () -> "never");
-        List<Future<String>> futures = s.invokeAll(tasks, 200, TimeUnit.MILLISECONDS);
+        // The timeout is a real duration here: the second task must outlive it, the first must not.
+        // 2 s leaves a descheduled worker plenty of room to run the no-op first task in time.
+        List<Future<String>> futures = s.invokeAll(tasks, 2, TimeUnit.SECONDS);
         assertEquals("fast", futures.get(0).get());
         assertTrue(futures.get(1).isCancelled());
         assertTrue(futures.get(2).isCancelled());
@@ -265,7 +270,7 @@ class ExecutorServiceContractTest {
         assertEquals("after", s.submit(() -> "after", Priority.LOW).get(10, TimeUnit.SECONDS));
         assertEquals(0, runs.get());
         assertTrue(victim.isCancelled());
-        s.stop();
+        Schedulers.stop(s);
         assertEquals(1, s.metrics().cancelled());
     }
 }

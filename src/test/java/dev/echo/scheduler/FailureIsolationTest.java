@@ -1,5 +1,6 @@
 package dev.echo.scheduler;
 
+import dev.echo.testing.Schedulers;
 import dev.echo.task.Priority;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +17,8 @@ class FailureIsolationTest {
 
     @Test
     void runtimeExceptionsAndErrorsFailOnlyTheirOwnFuture() throws Exception {
-        try (Scheduler s = SchedulerBuilder.create().workerCount(1).name("fail").build()) {
+        Scheduler s = SchedulerBuilder.create().workerCount(1).name("fail").build();
+        try {
             String worker = s.submit(() -> Thread.currentThread().getName()).get(10, TimeUnit.SECONDS);
             CompletableFuture<Object> rte = s.submit(() -> {
                 throw new IllegalStateException("bad state");
@@ -36,17 +38,22 @@ class FailureIsolationTest {
             // the same single worker keeps serving
             assertEquals(worker, s.submit(() -> Thread.currentThread().getName()).get(10, TimeUnit.SECONDS));
             assertEquals(3, s.metrics().failed());
+        } finally {
+            Schedulers.stop(s);
         }
     }
 
     @Test
     void aStackOverflowFailsItsFutureAndTheWorkerSurvives() throws Exception {
-        try (Scheduler s = SchedulerBuilder.create().workerCount(1).name("vme").build()) {
+        Scheduler s = SchedulerBuilder.create().workerCount(1).name("vme").build();
+        try {
             String worker = s.submit(() -> Thread.currentThread().getName()).get(10, TimeUnit.SECONDS);
             CompletableFuture<Integer> deep = s.submit(() -> recurse(0));
             ExecutionException e = assertThrows(ExecutionException.class, () -> deep.get(10, TimeUnit.SECONDS));
             assertInstanceOf(StackOverflowError.class, e.getCause());
             assertEquals(worker, s.submit(() -> Thread.currentThread().getName()).get(10, TimeUnit.SECONDS));
+        } finally {
+            Schedulers.stop(s);
         }
     }
 
@@ -56,7 +63,8 @@ class FailureIsolationTest {
 
     @Test
     void theInterruptFlagIsClearedBeforeTheNextTask() throws Exception {
-        try (Scheduler s = SchedulerBuilder.create().workerCount(1).name("intr").build()) {
+        Scheduler s = SchedulerBuilder.create().workerCount(1).name("intr").build();
+        try {
             s.submit(() -> Thread.currentThread().interrupt()).get(10, TimeUnit.SECONDS);
             assertFalse(s.submit(() -> Thread.currentThread().isInterrupted()).get(10, TimeUnit.SECONDS));
             // and after a task that failed while interrupted
@@ -66,12 +74,15 @@ class FailureIsolationTest {
             });
             assertThrows(ExecutionException.class, () -> f.get(10, TimeUnit.SECONDS));
             assertFalse(s.submit(() -> Thread.currentThread().isInterrupted()).get(10, TimeUnit.SECONDS));
+        } finally {
+            Schedulers.stop(s);
         }
     }
 
     @Test
     void contextClassLoaderNameAndPriorityChangedByATaskAreRestored() throws Exception {
-        try (Scheduler s = SchedulerBuilder.create().workerCount(1).name("state").build()) {
+        Scheduler s = SchedulerBuilder.create().workerCount(1).name("state").build();
+        try {
             ClassLoader original = s.submit(() -> Thread.currentThread().getContextClassLoader()).get(10, TimeUnit.SECONDS);
             String name = s.submit(() -> Thread.currentThread().getName()).get(10, TimeUnit.SECONDS);
             try (URLClassLoader foreign = new URLClassLoader(new URL[0])) {
@@ -84,6 +95,8 @@ class FailureIsolationTest {
                 assertEquals(name, s.submit(() -> Thread.currentThread().getName()).get(10, TimeUnit.SECONDS));
                 assertEquals(Thread.NORM_PRIORITY, (int) s.submit(() -> Thread.currentThread().getPriority()).get(10, TimeUnit.SECONDS));
             }
+        } finally {
+            Schedulers.stop(s);
         }
     }
 }

@@ -1,5 +1,10 @@
 package dev.echo.scheduler;
 
+import dev.echo.testing.RecordingThreadFactory;
+import dev.echo.testing.Spin;
+import dev.echo.testing.Blocker;
+import dev.echo.testing.Sleeper;
+import dev.echo.testing.Schedulers;
 import dev.echo.metrics.SchedulerMetrics;
 import dev.echo.task.Priority;
 import org.junit.jupiter.api.Test;
@@ -21,13 +26,8 @@ class GracefulStopTest {
 
     @Test
     void stopRunsEveryAcceptedTaskThenTheWorkersExit() throws Exception {
-        List<Thread> threads = new ArrayList<>();
-        Scheduler s = SchedulerBuilder.create().workerCount(2).name("drain").threadFactory(r -> {
-            Thread t = new Thread(r);
-            t.setDaemon(true);
-            threads.add(t);
-            return t;
-        }).build();
+        RecordingThreadFactory threads = new RecordingThreadFactory();
+        Scheduler s = SchedulerBuilder.create().workerCount(2).name("drain").threadFactory(threads).build();
         AtomicInteger ran = new AtomicInteger();
         Blocker blocker = new Blocker();
         s.execute(blocker);
@@ -44,12 +44,12 @@ class GracefulStopTest {
             io.complete(7);
             blocker.release();
         }, Duration.ofMillis(50), Priority.HIGH);
-        s.stop();
+        Schedulers.callStop(s);
         assertTrue(s.isTerminated());
         assertEquals(1001, ran.get()); // 1000 queued + the delayed one
         assertTrue(delayed.isDone() && !delayed.isCompletedExceptionally());
         assertEquals(7, async.getNow(null));
-        for (Thread t : threads) {
+        for (Thread t : threads.threads()) {
             t.join(5000);
             assertFalse(t.isAlive(), t.getName() + " still alive after stop()");
         }
@@ -60,11 +60,13 @@ class GracefulStopTest {
     void closeIsAGracefulStop() throws Exception {
         AtomicInteger ran = new AtomicInteger();
         Scheduler s = SchedulerBuilder.create().workerCount(1).name("close").build();
-        try (s) {
-            for (int i = 0; i < 100; i++) {
-                s.execute(ran::incrementAndGet);
+        assertTimeoutPreemptively(Schedulers.STOP_BOUND, () -> {
+            try (s) {
+                for (int i = 0; i < 100; i++) {
+                    s.execute(ran::incrementAndGet);
+                }
             }
-        }
+        }, "close() did not return");
         assertEquals(100, ran.get());
         assertTrue(s.isTerminated());
     }
@@ -124,9 +126,12 @@ class GracefulStopTest {
 
     @Test
     void stopWithANegativeDeadlineIsRejected() {
-        try (Scheduler s = SchedulerBuilder.create().workerCount(1).build()) {
+        Scheduler s = SchedulerBuilder.create().workerCount(1).build();
+        try {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> s.stop(Duration.ofSeconds(-1)));
             assertTrue(e.getMessage().contains("negative"));
+        } finally {
+            Schedulers.stop(s);
         }
     }
 
@@ -159,13 +164,13 @@ class GracefulStopTest {
                                 throw new IllegalStateException("fails");
                             }, p);
                             case 1 -> {
-                                CompletableFuture<?> c = s.submit(() -> busy(2_000), p);
+                                CompletableFuture<?> c = s.submit(() -> Spin.busy(2_000), p);
                                 c.cancel(rnd.nextBoolean());
                                 yield c;
                             }
-                            case 2 -> s.schedule(() -> busy(1_000), Duration.ofMillis(rnd.nextInt(5)), p);
+                            case 2 -> s.schedule(() -> Spin.busy(1_000), Duration.ofMillis(rnd.nextInt(5)), p);
                             case 3 -> s.submitAsync(() -> CompletableFuture.completedFuture(1), p);
-                            default -> s.submit(() -> busy(2_000), p);
+                            default -> s.submit(() -> Spin.busy(2_000), p);
                         };
                         futures.add(f);
                         accepted.incrementAndGet();
@@ -197,12 +202,6 @@ class GracefulStopTest {
         }
     }
 
-    private static void busy(long nanos) {
-        long end = System.nanoTime() + nanos;
-        while (System.nanoTime() < end) {
-            Thread.onSpinWait();
-        }
-    }
 
 
     private static void await(CountDownLatch latch) {

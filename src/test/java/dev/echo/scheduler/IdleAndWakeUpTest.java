@@ -1,5 +1,8 @@
 package dev.echo.scheduler;
 
+import dev.echo.testing.RecordingThreadFactory;
+import dev.echo.testing.Spin;
+import dev.echo.testing.Schedulers;
 import dev.echo.task.Priority;
 import org.junit.jupiter.api.Test;
 
@@ -20,19 +23,14 @@ import static org.junit.jupiter.api.Assertions.*;
 /** Idle workers park: no busy-wait, no sleep-polling, and no lost wake-ups. */
 class IdleAndWakeUpTest {
 
-    private final List<Thread> threads = new CopyOnWriteArrayList<>();
-    private final ThreadFactory recording = r -> {
-        Thread t = new Thread(r);
-        t.setDaemon(true);
-        threads.add(t);
-        return t;
-    };
+    private final RecordingThreadFactory recording = new RecordingThreadFactory();
 
     @Test
     void anIdlePoolBurnsNoCpuAndDoesNotWakeUp() throws Exception {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         assumeCpuTime(mx);
-        try (Scheduler s = SchedulerBuilder.create().workerCount(2).threadFactory(recording).name("idle").build()) {
+        Scheduler s = SchedulerBuilder.create().workerCount(2).threadFactory(recording).name("idle").build();
+        try {
             // some work first, so the workers went through run -> search -> park
             for (int i = 0; i < 1000; i++) {
                 s.submit(() -> { }).get(10, TimeUnit.SECONDS);
@@ -49,22 +47,28 @@ class IdleAndWakeUpTest {
             // No periodic wake-ups either (a sleep-polling loop would re-park again and again).
             assertEquals(parksBefore, s.metrics().parks(), "an idle worker parked again: it was polling");
             assertEquals(unparksBefore, s.metrics().unparks(), "an idle worker was woken with no work");
+        } finally {
+            Schedulers.stop(s);
         }
     }
 
     @Test
     void aSubmissionToAParkedPoolStartsPromptly() throws Exception {
-        try (Scheduler s = SchedulerBuilder.create().workerCount(2).name("wake").build()) {
+        Scheduler s = SchedulerBuilder.create().workerCount(2).name("wake").build();
+        try {
             awaitAllParked(s);
             long unparks = s.metrics().unparks();
             assertEquals("ran", s.submit(() -> "ran", Priority.LOW).get(1, TimeUnit.SECONDS));
             assertTrue(s.metrics().unparks() > unparks, "no worker was unparked for the submission");
+        } finally {
+            Schedulers.stop(s);
         }
     }
 
     @Test
     void oneSubmissionWakesOneWorkerNotTheWholePool() throws Exception {
-        try (Scheduler s = SchedulerBuilder.create().workerCount(4).name("herd").build()) {
+        Scheduler s = SchedulerBuilder.create().workerCount(4).name("herd").build();
+        try {
             awaitAllParked(s);
             long unparks = s.metrics().unparks();
             s.submit(() -> { }).get(10, TimeUnit.SECONDS);
@@ -73,6 +77,8 @@ class IdleAndWakeUpTest {
             // The woken searcher runs the task and, as the last searcher, may wake one more to
             // look for follow-up work; it must never be the whole pool.
             assertTrue(woken >= 1 && woken <= 2, "one submission woke " + woken + " of 4 workers");
+        } finally {
+            Schedulers.stop(s);
         }
     }
 
@@ -139,10 +145,7 @@ class IdleAndWakeUpTest {
                 } catch (java.util.concurrent.TimeoutException e) {
                     fail("lost wake-up at cycle " + c + ": " + s.metrics());
                 }
-                long until = System.nanoTime() + rnd.nextInt(30_000);
-                while (System.nanoTime() < until) {
-                    Thread.onSpinWait();
-                }
+                Spin.busy(rnd.nextInt(30_000));
             }
         } finally {
             s.stop(Duration.ofSeconds(5)); // not close(): a lost task would block a graceful stop
@@ -156,7 +159,7 @@ class IdleAndWakeUpTest {
 
     private long cpu(ThreadMXBean mx) {
         long sum = 0;
-        for (Thread t : threads) {
+        for (Thread t : recording.threads()) {
             long c = mx.getThreadCpuTime(t.getId());
             if (c > 0) {
                 sum += c;

@@ -1,5 +1,9 @@
 package dev.echo.scheduler;
 
+import dev.echo.testing.DeadThreadFactory;
+import dev.echo.testing.Schedulers;
+import dev.echo.testing.Spin;
+import dev.echo.testing.Blocker;
 import dev.echo.metrics.PriorityCounts;
 import dev.echo.metrics.SchedulerMetrics;
 import dev.echo.task.Priority;
@@ -36,7 +40,7 @@ class MetricsTest {
         }
         assertThrows(RejectedExecutionException.class, () -> s.execute(() -> { }));
         blocker.release();
-        s.stop();
+        Schedulers.stop(s);
         SchedulerMetrics m = s.metrics();
         assertEquals(11, m.submitted());
         assertEquals(9, m.completed()); // blocker + 2 HIGH + 6 NORMAL
@@ -59,9 +63,8 @@ class MetricsTest {
     @Test
     void aWorkerWhoseThreadEndedIsReportedDead() throws Exception {
         // A container's factory may hand out threads that end on their own; the worker is then gone.
-        java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
         Scheduler s = SchedulerBuilder.create().workerCount(2).name("dead")
-                .threadFactory(body -> made.getAndIncrement() == 0 ? new Thread(() -> { }) : new Thread(body))
+                .threadFactory(new DeadThreadFactory(0))
                 .build();
         dev.echo.testing.Await.until(() -> s.metrics().deadWorkers() == 1, java.time.Duration.ofSeconds(10),
                 () -> "the worker whose thread ended is reported");
@@ -75,49 +78,47 @@ class MetricsTest {
     void theTaskObserverHearsEachTaskWaitAndRunTime() throws Exception {
         java.util.List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
         java.util.concurrent.CountDownLatch three = new java.util.concurrent.CountDownLatch(3);
-        try (Scheduler s = SchedulerBuilder.create().workerCount(1).name("obs").taskObserver((p, wait, run) -> {
+        Scheduler s = SchedulerBuilder.create().workerCount(1).name("obs").taskObserver((p, wait, run) -> {
             // only lower bounds: a worker can be descheduled at any moment, so upper bounds would be timing guesses
             heard.add(p + (wait >= 0 ? " waited" : " negative wait")
                     + (p != Priority.LOW ? (run >= 0 ? " ran" : " negative run") : run >= TimeUnit.MILLISECONDS.toNanos(2) ? " ran 2ms+" : " ran < 2ms"));
             three.countDown();
-        }).build()) {
-            s.submit(() -> {
-                long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2);
-                while (System.nanoTime() < end) {
-                    Thread.onSpinWait();
-                }
-            }, Priority.LOW).get(10, TimeUnit.SECONDS);
+        }).build();
+        try {
+            s.submit(() -> Spin.busy(TimeUnit.MILLISECONDS.toNanos(2)), Priority.LOW).get(10, TimeUnit.SECONDS);
             s.submit(() -> 1, Priority.HIGH).get(10, TimeUnit.SECONDS);
             s.submit(() -> {
                 throw new IllegalStateException("failed tasks are timed too");
             }, Priority.NORMAL);
             assertTrue(three.await(10, TimeUnit.SECONDS));
+        } finally {
+            Schedulers.stop(s);
         }
         assertEquals(java.util.List.of("LOW waited ran 2ms+", "HIGH waited ran", "NORMAL waited ran"), heard);
     }
 
     @Test
     void aThrowingObserverDoesNotHurtTheWorker() throws Exception {
-        try (Scheduler s = SchedulerBuilder.create().workerCount(1).name("obs-throws").taskObserver((p, wait, run) -> {
+        Scheduler s = SchedulerBuilder.create().workerCount(1).name("obs-throws").taskObserver((p, wait, run) -> {
             throw new IllegalStateException("observer bug");
-        }).build()) {
+        }).build();
+        try {
             assertEquals(1, s.submit(() -> 1, Priority.HIGH).get(10, TimeUnit.SECONDS));
             assertEquals(2, s.submit(() -> 2, Priority.HIGH).get(10, TimeUnit.SECONDS));
+        } finally {
+            Schedulers.stop(s);
         }
     }
 
     @Test
     void waitAndRunTimeSummariesReflectTheTasks() throws Exception {
         Scheduler s = SchedulerBuilder.create().workerCount(1).name("lat").build();
-        try (s) {
+        try {
             for (int i = 0; i < 20; i++) {
-                s.submit(() -> {
-                    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2);
-                    while (System.nanoTime() < end) {
-                        Thread.onSpinWait();
-                    }
-                }, Priority.LOW).get(10, TimeUnit.SECONDS);
+                s.submit(() -> Spin.busy(TimeUnit.MILLISECONDS.toNanos(2)), Priority.LOW).get(10, TimeUnit.SECONDS);
             }
+        } finally {
+            Schedulers.stop(s);
         }
         // after stop(): a snapshot taken right after get() may trail the last task's bookkeeping
         {
@@ -131,13 +132,16 @@ class MetricsTest {
 
     @Test
     void parksAndUnparksAreCounted() throws Exception {
-        try (Scheduler s = SchedulerBuilder.create().workerCount(1).name("parks").build()) {
+        Scheduler s = SchedulerBuilder.create().workerCount(1).name("parks").build();
+        try {
             dev.echo.testing.Await.until(() -> s.metrics().parkedWorkers() == 1, java.time.Duration.ofSeconds(10),
                     () -> "the idle worker did not park: " + s.metrics());
             assertEquals(1, s.metrics().parkedWorkers());
             assertTrue(s.metrics().parks() >= 1);
             s.submit(() -> { }).get(10, TimeUnit.SECONDS);
             assertTrue(s.metrics().unparks() >= 1);
+        } finally {
+            Schedulers.stop(s);
         }
     }
 }

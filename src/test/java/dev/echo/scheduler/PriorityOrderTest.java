@@ -1,5 +1,7 @@
 package dev.echo.scheduler;
 
+import dev.echo.testing.Blocker;
+import dev.echo.testing.Schedulers;
 import dev.echo.task.Priority;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -20,7 +22,7 @@ class PriorityOrderTest {
 
     @AfterEach
     void stop() {
-        scheduler.close();
+        Schedulers.stop(scheduler);
     }
 
     private Runnable record(String label) {
@@ -38,7 +40,7 @@ class PriorityOrderTest {
         CompletableFuture<Void> high = scheduler.submit(record("high"), Priority.HIGH);
         blocker.release();
         high.get(10, TimeUnit.SECONDS);
-        scheduler.stop();
+        Schedulers.stop(scheduler);
         assertEquals("high", order.get(0), order.toString());
         assertEquals(11, order.size());
     }
@@ -55,7 +57,7 @@ class PriorityOrderTest {
         blocker.awaitStarted();
         scheduler.execute(record("high"), Priority.HIGH); // from outside: the injector
         blocker.release();
-        scheduler.stop();
+        Schedulers.stop(scheduler);
         assertEquals("high", order.get(0), order.toString());
     }
 
@@ -72,7 +74,7 @@ class PriorityOrderTest {
             scheduler.execute(record("forked-high"), Priority.HIGH);
         }, Priority.NORMAL);
         blocker.release();
-        scheduler.stop();
+        Schedulers.stop(scheduler);
         assertEquals(List.of("forker", "forked-high"), order.subList(0, 2), order.toString());
     }
 
@@ -93,7 +95,7 @@ class PriorityOrderTest {
             }
         }
         blocker.release();
-        scheduler.stop();
+        Schedulers.stop(scheduler);
         assertEquals(expected, order);
     }
 
@@ -108,7 +110,7 @@ class PriorityOrderTest {
             expected.add("n" + i);
         }
         blocker.release();
-        scheduler.stop();
+        Schedulers.stop(scheduler);
         assertEquals(expected, order);
     }
 
@@ -123,7 +125,7 @@ class PriorityOrderTest {
                 scheduler.execute(record("f" + i), Priority.NORMAL);
             }
         });
-        scheduler.stop();
+        Schedulers.stop(scheduler);
         assertEquals(expected, order);
     }
 }

@@ -1,5 +1,7 @@
 package dev.echo.scheduler;
 
+import dev.echo.testing.RecordingThreadFactory;
+import dev.echo.testing.Schedulers;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -24,8 +26,11 @@ class SchedulerBuilderTest {
 
     @Test
     void defaultWorkerCountIsTheNumberOfProcessors() {
-        try (Scheduler s = SchedulerBuilder.create().build()) {
+        Scheduler s = SchedulerBuilder.create().build();
+        try {
             assertEquals(Runtime.getRuntime().availableProcessors(), s.workerCount());
+        } finally {
+            Schedulers.stop(s);
         }
     }
 
@@ -67,18 +72,16 @@ class SchedulerBuilderTest {
 
     @Test
     void threadsComeFromTheGivenFactoryAndCarryTheName() throws Exception {
-        List<Thread> made = new CopyOnWriteArrayList<>();
-        ThreadFactory factory = r -> {
-            Thread t = new Thread(r);
-            t.setDaemon(true);
-            made.add(t);
-            return t;
-        };
-        try (Scheduler s = SchedulerBuilder.create().workerCount(3).threadFactory(factory).name("orders").build()) {
+        RecordingThreadFactory factory = new RecordingThreadFactory();
+        List<Thread> made = factory.threads();
+        Scheduler s = SchedulerBuilder.create().workerCount(3).threadFactory(factory).name("orders").build();
+        try {
             assertEquals(3, made.size());
             String ranOn = s.submit(() -> Thread.currentThread().getName()).get(10, TimeUnit.SECONDS);
             assertTrue(ranOn.startsWith("orders-worker-"), ranOn);
             assertTrue(made.stream().anyMatch(t -> t.getName().equals(ranOn)));
+        } finally {
+            Schedulers.stop(s);
         }
     }
 
@@ -91,12 +94,15 @@ class SchedulerBuilderTest {
 
     @Test
     void settingsAreReported() {
-        try (Scheduler s = SchedulerBuilder.create().workerCount(2).queueCapacity(10)
-                .agingThreshold(Duration.ofMillis(70)).name("x").build()) {
+        Scheduler s = SchedulerBuilder.create().workerCount(2).queueCapacity(10)
+                .agingThreshold(Duration.ofMillis(70)).name("x").build();
+        try {
             assertEquals(2, s.workerCount());
             assertEquals(10, s.queueCapacity());
             assertEquals(Duration.ofMillis(70), s.agingThreshold());
             assertEquals("x", s.name());
+        } finally {
+            Schedulers.stop(s);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.echo.scheduler;
 
+import dev.echo.testing.Schedulers;
 import dev.echo.task.Priority;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +15,8 @@ class WorkStealingTest {
 
     @Test
     void aSecondWorkerRunsTasksForkedByTheFirst() throws Exception {
-        try (Scheduler s = SchedulerBuilder.create().workerCount(2).name("steal").build()) {
+        Scheduler s = SchedulerBuilder.create().workerCount(2).name("steal").build();
+        try {
             int forks = 50;
             CountDownLatch forkedDone = new CountDownLatch(forks);
             Set<String> forkThreads = ConcurrentHashMap.newKeySet();
@@ -35,15 +37,20 @@ class WorkStealingTest {
             assertEquals(1, forkThreads.size());
             // The forks were in the parent's local deque, so they were reached by stealing.
             assertTrue(s.metrics().steals() >= 1, "no steal was counted");
+        } finally {
+            Schedulers.stop(s);
         }
     }
 
     @Test
     void recursiveForkJoinStyleWorkCompletes() throws Exception {
-        try (Scheduler s = SchedulerBuilder.create().workerCount(2).name("tree").build()) {
+        Scheduler s = SchedulerBuilder.create().workerCount(2).name("tree").build();
+        try {
             CountDownLatch leaves = new CountDownLatch(1 << 14);
             s.execute(() -> split(s, 14, leaves));
             assertTrue(leaves.await(60, TimeUnit.SECONDS));
+        } finally {
+            Schedulers.stop(s);
         }
     }
 

@@ -1,5 +1,8 @@
 package dev.echo.it;
 
+import dev.echo.it.support.Http;
+import dev.echo.it.support.Deployments;
+import dev.echo.testing.Await;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -50,21 +53,13 @@ class ActionsIT {
     @ArquillianResource
     URL base;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
-
     private HttpResponse<String> send(String method, String path, String body, String user) throws Exception {
-        String password = user + "pwd";
-        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(base + "api/actions" + path)).timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
-                        .getBytes(StandardCharsets.UTF_8)))
-                .header("Content-Type", "application/json");
-        r.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+        return Http.send(method, base + "api/actions" + path, body, user, user + "pwd");
     }
 
     /** Polls GET /actions/{id} until the state is final. */
     private String awaitFinal(String id) throws Exception {
-        return Eventually.value(() -> send("GET", "/" + id, null, "alice").body(),
+        return Await.value(() -> send("GET", "/" + id, null, "alice").body(),
                 body -> body.matches("(?s).*\"state\":\"(SUCCEEDED|FAILED|CANCELLED)\".*"), Duration.ofSeconds(30),
                 "action " + id + " finishes");
     }
@@ -93,9 +88,8 @@ class ActionsIT {
         assertEquals(202, send("POST", "", "{\"id\": \"metrics-1\", \"name\": \"describe\", \"content\": 5}", "alice")
                 .statusCode());
         awaitFinal("metrics-1");
-        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(
-                base.getProtocol() + "://" + base.getHost() + ":" + base.getPort() + "/metrics")).header("Accept", "text/plain").build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> metrics = Http.send("GET", base.getProtocol() + "://" + base.getHost() + ":" + base.getPort()
+                + "/metrics");
         assertEquals(200, metrics.statusCode(), metrics.body());
         assertTrue(metrics.body().matches("(?s).*echo_action_count_total\\{[^}]*action=\"describe\".*"),
                 "no echo_action_count_total for describe in " + metrics.body().length() + " chars: "
@@ -162,7 +156,7 @@ class ActionsIT {
     @RunAsClient
     void cancellingARunningActionInterruptsIt() throws Exception {
         assertEquals(202, send("POST", "", "{\"id\": \"slow-1\", \"name\": \"slow\"}", "alice").statusCode());
-        Eventually.value(() -> send("GET", "/slow-1", null, "alice").body(), b -> b.contains("\"state\":\"RUNNING\""),
+        Await.value(() -> send("GET", "/slow-1", null, "alice").body(), b -> b.contains("\"state\":\"RUNNING\""),
                 Duration.ofSeconds(30), "the slow action runs");
         HttpResponse<String> cancel = send("DELETE", "/slow-1", null, "alice");
         assertEquals(200, cancel.statusCode(), cancel.body());

@@ -1,5 +1,7 @@
 package dev.echo.it;
 
+import dev.echo.it.support.Deployments;
+import dev.echo.testing.Await;
 import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -32,7 +34,7 @@ class BadConfigIT {
     void aBadValueFailsTheDeploymentNamingTheKey() throws Exception {
         assertThrows(Exception.class, () -> deployer.deploy("bad"), "a deployment with echo.workers=lots started");
         Path log = Path.of(System.getProperty("liberty.log", "target/liberty/wlp/usr/servers/echo/logs/messages.log"));
-        String text = Eventually.value(() -> Files.readString(log),
+        String text = Await.value(() -> Files.readString(log),
                 t -> t.contains("'echo.workers' must be an integer >= 1, was 'lots'"), Duration.ofSeconds(30),
                 "the server log names the bad key");
         assertTrue(text.contains("'echo.workers' must be an integer >= 1, was 'lots'"),

@@ -1,5 +1,6 @@
 package dev.echo.it;
 
+import dev.echo.it.support.Deployments;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.inject.Inject;
 import org.jboss.arquillian.container.test.api.Deployment;

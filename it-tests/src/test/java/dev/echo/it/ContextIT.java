@@ -1,5 +1,7 @@
 package dev.echo.it;
 
+import dev.echo.it.support.Http;
+import dev.echo.it.support.Deployments;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -66,16 +68,8 @@ class ContextIT {
     @ArquillianResource
     URL base;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
-
     private String get(String path, String user, String password) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "api/identity/" + path))
-                .timeout(Duration.ofSeconds(60));
-        if (user != null) {
-            String token = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-            request.header("Authorization", "Basic " + token);
-        }
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = Http.send("GET", base + "api/identity/" + path, null, user, password);
         assertEquals(200, response.statusCode(), path + " as " + user + ": " + response.body());
         return response.body();
     }

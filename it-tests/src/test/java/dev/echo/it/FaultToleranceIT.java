@@ -1,5 +1,6 @@
 package dev.echo.it;
 
+import dev.echo.it.support.Deployments;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;

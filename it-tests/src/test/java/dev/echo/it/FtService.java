@@ -1,5 +1,6 @@
 package dev.echo.it;
 
+import dev.echo.testing.Blocking;
 import dev.echo.cdi.EchoAsync;
 import dev.echo.task.Priority;
 import jakarta.enterprise.context.ApplicationScoped;

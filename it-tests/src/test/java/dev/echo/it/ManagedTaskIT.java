@@ -1,5 +1,9 @@
 package dev.echo.it;
 
+import dev.echo.testing.RecordingListener;
+import dev.echo.testing.ManagedTasks;
+import dev.echo.testing.Blocker;
+import dev.echo.it.support.Deployments;
 import dev.echo.cdi.executor.EchoManagedExecutor;
 import dev.echo.task.Priority;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -36,27 +40,29 @@ class ManagedTaskIT {
 
     @Test
     void listenersHearSubmittedStartingDoneAndAbortedOnCancel() throws Exception {
-        List<String> events = new CopyOnWriteArrayList<>();
-        CountDownLatch done = new CountDownLatch(2);
-        CountDownLatch release = new CountDownLatch(1);
-        executor.submit(() -> release.await(30, TimeUnit.SECONDS));
-        Future<String> ran = executor.submit(task("a", events, done, Map.of()));
-        Future<String> cancelled = executor.submit(task("b", events, done, Map.of()));
+        Blocker blocker = new Blocker();
+        executor.submit(blocker);
+        blocker.awaitStarted(); // the only worker is held: what follows stays queued
+        RecordingListener a = new RecordingListener();
+        RecordingListener b = new RecordingListener();
+        Future<String> ran = executor.submit(ManagedTasks.callable(() -> "a", Map.of(), a));
+        Future<String> cancelled = executor.submit(ManagedTasks.callable(() -> "b", Map.of(), b));
         assertTrue(cancelled.cancel(true));
-        release.countDown();
+        blocker.release();
         assertEquals("a", ran.get(30, TimeUnit.SECONDS));
-        assertTrue(done.await(30, TimeUnit.SECONDS));
-        assertEquals(List.of("a:submitted", "a:starting", "a:done"), events.stream().filter(e -> e.startsWith("a:")).toList());
-        assertEquals(List.of("b:submitted", "b:aborted", "b:done"), events.stream().filter(e -> e.startsWith("b:")).toList());
+        assertTrue(a.done.await(30, TimeUnit.SECONDS));
+        assertTrue(b.done.await(30, TimeUnit.SECONDS));
+        assertEquals(List.of("submitted", "starting", "done:null"), a.events);
+        assertEquals(List.of("submitted", "aborted:CancellationException", "done:CancellationException"), b.events);
     }
 
     @Test
     void thePriorityPropertyIsHonouredAndABadValueIsRejected() throws Exception {
-        Future<String> low = executor.submit(task("low", new CopyOnWriteArrayList<>(), new CountDownLatch(1),
-                Map.of(EchoManagedExecutor.PRIORITY_PROPERTY, "LOW")));
-        assertEquals("low", low.get(30, TimeUnit.SECONDS));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> executor.submit(task("x",
-                new CopyOnWriteArrayList<>(), new CountDownLatch(1), Map.of(EchoManagedExecutor.PRIORITY_PROPERTY, "SOON"))));
+        Future<Priority> low = executor.submit(ManagedTasks.callable(() -> dev.echo.scheduler.Scheduler.currentPriority().orElseThrow(),
+                Map.of(EchoManagedExecutor.PRIORITY_PROPERTY, "LOW"), null));
+        assertEquals(Priority.LOW, low.get(30, TimeUnit.SECONDS));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> executor.submit(ManagedTasks.callable(
+                () -> "x", Map.of(EchoManagedExecutor.PRIORITY_PROPERTY, "SOON"), null)));
         assertTrue(e.getMessage().contains("'dev.echo.priority'") && e.getMessage().contains("'SOON'"), e.getMessage());
         Callable<Priority> seen = () -> dev.echo.scheduler.Scheduler.currentPriority().orElseThrow();
         assertEquals(Priority.NORMAL, executor.submit(seen).get(30, TimeUnit.SECONDS));
@@ -64,70 +70,13 @@ class ManagedTaskIT {
 
     @Test
     void aLongRunningTaskLeavesTheOnlyWorkerFree() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        Future<String> longOne = executor.submit(new LongTask(release));
+        Blocker longTask = new Blocker();
+        Future<?> longOne = executor.submit(ManagedTasks.runnable(longTask,
+                Map.of(ManagedTask.LONGRUNNING_HINT, "true", ManagedTask.IDENTITY_NAME, "report"), null));
+        longTask.awaitStarted();
         // with echo.workers=1 this only completes if the long task is not on the worker
         assertEquals("short", executor.submit(() -> "short").get(30, TimeUnit.SECONDS));
-        release.countDown();
-        assertEquals("long", longOne.get(30, TimeUnit.SECONDS));
-    }
-
-    record LongTask(CountDownLatch release) implements Callable<String>, ManagedTask {
-        @Override
-        public String call() throws Exception {
-            assertTrue(release.await(30, TimeUnit.SECONDS));
-            return "long";
-        }
-
-        @Override
-        public ManagedTaskListener getManagedTaskListener() {
-            return null;
-        }
-
-        @Override
-        public Map<String, String> getExecutionProperties() {
-            return Map.of(ManagedTask.LONGRUNNING_HINT, "true", ManagedTask.IDENTITY_NAME, "report");
-        }
-    }
-
-    private static Callable<String> task(String name, List<String> events, CountDownLatch done, Map<String, String> props) {
-        class Listened implements Callable<String>, ManagedTask {
-            @Override
-            public String call() {
-                return name;
-            }
-
-            @Override
-            public Map<String, String> getExecutionProperties() {
-                return props;
-            }
-
-            @Override
-            public ManagedTaskListener getManagedTaskListener() {
-                return new ManagedTaskListener() {
-                    @Override
-                    public void taskSubmitted(Future<?> f, ManagedExecutorService e, Object t) {
-                        events.add(name + ":submitted");
-                    }
-
-                    @Override
-                    public void taskAborted(Future<?> f, ManagedExecutorService e, Object t, Throwable x) {
-                        events.add(name + ":aborted");
-                    }
-
-                    @Override
-                    public void taskDone(Future<?> f, ManagedExecutorService e, Object t, Throwable x) {
-                        events.add(name + ":done");
-                        done.countDown();
-                    }
-
-                    @Override
-                    public void taskStarting(Future<?> f, ManagedExecutorService e, Object t) {
-                        events.add(name + ":starting");
-                    }
-                };
-            }
-        }
-        return new Listened();
+        longTask.release();
+        longOne.get(30, TimeUnit.SECONDS);
     }
 }

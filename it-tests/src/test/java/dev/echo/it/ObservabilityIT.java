@@ -1,5 +1,8 @@
 package dev.echo.it;
 
+import dev.echo.it.support.Deployments;
+import dev.echo.it.support.Http;
+import dev.echo.testing.Await;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -97,21 +100,21 @@ class ObservabilityIT {
         assertEquals(200, live.statusCode(), "a full queue is not a dead executor: " + live.body());
         assertEquals("UP", echoCheck(live).getString("status"));
 
-        String queued = Eventually.value(this::metrics, t -> Http.sample(t, "echo_queue_depth", "LOW") == 4
+        String queued = Await.value(this::metrics, t -> Http.sample(t, "echo_queue_depth", "LOW") == 4
                 && delta(t, before, "echo_tasks_rejected_total", "NORMAL") == 1, Duration.ofSeconds(10),
                 "queue depth gauge 4 and one rejection counted");
         assertEquals(0, Http.sample(queued, "echo_workers_parked", null));
         assertEquals(1, Http.sample(queued, "echo_workers_active", null));
 
         call("release");
-        Eventually.value(() -> Http.send("GET", server() + "/health/ready"),
+        Await.value(() -> Http.send("GET", server() + "/health/ready"),
                 r -> r.statusCode() == 200 && echoCheck(r).getJsonObject("data").getInt("queued") == 0,
                 Duration.ofSeconds(10), "ready again, the queue drained");
 
         assertEquals(3, call("submit?priority=HIGH&n=3").getInt("accepted"));
         assertEquals(2, call("submit?priority=NORMAL&n=2&fail=true").getInt("accepted"));
         // counters follow the scheduler within a second; timers are fed per task
-        String after = Eventually.value(this::metrics, t -> delta(t, before, "echo_tasks_completed_total", "LOW") == 5
+        String after = Await.value(this::metrics, t -> delta(t, before, "echo_tasks_completed_total", "LOW") == 5
                 && delta(t, before, "echo_tasks_completed_total", "HIGH") == 3
                 && delta(t, before, "echo_tasks_failed_total", "NORMAL") == 2, Duration.ofSeconds(15),
                 "completed LOW 5 (the blocker and 4), HIGH 3, failed NORMAL 2");

@@ -1,5 +1,6 @@
 package dev.echo.it;
 
+import dev.echo.it.support.Deployments;
 import dev.echo.cdi.EchoPriority;
 import dev.echo.task.Priority;
 import jakarta.enterprise.concurrent.ManagedExecutorService;

@@ -1,5 +1,8 @@
 package dev.echo.it;
 
+import dev.echo.it.support.Deployments;
+import dev.echo.it.support.Http;
+import dev.echo.testing.Await;
 import io.opentelemetry.sdk.autoconfigure.spi.traces.ConfigurableSpanExporterProvider;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
@@ -50,7 +53,7 @@ class TelemetryIT {
         assertNotEquals(ids.getString("requestSpanId"), taskSpanId, "the task runs in its own span: " + ids);
         assertNotEquals("0000000000000000", ids.getString("requestSpanId"), "telemetry is on: the request has a span");
 
-        JsonObject span = Eventually.value(() -> find((JsonArray) Http.json(Http.send("GET", base + "api/traced/spans")), taskSpanId),
+        JsonObject span = Await.value(() -> find((JsonArray) Http.json(Http.send("GET", base + "api/traced/spans")), taskSpanId),
                 s -> s != null, Duration.ofSeconds(20), "the task's span exported");
         assertEquals("echo.task", span.getString("name"));
         assertEquals(ids.getString("requestSpanId"), span.getString("parentSpanId"), span.toString());

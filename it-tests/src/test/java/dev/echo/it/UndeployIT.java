@@ -1,5 +1,7 @@
 package dev.echo.it;
 
+import dev.echo.it.support.Deployments;
+import dev.echo.testing.Await;
 import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.OperateOnDeployment;
@@ -52,7 +54,7 @@ class UndeployIT {
     @Order(2)
     @OperateOnDeployment("observer")
     void theProbesWorkersRun() throws Exception {
-        Eventually.value(UndeployIT::probeThreads, n -> n >= 2, java.time.Duration.ofSeconds(30),
+        Await.value(UndeployIT::probeThreads, n -> n >= 2, java.time.Duration.ofSeconds(30),
                 "the probe's Echo workers appear");
         // and the thread that keeps its MicroProfile counters up to date, which must go too
         assertTrue(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(PREFIX + "metrics")),
@@ -70,7 +72,7 @@ class UndeployIT {
     @Order(4)
     @OperateOnDeployment("observer")
     void noThreadOfTheProbeIsLeft() throws Exception {
-        Eventually.value(UndeployIT::probeThreads, n -> n == 0, java.time.Duration.ofSeconds(30),
+        Await.value(UndeployIT::probeThreads, n -> n == 0, java.time.Duration.ofSeconds(30),
                 "no Echo thread of the undeployed application is left");
         assertEquals(0, probeThreads(), "Echo threads survived their application");
     }

@@ -1,5 +1,8 @@
 package dev.echo.cdi.observe;
 
+import dev.echo.testing.Blocker;
+import dev.echo.testing.DeadThreadFactory;
+import dev.echo.testing.Schedulers;
 import dev.echo.scheduler.Scheduler;
 import dev.echo.scheduler.SchedulerBuilder;
 import dev.echo.task.Priority;
@@ -17,29 +20,26 @@ class ExecutorHealthTest {
 
     @Test
     void readyAndLiveWhileRunningWithRoom() throws Exception {
-        try (Scheduler s = SchedulerBuilder.create().workerCount(2).queueCapacity(10).name("h-ok").build()) {
+        Scheduler s = SchedulerBuilder.create().workerCount(2).queueCapacity(10).name("h-ok").build();
+        try {
             ExecutorHealth h = ExecutorHealth.of(null, false, s.metrics(), 10);
             assertTrue(h.ready());
             assertTrue(h.live());
             assertEquals(java.util.List.of(), h.problems());
             assertEquals(2, h.data().get("workers"));
             assertEquals("10", h.data().get("queueCapacity"));
+        } finally {
+            Schedulers.stop(s);
         }
     }
 
     @Test
     void notReadyWhileTheQueueIsAtCapacityAndReadyAgainOnceItDrains() throws Exception {
-        try (Scheduler s = SchedulerBuilder.create().workerCount(1).queueCapacity(3).name("h-full").build()) {
-            CountDownLatch started = new CountDownLatch(1), release = new CountDownLatch(1);
-            s.execute(() -> {
-                started.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            assertTrue(started.await(10, TimeUnit.SECONDS));
+        Scheduler s = SchedulerBuilder.create().workerCount(1).queueCapacity(3).name("h-full").build();
+        try {
+            Blocker blocker = new Blocker();
+            s.execute(blocker);
+            blocker.awaitStarted();
             for (int i = 0; i < 3; i++) {
                 s.execute(() -> { }, Priority.LOW);
             }
@@ -47,30 +47,34 @@ class ExecutorHealthTest {
             assertFalse(full.ready());
             assertTrue(full.live(), "a full queue is not a dead executor");
             assertTrue(full.problems().get(0).contains("capacity of 3"), full.problems().toString());
-            release.countDown();
+            blocker.release();
             dev.echo.testing.Await.until(() -> ExecutorHealth.of(null, false, s.metrics(), 3).ready(), Duration.ofSeconds(10),
                     () -> "ready again after the queue drained");
+        } finally {
+            Schedulers.stop(s);
         }
     }
 
     @Test
     void notReadyWhileStopping() throws Exception {
-        try (Scheduler s = SchedulerBuilder.create().workerCount(1).name("h-stop").build()) {
+        Scheduler s = SchedulerBuilder.create().workerCount(1).name("h-stop").build();
+        try {
             ExecutorHealth h = ExecutorHealth.of("app", true, s.metrics(), Integer.MAX_VALUE);
             assertFalse(h.ready());
             assertTrue(h.live());
             assertEquals("unbounded", h.data().get("queueCapacity"));
             assertEquals("app", h.data().get("application"));
             assertTrue(h.data().get("problems").toString().contains("stopping"));
+        } finally {
+            Schedulers.stop(s);
         }
         assertFalse(ExecutorHealth.stopped().ready());
     }
 
     @Test
     void notLiveOnceAWorkerThreadDied() throws Exception {
-        AtomicInteger made = new AtomicInteger();
         Scheduler s = SchedulerBuilder.create().workerCount(2).name("h-dead")
-                .threadFactory(body -> made.getAndIncrement() == 1 ? new Thread(() -> { }) : new Thread(body)).build();
+                .threadFactory(new DeadThreadFactory(1)).build();
         dev.echo.testing.Await.until(() -> !ExecutorHealth.of(null, false, s.metrics(), Integer.MAX_VALUE).live(),
                 Duration.ofSeconds(10), () -> "liveness DOWN");
         ExecutorHealth h = ExecutorHealth.of(null, false, s.metrics(), Integer.MAX_VALUE);

@@ -1,4 +1,4 @@
-package dev.echo.cdi;
+package dev.echo.testing;
 
 import jakarta.enterprise.concurrent.ManagedTask;
 import jakarta.enterprise.concurrent.ManagedTaskListener;
@@ -7,12 +7,12 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** Test tasks that are ManagedTasks with given execution properties and listener. */
-final class ManagedTasks {
+public final class ManagedTasks {
 
     private ManagedTasks() {
     }
 
-    static <T> Callable<T> callable(Callable<T> body, Map<String, String> props, ManagedTaskListener listener) {
+    public static <T> Callable<T> callable(Callable<T> body, Map<String, String> props, ManagedTaskListener listener) {
         class Task implements Callable<T>, ManagedTask {
             @Override
             public T call() throws Exception {
@@ -32,7 +32,7 @@ final class ManagedTasks {
         return new Task();
     }
 
-    static Runnable runnable(Runnable body, Map<String, String> props, ManagedTaskListener listener) {
+    public static Runnable runnable(Runnable body, Map<String, String> props, ManagedTaskListener listener) {
         class Task implements Runnable, ManagedTask {
             @Override
             public void run() {

@@ -1,10 +1,10 @@
-package dev.echo.scheduler;
+package dev.echo.testing;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-/** A task that sleeps for a minute unless interrupted, and tells whether it started and was interrupted. */
-final class Sleeper implements Runnable {
+/** A task that holds its thread until interrupted, and tells whether it started and was interrupted. */
+public final class Sleeper implements Runnable {
     private final CountDownLatch started = new CountDownLatch(1);
     private final CountDownLatch interrupted = new CountDownLatch(1);
 
@@ -12,17 +12,17 @@ final class Sleeper implements Runnable {
     public void run() {
         started.countDown();
         try {
-            dev.echo.testing.Blocking.untilInterrupted();
+            Blocking.untilInterrupted();
         } catch (InterruptedException e) {
             interrupted.countDown();
         }
     }
 
-    boolean awaitStarted() throws InterruptedException {
+    public boolean awaitStarted() throws InterruptedException {
         return started.await(10, TimeUnit.SECONDS);
     }
 
-    boolean awaitInterrupted(long seconds) throws InterruptedException {
+    public boolean awaitInterrupted(long seconds) throws InterruptedException {
         return interrupted.await(seconds, TimeUnit.SECONDS);
     }
 }

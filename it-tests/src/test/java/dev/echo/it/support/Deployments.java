@@ -1,4 +1,4 @@
-package dev.echo.it;
+package dev.echo.it.support;
 
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
@@ -6,13 +6,17 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 
 import java.io.File;
 
-/** Test deployments: the showcase WAR (with Echo in WEB-INF/lib) plus the test's own classes. */
-final class Deployments {
+/**
+ * Test deployments: the showcase WAR (with Echo in WEB-INF/lib) plus the test's own classes and
+ * the shared test helpers ({@code dev.echo.testing} and this package), so that in-server tests
+ * use the same helpers as the client side.
+ */
+public final class Deployments {
 
     private Deployments() {
     }
 
-    static WebArchive showcase(String name, Class<?>... classes) {
+    public static WebArchive showcase(String name, Class<?>... classes) {
         File war = new File(System.getProperty("echo.showcase.war", "target/echo-showcase.war"));
         if (!war.isFile()) {
             throw new IllegalStateException("build the showcase first (mvn package): " + war.getAbsolutePath() + " is missing");
@@ -20,11 +24,12 @@ final class Deployments {
         return ShrinkWrap.create(WebArchive.class, name + ".war")
                 .merge(ShrinkWrap.createFromZipFile(WebArchive.class, war))
                 .addClasses(classes)
-                .addClasses(Deployments.class, Eventually.class, Blocking.class);
+                .addPackage(Deployments.class.getPackage())
+                .addPackage("dev.echo.testing");
     }
 
     /** The showcase with Echo configured through MicroProfile Config. */
-    static WebArchive withConfig(String name, String properties, Class<?>... classes) {
+    public static WebArchive withConfig(String name, String properties, Class<?>... classes) {
         return showcase(name, classes)
                 .addAsResource(new StringAsset(properties), "META-INF/microprofile-config.properties");
     }

@@ -1,4 +1,4 @@
-package dev.echo.cdi;
+package dev.echo.testing;
 
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedTaskListener;
@@ -9,10 +9,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 
 /** Records listener callbacks as "submitted", "starting", "aborted:Type", "done:Type|null"; counts down on done. */
-final class RecordingListener implements ManagedTaskListener {
+public final class RecordingListener implements ManagedTaskListener {
 
-    final List<String> events = new CopyOnWriteArrayList<>();
-    final CountDownLatch done = new CountDownLatch(1);
+    public final List<String> events = new CopyOnWriteArrayList<>();
+    public final CountDownLatch done = new CountDownLatch(1);
 
     private static String type(Throwable t) {
         return t == null ? "null" : t.getClass().getSimpleName();
