@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -75,24 +76,63 @@ class EchoExtensionWeldTest {
         assertThrows(IllegalStateException.class, () -> e.awaitTermination(1, TimeUnit.SECONDS));
     }
 
+    /** Where a stage ran: the thread and the Echo priority of the task running there. */
+    private static String where() {
+        return Thread.currentThread().getName() + "@" + dev.echo.scheduler.Scheduler.currentPriority().orElse(null);
+    }
+
+    /** Asserts that {@code f} is one of Echo's futures and that its async dependents run on Echo at {@code priority}. */
+    private static void assertManagedOnEcho(CompletionStage<?> f, Priority priority) throws Exception {
+        assertInstanceOf(ManagedFuture.class, f);
+        String ran = f.handleAsync((v, e) -> where()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertTrue(ran.matches("echo-worker-\\d+@" + priority), ran);
+    }
+
     @Test
-    void completedFailedCopyAndDependentStagesRunOnEcho() throws Exception {
-        ManagedExecutorService e = beans.executor;
-        assertEquals(3, e.completedFuture(3).get());
-        assertEquals(4, e.completedStage(4).toCompletableFuture().get());
-        ExecutionException failed = assertThrows(ExecutionException.class, () -> e.failedFuture(new IllegalStateException("f")).get());
-        assertEquals("f", failed.getCause().getMessage());
-        assertTrue(e.failedStage(new RuntimeException()).toCompletableFuture().isCompletedExceptionally());
+    void completedFailedCopiedAndIncompleteFuturesAreManagedAndTheirDependentsRunOnEcho() throws Exception {
+        ManagedExecutorService e = beans.high; // the view's priority is what dependents get
+        CompletableFuture<Integer> completed = e.completedFuture(3);
+        assertEquals(3, completed.get(10, TimeUnit.SECONDS));
+        assertManagedOnEcho(completed, Priority.HIGH);
+        CompletionStage<Integer> completedStage = e.completedStage(4);
+        assertEquals(4, completedStage.toCompletableFuture().get(10, TimeUnit.SECONDS));
+        assertManagedOnEcho(completedStage, Priority.HIGH);
+
+        CompletableFuture<Integer> failed = e.failedFuture(new IllegalStateException("f"));
+        ExecutionException cause = assertThrows(ExecutionException.class, () -> failed.get(10, TimeUnit.SECONDS));
+        assertEquals("f", cause.getCause().getMessage());
+        assertManagedOnEcho(failed, Priority.HIGH);
+        CompletionStage<Integer> failedStage = e.failedStage(new IllegalArgumentException("g"));
+        assertTrue(failedStage.toCompletableFuture().isCompletedExceptionally());
+        assertManagedOnEcho(failedStage, Priority.HIGH);
+        assertThrows(NullPointerException.class, () -> e.failedFuture(null));
+
         CompletableFuture<Integer> source = new CompletableFuture<>();
         CompletableFuture<Integer> copy = e.copy(source);
+        CompletionStage<Integer> stageCopy = e.copy((CompletionStage<Integer>) source);
+        assertFalse(copy.isDone());
         source.complete(5);
         assertEquals(5, copy.get(10, TimeUnit.SECONDS));
-        String thread = e.supplyAsync(() -> 1).thenApplyAsync(x -> Thread.currentThread().getName()).get(10, TimeUnit.SECONDS);
-        assertTrue(thread.startsWith("echo-worker-"), thread);
-        assertNull(e.runAsync(() -> { }).get(10, TimeUnit.SECONDS));
+        assertEquals(5, stageCopy.toCompletableFuture().get(10, TimeUnit.SECONDS));
+        assertManagedOnEcho(copy, Priority.HIGH);
+        assertManagedOnEcho(stageCopy, Priority.HIGH);
+        // a copy is a new stage: cancelling it leaves the source alone
+        CompletableFuture<Integer> other = new CompletableFuture<>();
+        assertTrue(e.copy(other).cancel(true));
+        assertFalse(other.isDone());
+
         CompletableFuture<String> incomplete = e.newIncompleteFuture();
-        assertInstanceOf(ManagedFuture.class, incomplete);
-        assertNotNull(e.getContextService());
+        assertFalse(incomplete.isDone());
+        incomplete.complete("x");
+        assertManagedOnEcho(incomplete, Priority.HIGH);
+
+        assertEquals("echo-worker", e.supplyAsync(EchoExtensionWeldTest::where).get(10, TimeUnit.SECONDS)
+                .replaceAll("-\\d+@HIGH$", ""));
+        assertNull(e.runAsync(() -> { }).get(10, TimeUnit.SECONDS));
+        assertManagedOnEcho(e.runAsync(() -> { }), Priority.HIGH);
+        // outside a container there is no context to capture: the context service hands back the object itself
+        Callable<String> plain = () -> "plain";
+        assertSame(plain, e.getContextService().contextualCallable(plain));
     }
 
     @Test
@@ -191,9 +231,15 @@ class EchoExtensionWeldTest {
     @Test
     void scheduledDelayedFixedRateAndTriggerTasksRun() throws Exception {
         ManagedScheduledExecutorService s = beans.scheduled;
+        // getDelay counts down from the delay: an hour-long delay cannot pass during the test
+        ScheduledFuture<String> inAnHour = s.schedule(() -> "never", 1, TimeUnit.HOURS);
+        long delay = inAnHour.getDelay(TimeUnit.SECONDS);
+        assertTrue(delay > 3500 && delay <= 3600, "delay " + delay + " s");
+        assertTrue(inAnHour.cancel(false));
+        assertTrue(inAnHour.isCancelled());
         ScheduledFuture<String> later = s.schedule(() -> "later", 50, TimeUnit.MILLISECONDS);
-        assertTrue(later.getDelay(TimeUnit.MILLISECONDS) <= 50);
         assertEquals("later", later.get(10, TimeUnit.SECONDS));
+        assertTrue(later.getDelay(TimeUnit.MILLISECONDS) <= 0, "a task that ran is no longer delayed");
 
         CountDownLatch three = new CountDownLatch(3);
         java.util.concurrent.atomic.AtomicReference<CountDownLatch> afterCancel = new java.util.concurrent.atomic.AtomicReference<>();
@@ -211,9 +257,11 @@ class EchoExtensionWeldTest {
         assertFalse(afterCancel.get().await(200, TimeUnit.MILLISECONDS), "fixed-rate task kept running after cancel");
 
         CountDownLatch delayed = new CountDownLatch(2);
-        ScheduledFuture<?> delay = s.scheduleWithFixedDelay(delayed::countDown, 0, 10, TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> fixedDelay = s.scheduleWithFixedDelay(delayed::countDown, 0, 10, TimeUnit.MILLISECONDS);
         assertTrue(delayed.await(10, TimeUnit.SECONDS));
-        delay.cancel(true);
+        assertTrue(fixedDelay.cancel(true), "cancelling a running fixed-delay repetition");
+        assertTrue(fixedDelay.isCancelled() && fixedDelay.isDone());
+        assertThrows(java.util.concurrent.CancellationException.class, () -> fixedDelay.get(10, TimeUnit.SECONDS));
 
         AtomicInteger runs = new AtomicInteger();
         Trigger threeTimes = new Trigger() {

@@ -361,6 +361,9 @@ public final class ActionJson {
         if (o instanceof BigDecimal d) {
             return Json.createValue(d);
         }
+        if ((o instanceof Double d && !Double.isFinite(d)) || (o instanceof Float f && !Float.isFinite(f))) {
+            return Json.createValue(o.toString()); // JSON has no NaN or Infinity: "NaN", "Infinity", "-Infinity"
+        }
         if (o instanceof Number n) {
             return Json.createValue(new BigDecimal(n.toString()));
         }
