@@ -243,11 +243,16 @@ public class EchoManagedExecutor implements ManagedScheduledExecutorService {
         return futures;
     }
 
+    /** Submits every task, after checking them all: a null element submits none (ExecutorService contract). */
     private <T> List<Future<T>> submitAll(Collection<? extends Callable<T>> tasks) {
         Objects.requireNonNull(tasks, "tasks");
-        List<Future<T>> futures = new ArrayList<>(tasks.size());
+        List<Callable<T>> checked = new ArrayList<>(tasks.size());
         for (Callable<T> t : tasks) {
-            futures.add(submit(Objects.requireNonNull(t, "task")));
+            checked.add(Objects.requireNonNull(t, "invokeAll/invokeAny: a task in the collection is null"));
+        }
+        List<Future<T>> futures = new ArrayList<>(checked.size());
+        for (Callable<T> t : checked) {
+            futures.add(submit(t));
         }
         return futures;
     }
