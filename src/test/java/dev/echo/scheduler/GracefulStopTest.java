@@ -125,6 +125,33 @@ class GracefulStopTest {
     }
 
     @Test
+    void anInterruptedStopReturnsWithTheFlagSetAndTheDrainGoesOn() throws Exception {
+        Scheduler s = SchedulerBuilder.create().workerCount(1).name("interrupted-stop").build();
+        Blocker blocker = new Blocker();
+        s.execute(blocker);
+        blocker.awaitStarted();
+        AtomicInteger ran = new AtomicInteger();
+        for (int i = 0; i < 10; i++) {
+            s.execute(ran::incrementAndGet, Priority.LOW);
+        }
+        java.util.concurrent.atomic.AtomicBoolean flagAfterStop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread stopper = new Thread(() -> {
+            Thread.currentThread().interrupt(); // interrupted before it waits: stop() must not swallow it
+            s.stop();
+            flagAfterStop.set(Thread.currentThread().isInterrupted());
+        }, "stopper");
+        stopper.start();
+        stopper.join(10_000);
+        assertFalse(stopper.isAlive(), "an interrupted stop() kept waiting for the drain");
+        assertTrue(flagAfterStop.get(), "stop() cleared the caller's interrupt flag");
+        assertTrue(s.isShutdown());
+        assertFalse(s.isTerminated(), "the blocker still runs: the drain goes on in the background");
+        blocker.release();
+        assertTrue(s.awaitTermination(10, TimeUnit.SECONDS));
+        assertEquals(10, ran.get(), "the queued tasks were drained after the interrupted stop()");
+    }
+
+    @Test
     void stopWithANegativeDeadlineIsRejected() {
         Scheduler s = SchedulerBuilder.create().workerCount(1).build();
         try {
