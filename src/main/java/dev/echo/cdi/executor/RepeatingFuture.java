@@ -40,7 +40,7 @@ final class RepeatingFuture<T> extends ScheduledFutureView<T> {
 
     /** Also cancels the execution that is queued or running now. */
     @Override
-    public boolean cancel(boolean mayInterruptIfRunning) {
+    boolean cancelOutcome(boolean mayInterruptIfRunning) {
         boolean cancelled = end.cancel(mayInterruptIfRunning);
         Future<?> running = current;
         if (running != null) {

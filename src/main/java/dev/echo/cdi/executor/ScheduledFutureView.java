@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A {@link ScheduledFuture} view over a {@link CompletableFuture}: the one-shot delayed task
@@ -13,6 +14,9 @@ import java.util.concurrent.TimeoutException;
  * they delegate to and when they are next due.
  */
 abstract class ScheduledFutureView<T> implements ScheduledFuture<T> {
+
+    /** Set by the first cancel() that finds the task not yet done; guards that only one wins. */
+    private final AtomicBoolean cancelAttempted = new AtomicBoolean();
 
     /** The future whose outcome this view reports. */
     abstract CompletableFuture<T> outcome();
@@ -30,8 +34,20 @@ abstract class ScheduledFutureView<T> implements ScheduledFuture<T> {
         return Long.compare(getDelay(TimeUnit.NANOSECONDS), other.getDelay(TimeUnit.NANOSECONDS));
     }
 
+    /**
+     * {@code Future.cancel}: fails once the task has completed or was cancelled already (a
+     * {@code CompletableFuture} would answer true again), so only one caller ever wins.
+     */
     @Override
-    public boolean cancel(boolean mayInterruptIfRunning) {
+    public final boolean cancel(boolean mayInterruptIfRunning) {
+        if (outcome().isDone() || !cancelAttempted.compareAndSet(false, true)) {
+            return false;
+        }
+        return cancelOutcome(mayInterruptIfRunning);
+    }
+
+    /** Cancels what this view reports; true if that made it cancelled. */
+    boolean cancelOutcome(boolean mayInterruptIfRunning) {
         return outcome().cancel(mayInterruptIfRunning);
     }
 

@@ -1,6 +1,8 @@
 package dev.echo.cdi.executor;
 
 import jakarta.enterprise.concurrent.LastExecution;
+import jakarta.enterprise.concurrent.ManagedTask;
+import jakarta.enterprise.concurrent.SkippedException;
 import jakarta.enterprise.concurrent.Trigger;
 
 import java.time.ZoneId;
@@ -14,8 +16,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A task run whenever its {@link Trigger} says: {@code getNextRunTime} picks each run time
- * ({@code null} ends the repetition, and the future completes with the last result),
- * {@code skipRun} may skip a run (the run is recorded as skipped). The task's context is captured
+ * ({@code null} ends the repetition), {@code skipRun} may skip a run. The future represents the
+ * final execution once there are no more: its result, its failure, or — when that execution was
+ * skipped — a {@link SkippedException} (also when {@code skipRun} threw: the exception is its
+ * cause). A failing execution or a throwing {@code getNextRunTime} ends the repetition with that
+ * failure. The {@link LastExecution} the trigger sees carries the task's
+ * {@code ManagedTask.IDENTITY_NAME}, and describes the last execution that ran (a skip leaves it
+ * as it was). The task's context is captured
  * once, on the scheduling thread, and every run has it; the trigger's own methods run with
  * unspecified context (the {@code Trigger} javadoc), here none.
  */
@@ -27,14 +34,21 @@ final class TriggeredTask {
     static <V> ScheduledFuture<V> start(EchoManagedExecutor executor, Callable<V> callable, Object original, Trigger trigger) {
         Objects.requireNonNull(trigger, "trigger");
         Callable<V> contextual = executor.runtime().contextService().contextualCallable(callable);
+        String identity = EchoManagedExecutor.properties(original).get(ManagedTask.IDENTITY_NAME);
         RepeatingFuture<V> future = new RepeatingFuture<>();
         Date scheduled = new Date();
-        next(executor, contextual, original, trigger, future, null, scheduled, null);
+        next(executor, contextual, original, trigger, future, null, scheduled, null, identity);
         return future;
     }
 
+    /**
+     * @param last  what the trigger is told of the last execution that ran (null before the first)
+     * @param finalOutcome what the future becomes if the trigger ends the repetition now: the outcome of
+     *              the execution just finished (a result, or a skip)
+     */
     private static <V> void next(EchoManagedExecutor executor, Callable<V> contextual, Object original, Trigger trigger,
-                                 RepeatingFuture<V> future, Execution last, Date taskScheduled, V lastResult) {
+                                 RepeatingFuture<V> future, Execution last, Date taskScheduled, Outcome<V> finalOutcome,
+                                 String identity) {
         if (future.isDone()) {
             return;
         }
@@ -46,18 +60,27 @@ final class TriggeredTask {
             return;
         }
         if (runAt == null) {
-            future.end.complete(lastResult);
+            if (finalOutcome != null && finalOutcome.skipped()) {
+                future.end.completeExceptionally(finalOutcome.skip());
+            } else {
+                future.end.complete(finalOutcome == null ? null : finalOutcome.result());
+            }
             return;
         }
         long delayNanos = Math.max(0, TimeUnit.MILLISECONDS.toNanos(runAt.getTime() - System.currentTimeMillis()));
         Execution previous = last;
         Callable<Outcome<V>> run = () -> {
-            if (trigger.skipRun(previous, runAt)) {
-                return new Outcome<>(null, true, null, null);
+            try {
+                if (trigger.skipRun(previous, runAt)) {
+                    return Outcome.skipped(new SkippedException("the trigger skipped the run due at " + runAt));
+                }
+            } catch (RuntimeException e) {
+                SkippedException skip = new SkippedException("the trigger's skipRun threw for the run due at " + runAt, e);
+                return Outcome.skipped(skip);
             }
             Date start = new Date();
             V result = contextual.call();
-            return new Outcome<>(result, false, start, new Date());
+            return new Outcome<>(result, null, start, new Date());
         };
         CompletableFuture<Outcome<V>> execution = executor.submitTask(run, original, delayNanos, true);
         future.next(execution, System.nanoTime() + delayNanos);
@@ -67,25 +90,32 @@ final class TriggeredTask {
                 return;
             }
             if (outcome.skipped()) {
-                Execution skipped = new Execution(runAt, null, null, null);
-                next(executor, contextual, original, trigger, future, previous == null ? skipped : previous, taskScheduled,
-                        lastResult);
+                next(executor, contextual, original, trigger, future, previous, taskScheduled, outcome, identity);
                 return;
             }
-            Execution done = new Execution(runAt, outcome.start(), outcome.end(), outcome.result());
-            next(executor, contextual, original, trigger, future, done, taskScheduled, outcome.result());
+            Execution done = new Execution(identity, runAt, outcome.start(), outcome.end(), outcome.result());
+            next(executor, contextual, original, trigger, future, done, taskScheduled, outcome, identity);
         });
     }
 
-    private record Outcome<V>(V result, boolean skipped, Date start, Date end) {
+    /** One execution: it ran (result, start, end) or was skipped ({@code skip}). */
+    private record Outcome<V>(V result, SkippedException skip, Date start, Date end) {
+        static <V> Outcome<V> skipped(SkippedException skip) {
+            return new Outcome<>(null, skip, null, null);
+        }
+
+        boolean skipped() {
+            return skip != null;
+        }
     }
 
-    /** What the trigger learns about the previous run. */
-    record Execution(Date scheduledStart, Date runStart, Date runEnd, Object result) implements LastExecution {
+    /** What the trigger learns about the last execution that ran. */
+    record Execution(String identityName, Date scheduledStart, Date runStart, Date runEnd, Object result)
+            implements LastExecution {
 
         @Override
         public String getIdentityName() {
-            return null;
+            return identityName;
         }
 
         @Override
