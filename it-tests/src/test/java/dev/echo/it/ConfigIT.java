@@ -1,5 +1,6 @@
 package dev.echo.it;
 
+import dev.echo.cdi.executor.EchoManagedExecutor;
 import dev.echo.it.support.Deployments;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.inject.Inject;
@@ -32,6 +33,11 @@ class ConfigIT {
     @Test
     void microProfileConfigOverridesTheDefaults() throws Exception {
         assertEquals(3, workersSeen());
+        // the scheduler itself was built with the configured settings
+        dev.echo.scheduler.Scheduler scheduler = ((EchoManagedExecutor) executor).runtime().scheduler();
+        assertEquals(java.time.Duration.ofMillis(250), scheduler.agingThreshold());
+        assertEquals(3, scheduler.workerCount());
+        assertEquals("configured", scheduler.name());
     }
 
     /** Three tasks that wait for each other can only finish if three workers run them at once. */
