@@ -108,8 +108,8 @@ class GracefulStopTest {
         List<Runnable> dropped = s.stop(Duration.ofMillis(200));
         assertEquals(10, dropped.size());
         assertTrue(dropped.containsAll(queued));
-        assertTrue(sleeper.awaitInterrupted(1));
-        assertTrue(s.isTerminated());
+        assertTrue(sleeper.awaitInterrupted(10));
+        assertTrue(s.awaitTermination(10, TimeUnit.SECONDS), "interrupted tasks end soon after stop(Duration) returns");
         SchedulerMetrics m = s.metrics();
         assertEquals(m.submitted(), m.finished(), m.toString());
     }
@@ -214,7 +214,7 @@ class GracefulStopTest {
         for (Thread th : submitters) {
             th.join(60_000);
         }
-        assertTrue(s.isTerminated());
+        assertTrue(s.awaitTermination(10, TimeUnit.SECONDS), "interrupted tasks end soon after stop(Duration) returns");
         SchedulerMetrics m = s.metrics();
         assertEquals(threads * perThread, accepted.get() + refused.get());
         assertEquals(accepted.get(), m.submitted());

@@ -1,5 +1,6 @@
 package dev.echo.it;
 
+import dev.echo.testing.Blocker;
 import dev.echo.it.support.Deployments;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
@@ -73,14 +74,15 @@ class FaultToleranceIT {
 
     @Test
     void bulkheadRejectsTheSecondConcurrentCall() throws Exception {
-        CountDownLatch entered = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<String> first = service.narrow(entered, release).toCompletableFuture();
-        assertTrue(entered.await(30, TimeUnit.SECONDS));
-        ExecutionException rejected = assertThrows(ExecutionException.class,
-                () -> await(service.narrow(new CountDownLatch(1), new CountDownLatch(0))));
+        Blocker inside = new Blocker();
+        CompletableFuture<String> first = service.narrow(inside).toCompletableFuture();
+        inside.awaitStarted();
+        Blocker second = new Blocker();
+        second.release(); // would pass straight through, if the bulkhead let it in
+        ExecutionException rejected = assertThrows(ExecutionException.class, () -> await(service.narrow(second)));
         assertInstanceOf(BulkheadException.class, rejected.getCause());
-        release.countDown();
+        assertFalse(second.hasStarted(), "the second call entered the bulkhead");
+        inside.release();
         assertEquals("through the bulkhead", first.get(30, TimeUnit.SECONDS));
     }
 }

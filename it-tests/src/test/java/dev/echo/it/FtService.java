@@ -1,5 +1,6 @@
 package dev.echo.it;
 
+import dev.echo.testing.Blocker;
 import dev.echo.testing.Blocking;
 import dev.echo.cdi.EchoAsync;
 import dev.echo.task.Priority;
@@ -87,11 +88,8 @@ public class FtService {
 
     @EchoAsync
     @Bulkhead(1)
-    public CompletionStage<String> narrow(CountDownLatch entered, CountDownLatch release) throws InterruptedException {
-        entered.countDown();
-        if (!release.await(30, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("never released");
-        }
+    public CompletionStage<String> narrow(Blocker inside) {
+        inside.run(); // holds the bulkhead's only place until the test releases it
         return CompletableFuture.completedFuture("through the bulkhead");
     }
 }

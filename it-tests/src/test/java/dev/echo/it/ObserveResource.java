@@ -1,5 +1,6 @@
 package dev.echo.it;
 
+import dev.echo.testing.Blocker;
 import dev.echo.cdi.EchoPriority;
 import dev.echo.task.Priority;
 import io.opentelemetry.api.trace.Span;
@@ -26,7 +27,8 @@ import java.util.concurrent.TimeUnit;
 public class ObserveResource {
 
     /** The held worker waits on this; replaced by each block. */
-    private static volatile CountDownLatch release = new CountDownLatch(0);
+    /** The blocker holding the only worker, released by POST /release. */
+    private static volatile Blocker blocker = new Blocker();
 
     @Inject
     @EchoPriority(Priority.HIGH)
@@ -50,23 +52,17 @@ public class ObserveResource {
     @POST
     @Path("block")
     public Map<String, Object> block() throws InterruptedException {
-        CountDownLatch gate = new CountDownLatch(1), started = new CountDownLatch(1);
-        release = gate;
-        low.execute(() -> {
-            started.countDown();
-            try {
-                gate.await(120, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        return Map.of("blocked", started.await(30, TimeUnit.SECONDS));
+        Blocker held = new Blocker();
+        blocker = held;
+        low.execute(held);
+        held.awaitStarted();
+        return Map.of("blocked", held.hasStarted());
     }
 
     @POST
     @Path("release")
     public Map<String, Object> release() {
-        release.countDown();
+        blocker.release();
         return Map.of("released", true);
     }
 

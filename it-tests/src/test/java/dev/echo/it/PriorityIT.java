@@ -1,5 +1,6 @@
 package dev.echo.it;
 
+import dev.echo.testing.Blocker;
 import dev.echo.it.support.Deployments;
 import dev.echo.cdi.EchoPriority;
 import dev.echo.task.Priority;
@@ -43,13 +44,9 @@ class PriorityIT {
     @Test
     void highOvertakesQueuedLowAndNormalWorkOnASaturatedPool() throws Exception {
         List<String> order = new CopyOnWriteArrayList<>();
-        CountDownLatch started = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        normal.submit(() -> {
-            started.countDown();
-            return release.await(30, TimeUnit.SECONDS);
-        });
-        assertTrue(started.await(30, TimeUnit.SECONDS), "the only worker did not start the blocker");
+        Blocker blocker = new Blocker();
+        Future<?> held = normal.submit(blocker);
+        blocker.awaitStarted(); // the only worker is held: everything below queues
         List<Future<?>> all = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             int n = i;
@@ -57,7 +54,8 @@ class PriorityIT {
             all.add(normal.submit(() -> order.add("normal" + n)));
         }
         all.add(high.submit(() -> order.add("high")));
-        release.countDown();
+        blocker.release();
+        held.get(30, TimeUnit.SECONDS);
         for (Future<?> f : all) {
             f.get(30, TimeUnit.SECONDS);
         }
