@@ -1,5 +1,6 @@
 package dev.echo.it;
 
+import dev.echo.it.support.WebXml;
 import dev.echo.it.support.Http;
 import dev.echo.it.support.Deployments;
 import dev.echo.testing.Await;
@@ -29,21 +30,8 @@ import static org.junit.jupiter.api.Assertions.*;
 @ExtendWith(ArquillianExtension.class)
 class ActionsIT {
 
-    private static final String WEB_XML = """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
-              <security-constraint>
-                <web-resource-collection>
-                  <web-resource-name>actions</web-resource-name>
-                  <url-pattern>/api/actions/*</url-pattern>
-                  <url-pattern>/api/actions</url-pattern>
-                </web-resource-collection>
-                <auth-constraint><role-name>**</role-name></auth-constraint>
-              </security-constraint>
-              <login-config><auth-method>BASIC</auth-method><realm-name>echo</realm-name></login-config>
-              <security-role><role-name>orders</role-name></security-role>
-            </web-app>
-            """;
+    private static final String WEB_XML = WebXml.basicAuth("<security-role><role-name>orders</role-name></security-role>",
+            "/api/actions/*", "/api/actions");
 
     @Deployment(testable = false)
     static WebArchive deployment() {

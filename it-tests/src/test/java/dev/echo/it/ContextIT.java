@@ -1,5 +1,6 @@
 package dev.echo.it;
 
+import dev.echo.it.support.WebXml;
 import dev.echo.it.support.Http;
 import dev.echo.it.support.Deployments;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -36,28 +37,12 @@ import static org.junit.jupiter.api.Assertions.*;
 @ExtendWith(ArquillianExtension.class)
 class ContextIT {
 
-    private static final String WEB_XML = """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
-              <env-entry>
-                <env-entry-name>echo/greeting</env-entry-name>
-                <env-entry-type>java.lang.String</env-entry-type>
-                <env-entry-value>hello from java:comp/env</env-entry-value>
-              </env-entry>
-              <security-constraint>
-                <web-resource-collection>
-                  <web-resource-name>identity</web-resource-name>
-                  <url-pattern>/api/identity/secured</url-pattern>
-                  <url-pattern>/api/identity/secured/*</url-pattern>
-                </web-resource-collection>
-                <auth-constraint><role-name>**</role-name></auth-constraint>
-              </security-constraint>
-              <login-config>
-                <auth-method>BASIC</auth-method>
-                <realm-name>echo</realm-name>
-              </login-config>
-            </web-app>
-            """;
+    private static final String WEB_XML = WebXml.basicAuth("""
+            <env-entry>
+              <env-entry-name>echo/greeting</env-entry-name>
+              <env-entry-type>java.lang.String</env-entry-type>
+              <env-entry-value>hello from java:comp/env</env-entry-value>
+            </env-entry>""", "/api/identity/secured", "/api/identity/secured/*");
 
     @Deployment(testable = false)
     static WebArchive deployment() {

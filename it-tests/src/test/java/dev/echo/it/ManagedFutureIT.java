@@ -1,5 +1,6 @@
 package dev.echo.it;
 
+import dev.echo.it.support.WebXml;
 import dev.echo.cdi.executor.ManagedFuture;
 import dev.echo.it.support.Deployments;
 import dev.echo.it.support.Http;
@@ -35,19 +36,7 @@ import static org.junit.jupiter.api.Assertions.*;
 @ExtendWith(ArquillianExtension.class)
 class ManagedFutureIT {
 
-    private static final String WEB_XML = """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
-              <security-constraint>
-                <web-resource-collection>
-                  <web-resource-name>stages</web-resource-name>
-                  <url-pattern>/api/stages</url-pattern>
-                </web-resource-collection>
-                <auth-constraint><role-name>**</role-name></auth-constraint>
-              </security-constraint>
-              <login-config><auth-method>BASIC</auth-method><realm-name>echo</realm-name></login-config>
-            </web-app>
-            """;
+    private static final String WEB_XML = WebXml.basicAuth("", "/api/stages");
 
     @Deployment(testable = false)
     static WebArchive deployment() {
