@@ -21,7 +21,10 @@ import java.util.logging.Logger;
  *   <li>Each entry leaves the delay queue exactly once: by the timer's {@code take}, by a
  *       cancellation's {@code remove}, or by {@link #drain} — the {@link DelayQueue}'s own lock
  *       makes these exclusive — and whoever removes it accounts for it.</li>
- *   <li>{@code thread} is started at most once, under {@code this}'s monitor.</li>
+ *   <li>{@code thread} is started at most once, under {@code this}'s monitor, and before any
+ *       task is held: a task is accepted as delayed only once the timer exists.</li>
+ *   <li>The timer thread survives whatever a hand-off or a timer action throws; a task whose
+ *       hand-off failed is failed and accounted for, so a stop still terminates.</li>
  * </ul>
  */
 final class DelayedTasks implements Runnable {
@@ -41,7 +44,10 @@ final class DelayedTasks implements Runnable {
         this.scheduler = scheduler;
     }
 
-    /** Holds {@code task} for {@code delayNanos}; the task is already counted as accepted. */
+    /**
+     * Holds {@code task} for {@code delayNanos} (at most {@link Scheduler#MAX_DELAY_NANOS}); the
+     * task is already counted as accepted, and {@link #ensureTimer()} succeeded.
+     */
     void schedule(Task<?> task, long delayNanos) {
         Entry entry = new Entry(task, System.nanoTime() + delayNanos, sequence.getAndIncrement());
         queue.add(entry);
@@ -51,16 +57,26 @@ final class DelayedTasks implements Runnable {
                 scheduler.delayedCancelled(task);
             }
         });
-        ensureStarted();
     }
 
-    private synchronized void ensureStarted() {
+    /**
+     * Starts the timer thread on the first delayed task. Throws if the thread factory cannot make
+     * it (returns null or throws): the caller then refuses the task, so nothing is left waiting
+     * for a timer that does not exist; a later delayed task tries again.
+     */
+    synchronized void ensureTimer() {
         if (thread != null || stopped) {
             return;
         }
-        thread = scheduler.newThread(this, "timer");
-        scheduler.timerStarting();
-        thread.start();
+        Thread t = scheduler.newThread(this, "timer");
+        scheduler.timerStarting(); // counted before it runs, so termination waits for it
+        try {
+            t.start();
+        } catch (RuntimeException | Error e) {
+            scheduler.timerExited(); // it never ran
+            throw e;
+        }
+        thread = t;
     }
 
     /** Stops the timer thread (the scheduler has terminated: nothing is left to fire). */
@@ -104,8 +120,11 @@ final class DelayedTasks implements Runnable {
                 }
                 try {
                     scheduler.delayedDue(due.task);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.SEVERE, "could not queue due task " + due.task, e);
+                } catch (Throwable e) {
+                    // The timer must outlive anything a hand-off throws (an OutOfMemoryError while
+                    // queueing, say): every later delayed task depends on it. The task fails.
+                    LOG.log(Level.SEVERE, "could not queue due task " + due.task + "; it fails, the timer goes on", e);
+                    scheduler.handOffFailed(due.task, e);
                 }
             }
         } finally {

@@ -4,9 +4,11 @@ import dev.echo.metrics.SchedulerMetrics;
 import dev.echo.metrics.SharedStats;
 import dev.echo.queue.StealingQueue;
 import dev.echo.task.AsyncTask;
+import dev.echo.task.Outcome;
 import dev.echo.task.Priority;
 import dev.echo.task.Task;
 
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -269,16 +271,59 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
         return Objects.requireNonNull(priority, "priority");
     }
 
+    /**
+     * The longest delay kept as given, about 73 years: longer ones are clamped to it, as
+     * {@code ScheduledThreadPoolExecutor} does, so that {@code nanoTime() + delay} never
+     * overflows and due times always compare correctly by subtraction.
+     */
+    static final long MAX_DELAY_NANOS = Long.MAX_VALUE / 4;
+
     private static long requireDelay(Duration delay) {
         Objects.requireNonNull(delay, "delay");
         if (delay.isNegative()) {
             throw new IllegalArgumentException("delay must not be negative, was " + delay);
         }
         try {
-            return delay.toNanos();
+            return Math.min(delay.toNanos(), MAX_DELAY_NANOS);
         } catch (ArithmeticException e) {
-            return Long.MAX_VALUE / 4; // centuries: effectively never
+            return MAX_DELAY_NANOS; // longer than a long of nanoseconds: effectively never
         }
+    }
+
+    /**
+     * {@code ExecutorService.invokeAll}: a null element throws {@link NullPointerException}
+     * before any task is submitted.
+     */
+    @Override
+    public <T> List<java.util.concurrent.Future<T>> invokeAll(java.util.Collection<? extends Callable<T>> tasks)
+            throws InterruptedException {
+        return super.invokeAll(requireElements(tasks));
+    }
+
+    @Override
+    public <T> List<java.util.concurrent.Future<T>> invokeAll(java.util.Collection<? extends Callable<T>> tasks, long timeout,
+                                                             TimeUnit unit) throws InterruptedException {
+        return super.invokeAll(requireElements(tasks), timeout, unit);
+    }
+
+    @Override
+    public <T> T invokeAny(java.util.Collection<? extends Callable<T>> tasks)
+            throws InterruptedException, java.util.concurrent.ExecutionException {
+        return super.invokeAny(requireElements(tasks));
+    }
+
+    @Override
+    public <T> T invokeAny(java.util.Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+            throws InterruptedException, java.util.concurrent.ExecutionException, java.util.concurrent.TimeoutException {
+        return super.invokeAny(requireElements(tasks), timeout, unit);
+    }
+
+    private static <C extends java.util.Collection<?>> C requireElements(C tasks) {
+        Objects.requireNonNull(tasks, "tasks");
+        for (Object t : tasks) {
+            Objects.requireNonNull(t, "a task in the collection is null");
+        }
+        return tasks;
     }
 
     /** Accepts a task from a caller: capacity, shutdown, then queueing. */
@@ -311,6 +356,19 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
             throw reject(task, state == RunState.SHUTDOWN ? "it is shut down" : "it was stopped (shutdownNow)");
         }
         if (delayNanos > 0) {
+            try {
+                delayed.ensureTimer(); // before the task counts as delayed: without a timer it could never run
+            } catch (RuntimeException | Error noTimer) {
+                if (bounded) {
+                    queued.decrementAndGet();
+                }
+                if (credit) {
+                    self.returnFinishedCredit();
+                } else {
+                    finished();
+                }
+                throw reject(task, "its thread factory could not make the timer thread for delayed tasks: " + noTimer);
+            }
             shared.acceptedDelayed(task.priority());
             delayed.schedule(task, delayNanos);
         } else {
@@ -339,6 +397,11 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
         } else {
             queue.inject(task.priority().level(), task);
         }
+        // StoreLoad: the task's publication (a release store in the local ring, a plain store of
+        // the element after the injector's index XADD) must be visible before notifyOne reads the
+        // idle state. Without it a parking worker and this submitter can each miss the other (see
+        // IdleWorkers: the argument needs both steps sequentially consistent).
+        VarHandle.fullFence();
         idle.notifyOne();
     }
 
@@ -393,7 +456,16 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
         } else if (task instanceof TimerTask) {
             // runs here, on the timer thread: it must not wait for a worker (see onTimer)
             leftQueue();
-            switch (task.execute()) {
+            Outcome outcome;
+            try {
+                outcome = task.execute();
+            } catch (VirtualMachineError e) {
+                // the task failed its future with it already; the timer goes on (every later
+                // delayed task, timeout and retry depends on it)
+                LOG.log(Level.SEVERE, "timer action " + task + " failed with a virtual machine error; the timer goes on", e);
+                outcome = Outcome.FAILED;
+            }
+            switch (outcome) {
                 case COMPLETED -> shared.completedOffWorker();
                 case FAILED -> shared.failedOffWorker();
                 default -> shared.cancelled(task.priority());
@@ -422,6 +494,20 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
         TimerTask(Runnable action, Executor stageExecutor) {
             super(action, Priority.HIGH, stageExecutor);
         }
+    }
+
+    /**
+     * A due task could not be handed to the ready queues (the timer caught what was thrown):
+     * it fails, and is accounted as finished, so a stop still terminates.
+     */
+    void handOffFailed(Task<?> task, Throwable error) {
+        leftQueue();
+        if (task.completeExceptionally(error)) {
+            shared.failedOffWorker();
+        } else {
+            shared.cancelled(task.priority());
+        }
+        finished();
     }
 
     void delayedCancelled(Task<?> task) {

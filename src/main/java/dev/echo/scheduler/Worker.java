@@ -27,7 +27,11 @@ import java.util.logging.Logger;
  *       shutdownNow interrupts every worker thread instead (as {@code ThreadPoolExecutor} does);
  *       an idle worker swallows that interrupt before parking, a worker between tasks clears it
  *       before the next task.</li>
- *   <li>A task's failure never escapes {@link #runTask}: the worker survives every task.</li>
+ *   <li>A task's failure never escapes {@link #runTask}: the worker survives every task. What
+ *       is thrown outside a body (the observer, an OutOfMemoryError in bookkeeping) is logged
+ *       and the worker goes on; a task that ended is counted finished before anything that can
+ *       throw, and a worker whose thread ends anyway flushes its count first, so a stop always
+ *       terminates.</li>
  * </ul>
  */
 final class Worker implements Runnable, StealingQueue.StealObserver {
@@ -130,18 +134,28 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
         int basePriority = self.getPriority();
         try {
             while (true) {
-                Task<?> task = findTask();
-                if (task == null) {
-                    task = awaitTask();
+                try {
+                    Task<?> task = findTask();
                     if (task == null) {
-                        return; // the scheduler has terminated
+                        task = awaitTask();
+                        if (task == null) {
+                            return; // the scheduler has terminated
+                        }
+                        clock = System.nanoTime(); // we were idle: the clock is stale
                     }
-                    clock = System.nanoTime(); // we were idle: the clock is stale
+                    runTask(task);
+                    restoreThreadState(self, baseLoader, baseName, basePriority);
+                } catch (Throwable outside) {
+                    // Something outside any task body threw (an OutOfMemoryError in bookkeeping,
+                    // say). runTask has accounted for its task already; a dead worker would strand
+                    // its deque and, with unflushed finishes, hang the stop: log and go on.
+                    LOG.log(Level.SEVERE, "Echo worker " + self.getName() + ": error outside a task; the worker goes on",
+                            outside);
+                    clock = System.nanoTime();
                 }
-                runTask(task);
-                restoreThreadState(self, baseLoader, baseName, basePriority);
             }
         } finally {
+            flushFinished(); // if this thread ends anyway, its finished tasks still count for termination
             CURRENT.remove();
             scheduler.workerExited(this);
         }
@@ -150,7 +164,8 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
     private void observe(Priority priority, long waitNanos, long runNanos) {
         try {
             observer.ran(priority, waitNanos, runNanos);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // An observer is not a task: whatever it throws, even an Error, must not cost the worker.
             LOG.log(Level.WARNING, "Echo's task observer " + observer + " threw; the worker goes on", e);
         }
     }
@@ -178,28 +193,33 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
         } finally {
             current = null;
         }
-        long end = System.nanoTime();
-        clock = end;
-        if (!resumption && outcome != Outcome.CANCELLED) {
-            stats.recordRun(priority, end - start);
-            if (observer != null) {
-                observe(priority, wait, end - start);
-            }
+        if (outcome == Outcome.SUSPENDED) {
+            scheduler.suspended(task);
+            return; // not finished: it comes back when its stage completes
         }
-        switch (outcome) {
-            case COMPLETED -> stats.completed(priority);
-            case FAILED -> stats.failed(priority);
-            case CANCELLED -> stats.cancelled(priority);
-            case SUSPENDED -> {
-                scheduler.suspended(task);
-                return; // not finished: it comes back when its stage completes
-            }
-        }
-        // Batch the decrement of the scheduler's shared pending count: one contended atomic per
-        // batch instead of per task. Flushed when idle, and at once while shutting down.
+        // The task has ended: whatever the bookkeeping below throws, it is counted as finished
+        // (termination waits for exactly the accepted tasks that have not ended).
         unflushedFinished++;
-        if (unflushedFinished >= FLUSH_BATCH || scheduler.isShuttingDown()) {
-            flushFinished();
+        try {
+            long end = System.nanoTime();
+            clock = end;
+            if (!resumption && outcome != Outcome.CANCELLED) {
+                stats.recordRun(priority, end - start);
+                if (observer != null) {
+                    observe(priority, wait, end - start);
+                }
+            }
+            switch (outcome) {
+                case COMPLETED -> stats.completed(priority);
+                case FAILED -> stats.failed(priority);
+                default -> stats.cancelled(priority);
+            }
+        } finally {
+            // Batch the decrement of the scheduler's shared pending count: one contended atomic
+            // per batch instead of per task. Flushed when idle, and at once while shutting down.
+            if (unflushedFinished >= FLUSH_BATCH || scheduler.isShuttingDown()) {
+                flushFinished();
+            }
         }
     }
 

@@ -280,6 +280,21 @@ class EchoExtensionWeldTest {
     }
 
     @Test
+    void aLongMaxValueDelayIsClampedNotOverflowed() throws Exception {
+        ManagedScheduledExecutorService s = beans.scheduled;
+        ScheduledFuture<String> never = s.schedule(() -> "never", Long.MAX_VALUE, TimeUnit.NANOSECONDS);
+        ScheduledFuture<String> forever = s.schedule(() -> "forever", Long.MAX_VALUE, TimeUnit.DAYS);
+        assertTrue(never.getDelay(TimeUnit.DAYS) > 365L * 50, "delay " + never.getDelay(TimeUnit.DAYS) + " days");
+        assertTrue(forever.getDelay(TimeUnit.DAYS) > 365L * 50);
+        assertTrue(never.compareTo(forever) <= 0 || forever.compareTo(never) <= 0);
+        assertEquals("soon", s.schedule(() -> "soon", 1, TimeUnit.MILLISECONDS).get(10, TimeUnit.SECONDS));
+        assertFalse(never.isDone());
+        assertFalse(forever.isDone());
+        assertTrue(never.cancel(false));
+        assertTrue(forever.cancel(false));
+    }
+
+    @Test
     void aFailingPeriodicTaskStopsAndReportsItsFailure() {
         ScheduledFuture<?> f = beans.scheduled.scheduleAtFixedRate(() -> {
             throw new IllegalStateException("tick failed");

@@ -75,6 +75,20 @@ class ExecutorServiceContractTest {
     }
 
     @Test
+    void aNullTaskInInvokeAllOrInvokeAnyThrowsAndNothingRuns() throws Exception {
+        Scheduler s = scheduler(1);
+        AtomicInteger ran = new AtomicInteger();
+        List<Callable<Integer>> withNull = java.util.Arrays.asList(ran::incrementAndGet, null);
+        assertThrows(NullPointerException.class, () -> s.invokeAll(withNull));
+        assertThrows(NullPointerException.class, () -> s.invokeAll(withNull, 10, TimeUnit.SECONDS));
+        assertThrows(NullPointerException.class, () -> s.invokeAny(withNull));
+        assertThrows(NullPointerException.class, () -> s.invokeAny(withNull, 10, TimeUnit.SECONDS));
+        // one worker, FIFO: had an element run, it would have run before this task
+        assertEquals(0, s.submit(ran::get).get(10, TimeUnit.SECONDS));
+        assertEquals(1, s.metrics().submitted(), "only the check task was accepted");
+    }
+
+    @Test
     void submitAfterShutdownIsRejectedWithAClearMessage() {
         Scheduler s = scheduler(1);
         s.shutdown();

@@ -152,6 +152,38 @@ class IdleAndWakeUpTest {
         }
     }
 
+    /**
+     * The fork path: a task forks a child into its own worker's deque and then waits for it, so
+     * only the other worker — parked or about to park — can run the child. A fork whose wake-up
+     * is lost (the publication not ordered before the read of the idle state) hangs its parent.
+     */
+    @Test
+    void noLostWakeUpForATaskForkedWhileItsParentHoldsTheWorker() throws Exception {
+        Scheduler s = SchedulerBuilder.create().workerCount(2).name("forks").build();
+        try {
+            ThreadLocalRandom rnd = ThreadLocalRandom.current();
+            for (int c = 0; c < 3000; c++) {
+                int cycle = c;
+                Boolean childRan = s.submit(() -> {
+                    CompletableFuture<Boolean> child = s.submit(() -> true, Priority.NORMAL); // forked: own deque
+                    try {
+                        return child.get(10, TimeUnit.SECONDS);
+                    } catch (java.util.concurrent.TimeoutException e) {
+                        throw new AssertionError("lost wake-up for a fork at cycle " + cycle + ": " + s.metrics());
+                    }
+                }, Priority.NORMAL).get(20, TimeUnit.SECONDS);
+                assertTrue(childRan);
+                if (rnd.nextBoolean()) {
+                    Spin.busy(rnd.nextInt(30_000)); // sweeps the other worker's search window
+                } else {
+                    LockSupport.parkNanos(200_000); // long enough for it to park
+                }
+            }
+        } finally {
+            s.stop(Duration.ofSeconds(5));
+        }
+    }
+
     private static void awaitAllParked(Scheduler s) {
         dev.echo.testing.Await.until(() -> s.metrics().parkedWorkers() == s.workerCount(), Duration.ofSeconds(10),
                 () -> "workers did not park: " + s.metrics());

@@ -11,7 +11,8 @@ final class DelayedFuture<T> extends ScheduledFutureView<T> {
 
     DelayedFuture(CompletableFuture<T> future, long delayNanos) {
         this.future = future;
-        this.dueNanos = System.nanoTime() + Math.max(0, delayNanos);
+        // clamped like the scheduler's own delays (Scheduler.MAX_DELAY_NANOS): no overflow
+        this.dueNanos = System.nanoTime() + Math.min(Math.max(0, delayNanos), Long.MAX_VALUE / 4);
     }
 
     @Override
