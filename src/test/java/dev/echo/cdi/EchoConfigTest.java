@@ -77,6 +77,24 @@ class EchoConfigTest {
     }
 
     @Test
+    void valuesThatOverflowAreRejectedNamingTheKeyNotClampedOrZeroed() {
+        for (String v : new String[]{"1e10s", "Infinity s", "-Infinitys", "NaNs", "1e400m", "NaN m", "9223372036854775807",
+                "PT9999999H", "366d", "P400D"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> read(Map.of(EchoConfig.STOP_TIMEOUT, v)), "stop timeout " + v);
+            assertTrue(e.getMessage().startsWith("Echo configuration 'echo.stop.timeout' must be")
+                    && e.getMessage().endsWith("was '" + v + "'"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> read(Map.of(EchoConfig.AGING_THRESHOLD, v)), "ageing " + v);
+        }
+        assertEquals(EchoConfig.MAX_DURATION, read(Map.of(EchoConfig.STOP_TIMEOUT, "PT8760H")).stopTimeout());
+        IllegalArgumentException w = assertThrows(IllegalArgumentException.class,
+                () -> read(Map.of(EchoConfig.WORKERS, "1000000")));
+        assertEquals("Echo configuration 'echo.workers' must be an integer from 1 to 32767, was '1000000'", w.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> read(Map.of(EchoConfig.WORKERS, "99999999999")));
+        assertEquals(32_767, read(Map.of(EchoConfig.WORKERS, "32767")).workers());
+    }
+
+    @Test
     void aBadValueFailsTheDeploymentNamingTheKey() {
         System.setProperty(EchoConfig.WORKERS, "many");
         try {

@@ -26,8 +26,28 @@ class BadConfigIT {
         return Deployments.withConfig("badconfig", "echo.workers=lots\n", BadConfigIT.class);
     }
 
+    @Deployment(name = "overflow", managed = false)
+    static WebArchive overflow() {
+        return Deployments.withConfig("overflowconfig", "echo.stop.timeout=1e10s\n", BadConfigIT.class);
+    }
+
     @ArquillianResource
     Deployer deployer;
+
+    @Test
+    @RunAsClient
+    void aValueThatOverflowsFailsTheDeploymentNamingTheKey() throws Exception {
+        assertThrows(Exception.class, () -> deployer.deploy("overflow"), "a deployment with echo.stop.timeout=1e10s started");
+        Path log = Path.of(System.getProperty("liberty.log", "target/liberty/wlp/usr/servers/echo/logs/messages.log"));
+        Await.value(() -> Files.readString(log),
+                t -> t.contains("'echo.stop.timeout' must be a duration of at most 365 days, was '1e10s'"), Duration.ofSeconds(30),
+                "the server log names the key whose value overflows");
+        try {
+            deployer.undeploy("overflow");
+        } catch (RuntimeException ignored) {
+            // it never started
+        }
+    }
 
     @Test
     @RunAsClient

@@ -34,10 +34,14 @@ public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold
     public static final String NAME = "echo.name";
 
     public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(30);
+    /** Longest accepted duration: beyond it a value is a typo, and nanoseconds would overflow. */
+    public static final Duration MAX_DURATION = Duration.ofDays(365);
+    /** Most worker threads a pool may have (ForkJoinPool's limit too): more is a typo, not a machine. */
+    public static final int MAX_WORKERS = 32_767;
 
     /** Reads every key through {@code lookup} (key → value if set). */
     public static EchoConfig read(Function<String, Optional<String>> lookup) {
-        int workers = lookup.apply(WORKERS).map(v -> positiveInt(WORKERS, v))
+        int workers = lookup.apply(WORKERS).map(v -> workerCount(v))
                 .orElse(Runtime.getRuntime().availableProcessors());
         int capacity = lookup.apply(QUEUE_CAPACITY).map(v -> "unbounded".equalsIgnoreCase(v.strip())
                 ? Integer.MAX_VALUE : positiveInt(QUEUE_CAPACITY, v)).orElse(Integer.MAX_VALUE);
@@ -61,6 +65,14 @@ public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold
             b.queueCapacity(queueCapacity);
         }
         return b;
+    }
+
+    private static int workerCount(String value) {
+        int n = positiveInt(WORKERS, value);
+        if (n > MAX_WORKERS) {
+            throw bad(WORKERS, value, "an integer from 1 to " + MAX_WORKERS);
+        }
+        return n;
     }
 
     private static int positiveInt(String key, String value) {
@@ -91,7 +103,20 @@ public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold
         return d;
     }
 
+    /**
+     * A duration: {@code 500ms}, {@code 2s}, {@code 1.5m}, whole milliseconds, or ISO-8601
+     * ({@code PT0.5S}); finite and at most {@link #MAX_DURATION} (longer values, infinities and
+     * NaN are rejected naming the key, never clamped or turned into zero).
+     */
     static Duration duration(String key, String value) {
+        Duration d = parseDuration(key, value);
+        if (d.abs().compareTo(MAX_DURATION) > 0) {
+            throw bad(key, value, "a duration of at most " + MAX_DURATION.toDays() + " days");
+        }
+        return d;
+    }
+
+    private static Duration parseDuration(String key, String value) {
         String v = value.strip().toLowerCase(Locale.ROOT);
         try {
             if (v.startsWith("pt") || v.startsWith("-pt") || v.startsWith("p")) {
@@ -101,15 +126,24 @@ public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold
                 return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2).strip()));
             }
             if (v.endsWith("s")) {
-                return Duration.ofMillis(Math.round(Double.parseDouble(v.substring(0, v.length() - 1).strip()) * 1000));
+                return Duration.ofMillis(Math.round(finite(key, value, v.substring(0, v.length() - 1)) * 1000));
             }
             if (v.endsWith("m")) {
-                return Duration.ofSeconds(Math.round(Double.parseDouble(v.substring(0, v.length() - 1).strip()) * 60));
+                return Duration.ofSeconds(Math.round(finite(key, value, v.substring(0, v.length() - 1)) * 60));
             }
             return Duration.ofMillis(Long.parseLong(v));
-        } catch (NumberFormatException | DateTimeParseException e) {
+        } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
             throw bad(key, value, "a duration such as 500ms, 2s, 1m or PT0.5S");
         }
+    }
+
+    /** A decimal number of at most a year of seconds: no NaN, no infinity, nothing that overflows a long. */
+    private static double finite(String key, String value, String number) {
+        double d = Double.parseDouble(number.strip());
+        if (!Double.isFinite(d) || Math.abs(d) > MAX_DURATION.toSeconds()) {
+            throw bad(key, value, "a duration of at most " + MAX_DURATION.toDays() + " days");
+        }
+        return d;
     }
 
     private static IllegalArgumentException bad(String key, String value, String expected) {
