@@ -278,29 +278,36 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
     }
 
     /**
-     * Anti-starvation: a lower-priority task at the head of the injector or of this worker's
-     * own deque that has waited at least the ageing threshold is served before fresher, more
-     * urgent work. Lowest level first, because those are the ones a flood starves. Checked at
-     * most every {@code agingCheckInterval} (a fraction of the threshold), using the worker's
-     * clock from the end of its last task, so a busy worker reads no extra clock and touches the
-     * lower queues' heads rarely: an aged task starts within threshold + interval + one task.
+     * Anti-starvation: a lower-priority task at the head of the injector, of this worker's own
+     * deque or of another worker's deque that has waited at least the ageing threshold is served
+     * before fresher, more urgent work. Other workers' deques count too: a worker that forked a
+     * LOW task and then blocks (or runs a long task) would otherwise hold it past any bound while
+     * the rest of the pool serves a flood. Lowest level first, because those are the ones a
+     * flood starves. Checked at most every {@code agingCheckInterval} (a fraction of the
+     * threshold), using the worker's clock from the end of its last task, so a busy worker reads
+     * no extra clock and touches the lower queues' heads rarely: an aged task starts within
+     * threshold + interval + one task.
      */
     private Task<?> pollAged(long now) {
+        int workers = queue.workers();
         for (int level = levels - 1; level >= 1; level--) {
             Task<?> head = queue.peekInjector(level);
-            if (head != null) {
-                if (now - head.queuedAtNanos() >= agingNanos) {
-                    Task<?> t = queue.pollInjector(level);
-                    if (t != null) {
-                        return t;
-                    }
+            if (head != null && now - head.queuedAtNanos() >= agingNanos) {
+                Task<?> t = queue.pollInjector(level);
+                if (t != null) {
+                    return t;
                 }
             }
-            head = queue.peekLocal(index, level);
-            if (head != null) {
-                if (now - head.queuedAtNanos() >= agingNanos) {
-                    Task<?> t = queue.pollLocal(index, level);
+            // own deque first, then the others, starting after this worker so no victim is favoured
+            for (int i = 0; i < workers; i++) {
+                int w = (index + i) % workers;
+                head = queue.peekLocal(w, level);
+                if (head != null && now - head.queuedAtNanos() >= agingNanos) {
+                    Task<?> t = queue.pollLocal(w, level);
                     if (t != null) {
+                        if (w != index) {
+                            stats.increment(WorkerStats.STEALS);
+                        }
                         return t;
                     }
                 }

@@ -1,5 +1,6 @@
 package dev.echo.scheduler;
 
+import dev.echo.testing.Blocker;
 import dev.echo.testing.Spin;
 import dev.echo.task.Priority;
 import org.junit.jupiter.api.Test;
@@ -67,6 +68,51 @@ class AgingTest {
         // ...and starts soon after it: one running HIGH task (0.2 ms) plus scheduling noise.
         // The generous margin keeps this a behaviour test on a shared machine, not a timing test.
         assertTrue(waited < aging.toNanos() + TimeUnit.SECONDS.toNanos(2), "LOW waited " + waited / 1_000_000 + " ms");
+    }
+
+    /**
+     * A LOW task forked into the deque of a worker that then blocks: only the other worker can
+     * run it, and that one serves a HIGH flood. Ageing must reach into the blocked worker's deque.
+     */
+    @Test
+    void anAgedTaskInABlockedWorkersDequeIsServedByAnotherWorker() throws Exception {
+        Duration aging = Duration.ofMillis(100);
+        Scheduler s = SchedulerBuilder.create().workerCount(2).agingThreshold(aging).name("aging-deque").build();
+        AtomicBoolean flooding = new AtomicBoolean(true);
+        AtomicLong submittedAt = new AtomicLong();
+        AtomicLong startedAt = new AtomicLong();
+        java.util.concurrent.atomic.AtomicReference<CompletableFuture<Void>> low = new java.util.concurrent.atomic.AtomicReference<>();
+        CountDownLatch forked = new CountDownLatch(1);
+        CountDownLatch established = new CountDownLatch(100);
+        // On one worker: start a HIGH flood (the other worker picks it up), then fork a LOW task
+        // into this worker's own deque and block. Only the flooding worker can run the LOW task.
+        Blocker holder = new Blocker(() -> {
+            flood(s, flooding, established);
+            flood(s, flooding, established);
+            try {
+                assertTrue(established.await(10, TimeUnit.SECONDS), "the HIGH flood did not start");
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            submittedAt.set(System.nanoTime());
+            low.set(s.submit(() -> startedAt.set(System.nanoTime()), Priority.LOW));
+            forked.countDown();
+        });
+        try {
+            s.execute(holder, Priority.HIGH);
+            assertTrue(forked.await(20, TimeUnit.SECONDS), "the holder did not fork its LOW task");
+            try {
+                low.get().get(20, TimeUnit.SECONDS); // generous: the point is that it starts at all
+            } catch (java.util.concurrent.TimeoutException e) {
+                fail("a LOW task in a blocked worker's deque never aged out under the flood: " + s.metrics());
+            }
+            long waited = startedAt.get() - submittedAt.get();
+            assertTrue(waited >= Worker.promotionNanos(aging.toNanos()), "LOW started before it aged: " + waited + " ns");
+        } finally {
+            flooding.set(false);
+            holder.release();
+            s.stop(Duration.ofSeconds(10));
+        }
     }
 
     @Test
