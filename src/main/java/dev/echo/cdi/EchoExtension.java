@@ -45,9 +45,15 @@ public class EchoExtension implements Extension {
         add(discovery, beans, EchoRuntime.class);
         add(discovery, beans, EchoProducers.class);
         add(discovery, beans, EchoAsyncInterceptor.class);
-        add(discovery, beans, EchoActions.class);
-        add(discovery, beans, ActionsResource.class);
         ClassLoader echo = EchoExtension.class.getClassLoader();
+        // Everything beyond CDI and Concurrency is optional: a class that names a missing API is
+        // never loaded (its class literal is only reached when the API is present).
+        if (OptionalApi.isPresent(OptionalApi.JSON_P, echo)) {
+            add(discovery, beans, EchoActions.class);
+            if (OptionalApi.isPresent(OptionalApi.JAX_RS, echo)) {
+                add(discovery, beans, ActionsResource.class);
+            }
+        }
         if (OptionalApi.isPresent(OptionalApi.MP_METRICS, echo)) {
             add(discovery, beans, MetricRegistryHolder.class);
         }

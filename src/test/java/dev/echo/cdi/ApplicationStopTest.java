@@ -64,6 +64,9 @@ class ApplicationStopTest {
         assertTrue(queued.isCancelled(), "the task that could not drain was not cancelled");
         assertEquals(List.of("submitted", "aborted:CancellationException", "done:CancellationException"), events);
         assertThrows(RejectedExecutionException.class, () -> executor.submit(() -> 1));
+        // a long-running task has a thread of its own, but none after the application stopped
+        assertThrows(RejectedExecutionException.class, () -> executor.submit(ManagedTasks.runnable(() -> { },
+                Map.of(ManagedTask.LONGRUNNING_HINT, "true"), null)));
         for (Thread t : echoThreads()) {
             t.join(10_000); // the scheduler has terminated: each thread is leaving its run()
         }

@@ -32,7 +32,7 @@ class ManagedTaskIT {
 
     @Deployment
     static WebArchive deployment() {
-        return Deployments.withConfig("managedtask", "echo.workers=1\n", ManagedTaskIT.class);
+        return Deployments.withConfig("managedtask", "echo.workers=1\necho.long-running.max=1\n", ManagedTaskIT.class);
     }
 
     @Inject
@@ -76,6 +76,10 @@ class ManagedTaskIT {
         longTask.awaitStarted();
         // with echo.workers=1 this only completes if the long task is not on the worker
         assertEquals("short", executor.submit(() -> "short").get(30, TimeUnit.SECONDS));
+        // echo.long-running.max=1: a second one at the same time is refused, naming the key
+        java.util.concurrent.RejectedExecutionException full = assertThrows(java.util.concurrent.RejectedExecutionException.class,
+                () -> executor.submit(ManagedTasks.runnable(() -> { }, Map.of(ManagedTask.LONGRUNNING_HINT, "true"), null)));
+        assertTrue(full.getMessage().contains("echo.long-running.max"), full.getMessage());
         longTask.release();
         longOne.get(30, TimeUnit.SECONDS);
     }

@@ -135,6 +135,19 @@ class ObservabilityIT {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(3)
+    void longRunningTasksAreCounted() throws Exception {
+        double before = Math.max(0, Http.sample(metrics(), "echo_tasks_long_running_started_total", null));
+        JsonObject ran = Http.ok("POST", base + "api/observe/long");
+        assertTrue(ran.getString("ranOn").contains("-long-"), "ran on a thread of its own: " + ran);
+        String after = Await.value(this::metrics,
+                t -> Http.sample(t, "echo_tasks_long_running_started_total", null) >= before + 1, Duration.ofSeconds(10),
+                "the started long-running task is counted");
+        assertEquals(0, Http.sample(after, "echo_tasks_long_running", null), "none running now");
+        assertTrue(Http.sample(after, "echo_tasks_long_running_rejected_total", null) >= 0, "the rejection counter is exported");
+    }
+
+    @Test
     @org.junit.jupiter.api.Order(2)
     void withTelemetryOffTasksHaveNoSpan() throws Exception {
         HttpResponse<String> r = Http.send("GET", base + "api/observe/span");

@@ -49,6 +49,15 @@ public class ObserveResource {
         };
     }
 
+    /** Runs one LONGRUNNING_HINT task (on a thread of its own) and waits for it. */
+    @POST
+    @Path("long")
+    public Map<String, Object> longRunning() throws Exception {
+        Object ran = normal.submit(dev.echo.testing.ManagedTasks.callable(() -> Thread.currentThread().getName(),
+                Map.of(jakarta.enterprise.concurrent.ManagedTask.LONGRUNNING_HINT, "true"), null)).get(30, TimeUnit.SECONDS);
+        return Map.of("ranOn", ran);
+    }
+
     @POST
     @Path("block")
     public Map<String, Object> block() throws InterruptedException {

@@ -25,13 +25,18 @@ import java.util.function.Function;
  * A duration is ISO-8601 ({@code PT0.5S}) or a number with a unit: {@code 500ms}, {@code 2s},
  * {@code 1m}; a bare number is milliseconds.
  */
-public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold, Duration stopTimeout, String name) {
+public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold, Duration stopTimeout, String name,
+                         int longRunningMax) {
 
     public static final String WORKERS = "echo.workers";
     public static final String QUEUE_CAPACITY = "echo.queue.capacity";
     public static final String AGING_THRESHOLD = "echo.aging.threshold";
     public static final String STOP_TIMEOUT = "echo.stop.timeout";
     public static final String NAME = "echo.name";
+    /** How many LONGRUNNING_HINT tasks may run at once (each has a thread of its own). */
+    public static final String LONG_RUNNING_MAX = "echo.long-running.max";
+
+    public static final int DEFAULT_LONG_RUNNING_MAX = 100;
 
     public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(30);
     /** Longest accepted duration: beyond it a value is a typo, and nanoseconds would overflow. */
@@ -41,7 +46,7 @@ public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold
 
     /** Reads every key through {@code lookup} (key → value if set). */
     public static EchoConfig read(Function<String, Optional<String>> lookup) {
-        int workers = lookup.apply(WORKERS).map(v -> workerCount(v))
+        int workers = lookup.apply(WORKERS).map(v -> boundedInt(WORKERS, v, MAX_WORKERS))
                 .orElse(Runtime.getRuntime().availableProcessors());
         int capacity = lookup.apply(QUEUE_CAPACITY).map(v -> "unbounded".equalsIgnoreCase(v.strip())
                 ? Integer.MAX_VALUE : positiveInt(QUEUE_CAPACITY, v)).orElse(Integer.MAX_VALUE);
@@ -55,7 +60,9 @@ public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold
             }
             return v.strip();
         }).orElse(SchedulerBuilder.DEFAULT_NAME);
-        return new EchoConfig(workers, capacity, aging, stop, name);
+        int longRunning = lookup.apply(LONG_RUNNING_MAX).map(v -> boundedInt(LONG_RUNNING_MAX, v, MAX_WORKERS))
+                .orElse(DEFAULT_LONG_RUNNING_MAX);
+        return new EchoConfig(workers, capacity, aging, stop, name, longRunning);
     }
 
     /** A builder with these settings (the thread factory is the caller's business). */
@@ -67,10 +74,10 @@ public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold
         return b;
     }
 
-    private static int workerCount(String value) {
-        int n = positiveInt(WORKERS, value);
-        if (n > MAX_WORKERS) {
-            throw bad(WORKERS, value, "an integer from 1 to " + MAX_WORKERS);
+    private static int boundedInt(String key, String value, int max) {
+        int n = positiveInt(key, value);
+        if (n > max) {
+            throw bad(key, value, "an integer from 1 to " + max);
         }
         return n;
     }

@@ -15,6 +15,10 @@ public final class OptionalApi {
     public static final String MP_METRICS = "org.eclipse.microprofile.metrics.MetricRegistry";
     public static final String MP_HEALTH = "org.eclipse.microprofile.health.HealthCheck";
     public static final String OPENTELEMETRY = "io.opentelemetry.api.OpenTelemetry";
+    /** JSON-P: the action system's JSON format needs it. */
+    public static final String JSON_P = "jakarta.json.Json";
+    /** Jakarta REST: the actions resource needs it. */
+    public static final String JAX_RS = "jakarta.ws.rs.core.SecurityContext";
 
     private static final Logger LOG = Logger.getLogger(OptionalApi.class.getName());
 

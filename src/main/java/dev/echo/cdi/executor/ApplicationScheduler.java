@@ -22,9 +22,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.logging.Level;
@@ -50,8 +48,9 @@ import java.util.logging.Logger;
  *       {@code scheduler}, and never changed after: readers that saw the scheduler (every
  *       accessor calls ensureStarted) read it without a lock — it is on the path of every
  *       {@code @EchoAsync} call.</li>
- *   <li>{@code longRunning} holds the threads running LONGRUNNING_HINT tasks, so that stop can
- *       interrupt them.</li>
+ *   <li>{@code longRunning} (set with the scheduler, before its volatile write) runs the
+ *       LONGRUNNING_HINT tasks; stop refuses new ones at once and interrupts the running ones
+ *       after the drain.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -74,7 +73,7 @@ public class ApplicationScheduler implements HealthSource {
     private volatile ExecutorMetrics metrics = ExecutorMetrics.NONE;
     private volatile TaskTracing tracing = TaskTracing.NONE;
     private final Map<Priority, EchoManagedExecutor> views = new EnumMap<>(Priority.class);
-    private final Set<Thread> longRunning = ConcurrentHashMap.newKeySet();
+    private volatile LongRunningTasks longRunning;
     /** Written under {@code this}; volatile so health probes read it without waiting for a drain. */
     private volatile boolean stopped;
 
@@ -120,7 +119,8 @@ public class ApplicationScheduler implements HealthSource {
             builder.taskObserver(exported.observer());
         }
         Scheduler started = builder.build();
-        exported.start(started, factory);
+        longRunning = new LongRunningTasks(cfg.longRunningMax(), factory, cfg.name());
+        exported.start(started, factory, longRunning);
         scheduler = started; // last: publishes the rest
         LOG.info(() -> "Echo ManagedExecutorService started for the application: " + config.workers() + " workers"
                 + ", queue capacity " + (config.queueCapacity() == Integer.MAX_VALUE ? "unbounded" : config.queueCapacity())
@@ -145,6 +145,7 @@ public class ApplicationScheduler implements HealthSource {
         if (scheduler == null) {
             return;
         }
+        longRunning.refuseNew();
         Duration timeout = config.stopTimeout();
         SchedulerMetrics before = scheduler.metrics();
         List<Runnable> dropped = scheduler.stop(timeout);
@@ -154,16 +155,14 @@ public class ApplicationScheduler implements HealthSource {
                 cancelled++; // listeners learn of it through the managed future (taskAborted, taskDone)
             }
         }
-        for (Thread t : longRunning) {
-            t.interrupt();
-        }
+        int interrupted = longRunning.interruptRunning();
         metrics.stop();
         SchedulerMetrics after = scheduler.metrics();
         long drained = after.completed() + after.failed() - before.completed() - before.failed();
         int finalCancelled = cancelled;
         LOG.info(() -> "Echo ManagedExecutorService stopped: drained " + drained + " tasks that were queued or running at stop, "
                 + finalCancelled + " queued tasks cancelled after the " + timeout + " drain"
-                + (longRunning.isEmpty() ? "" : ", " + longRunning.size() + " long-running tasks interrupted")
+                + (interrupted == 0 ? "" : ", " + interrupted + " long-running tasks interrupted")
                 + "; " + after.completed() + " tasks completed and " + after.failed() + " failed in all");
     }
 
@@ -243,11 +242,13 @@ public class ApplicationScheduler implements HealthSource {
         return v;
     }
 
-    void longRunningStarted(Thread t) {
-        longRunning.add(t);
-    }
-
-    void longRunningEnded(Thread t) {
-        longRunning.remove(t);
+    /** Runs LONGRUNNING_HINT tasks on threads of their own. */
+    LongRunningTasks longRunning() {
+        ensureStarted();
+        LongRunningTasks l = longRunning;
+        if (l == null) {
+            throw new java.util.concurrent.RejectedExecutionException("Echo has stopped with its application");
+        }
+        return l;
     }
 }

@@ -134,7 +134,7 @@ public class EchoManagedExecutor implements ManagedScheduledExecutorService {
         Future<T> started;
         try {
             if (settings.longRunning() && delayNanos == 0) {
-                started = LongRunningTask.start(runtime, body, settings.identityName());
+                started = runtime.longRunning().start(body, settings.identityName());
             } else {
                 Scheduler scheduler = runtime.scheduler();
                 started = delayNanos > 0

@@ -21,7 +21,7 @@ public interface ExecutorMetrics {
         }
 
         @Override
-        public void start(Scheduler scheduler, ThreadFactory threads) {
+        public void start(Scheduler scheduler, ThreadFactory threads, LongRunningCounts longRunning) {
         }
 
         @Override
@@ -32,8 +32,11 @@ public interface ExecutorMetrics {
     /** Per-task wait/run times for timers, or null when nothing needs them. */
     TaskObserver observer();
 
-    /** Registers the gauges and starts keeping the counters in step with {@code scheduler}. */
-    void start(Scheduler scheduler, ThreadFactory threads);
+    /**
+     * Registers the gauges and starts keeping the counters in step with {@code scheduler} and
+     * the long-running tasks (which run outside it).
+     */
+    void start(Scheduler scheduler, ThreadFactory threads, LongRunningCounts longRunning);
 
     /** Brings the counters up to date one last time and stops the updates. */
     void stop();

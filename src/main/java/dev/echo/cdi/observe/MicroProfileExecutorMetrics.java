@@ -74,10 +74,11 @@ final class MicroProfileExecutorMetrics implements ExecutorMetrics {
     private final Map<Priority, Timer> waitTimers = new EnumMap<>(Priority.class);
     private final Map<Priority, Timer> runTimers = new EnumMap<>(Priority.class);
     private final Map<Priority, Counter[]> taskCounters = new EnumMap<>(Priority.class);
-    private Counter steals, parks, unparks;
+    private Counter steals, parks, unparks, longRunningStarted, longRunningRejected;
     /** Guarded by {@code this}: values already added to the MP counters. */
-    private final long[] synced = new long[Priority.count() * Kind.values().length + 3];
+    private final long[] synced = new long[Priority.count() * Kind.values().length + 5];
     private volatile Scheduler scheduler;
+    private volatile LongRunningCounts longRunning = LongRunningCounts.NONE;
     private volatile Snapshot cached;
     private ScheduledExecutorService ticker;
 
@@ -98,6 +99,10 @@ final class MicroProfileExecutorMetrics implements ExecutorMetrics {
         steals = registry.counter(Metadata.builder().withName("echo.steals").withDescription("Successful steals (each moves a batch of tasks)").build());
         parks = registry.counter(Metadata.builder().withName("echo.parks").withDescription("Times a worker parked for lack of work").build());
         unparks = registry.counter(Metadata.builder().withName("echo.unparks").withDescription("Times a parked worker was woken").build());
+        longRunningStarted = registry.counter(Metadata.builder().withName("echo.tasks.long_running.started")
+                .withDescription("LONGRUNNING_HINT tasks started, each on a thread of its own").build());
+        longRunningRejected = registry.counter(Metadata.builder().withName("echo.tasks.long_running.rejected")
+                .withDescription("LONGRUNNING_HINT tasks refused: stopping, or echo.long-running.max reached").build());
     }
 
     static ExecutorMetrics lookup() {
@@ -122,8 +127,11 @@ final class MicroProfileExecutorMetrics implements ExecutorMetrics {
     }
 
     @Override
-    public synchronized void start(Scheduler s, ThreadFactory threads) {
+    public synchronized void start(Scheduler s, ThreadFactory threads, LongRunningCounts longRunningTasks) {
         scheduler = s;
+        longRunning = longRunningTasks;
+        registry.gauge(Metadata.builder().withName("echo.tasks.long_running")
+                .withDescription("LONGRUNNING_HINT tasks running now").build(), this, m -> m.longRunning.active());
         for (Priority p : Priority.values()) {
             registry.gauge(Metadata.builder().withName("echo.queue.depth").withDescription("Tasks queued and ready to start").build(),
                     this, m -> m.snapshot().queueDepth().get(p), priorityTag(p));
@@ -187,7 +195,10 @@ final class MicroProfileExecutorMetrics implements ExecutorMetrics {
         }
         slot = add(steals, m.steals(), slot);
         slot = add(parks, m.parks(), slot);
-        add(unparks, m.unparks(), slot);
+        slot = add(unparks, m.unparks(), slot);
+        LongRunningCounts l = longRunning;
+        slot = add(longRunningStarted, l.started(), slot);
+        add(longRunningRejected, l.rejected(), slot);
     }
 
     private int add(Counter counter, long now, int slot) {
