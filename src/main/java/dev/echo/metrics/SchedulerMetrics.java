@@ -31,6 +31,8 @@ import java.util.Map;
  * @param waitTime       queue-to-start time per priority
  * @param runTime        body run time per priority
  * @param byPriority     submitted / completed / failed / cancelled / rejected per priority
+ * @param spareWorkers   spare workers running now (compensation for blocked workers; not in {@code workers})
+ * @param sparesStarted  spare workers started since the scheduler started
  */
 public record SchedulerMetrics(
         long submitted,
@@ -50,7 +52,9 @@ public record SchedulerMetrics(
         long awaiting,
         Map<Priority, LatencySummary> waitTime,
         Map<Priority, LatencySummary> runTime,
-        Map<Priority, PriorityCounts> byPriority) {
+        Map<Priority, PriorityCounts> byPriority,
+        int spareWorkers,
+        long sparesStarted) {
 
     public SchedulerMetrics {
         byPriority = Map.copyOf(byPriority);

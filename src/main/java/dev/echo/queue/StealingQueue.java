@@ -116,6 +116,32 @@ public final class StealingQueue<T> {
         return null;
     }
 
+    /**
+     * For a thread that owns no local queue (a helper): the most urgent item of the injectors or
+     * of any worker's local queue, one at a time (nothing is moved: the helper has nowhere to put
+     * a batch). Any thread.
+     */
+    public T pollHelper(StealObserver stealObserver, int helper) {
+        for (int level = 0; level < levels; level++) {
+            T item = injectors.get(level).poll();
+            if (item != null) {
+                return item;
+            }
+            int start = ThreadLocalRandom.current().nextInt(workers);
+            for (int i = 0; i < workers; i++) {
+                int victim = (start + i) % workers;
+                item = locals[level][victim].poll();
+                if (item != null) {
+                    if (stealObserver != null) {
+                        stealObserver.stole(helper, victim, level, 1);
+                    }
+                    return item;
+                }
+            }
+        }
+        return null;
+    }
+
     /** Like {@link #poll} but for one level only. <b>Owner thread only.</b> */
     public T pollLevel(int worker, int level, StealObserver stealObserver) {
         T item = locals[level][worker].poll();

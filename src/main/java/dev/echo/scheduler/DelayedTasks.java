@@ -33,6 +33,8 @@ final class DelayedTasks implements Runnable {
 
     private final Scheduler scheduler;
     private final DelayQueue<Entry> queue = new DelayQueue<>();
+    /** Internal entries (the stall watch) waiting now: not tasks, so not in {@link #size()}. */
+    private final java.util.concurrent.atomic.AtomicInteger internal = new java.util.concurrent.atomic.AtomicInteger();
     /** Breaks ties between equal due times in submission order. */
     private final AtomicLong sequence = new AtomicLong();
     /** Guarded by {@code this}. */
@@ -49,7 +51,7 @@ final class DelayedTasks implements Runnable {
      * task is already counted as accepted, and {@link #ensureTimer()} succeeded.
      */
     void schedule(Task<?> task, long delayNanos) {
-        Entry entry = new Entry(task, System.nanoTime() + delayNanos, sequence.getAndIncrement());
+        Entry entry = new Entry(task, null, System.nanoTime() + delayNanos, sequence.getAndIncrement());
         queue.add(entry);
         // A cancelled delayed task must not keep the scheduler alive until its due time.
         task.whenComplete((v, e) -> {
@@ -57,6 +59,16 @@ final class DelayedTasks implements Runnable {
                 scheduler.delayedCancelled(task);
             }
         });
+    }
+
+    /**
+     * Runs {@code action} on the timer thread after {@code delayNanos}: an internal entry, not a
+     * task (uncounted, never returned by {@link #drain}, never delaying termination). The caller
+     * made sure the timer exists ({@link #ensureTimer()}).
+     */
+    void scheduleInternal(Runnable action, long delayNanos) {
+        internal.incrementAndGet();
+        queue.add(new Entry(null, action, System.nanoTime() + delayNanos, sequence.getAndIncrement()));
     }
 
     /**
@@ -96,7 +108,7 @@ final class DelayedTasks implements Runnable {
     List<Task<?>> drain() {
         List<Task<?>> drained = new ArrayList<>();
         for (Entry e : queue.toArray(new Entry[0])) {
-            if (queue.remove(e)) {
+            if (e.task != null && queue.remove(e)) {
                 drained.add(e.task);
             }
         }
@@ -105,7 +117,7 @@ final class DelayedTasks implements Runnable {
 
     /** Delayed tasks not yet due. */
     int size() {
-        return queue.size();
+        return Math.max(0, queue.size() - internal.get());
     }
 
     @Override
@@ -117,6 +129,15 @@ final class DelayedTasks implements Runnable {
                     due = queue.take();
                 } catch (InterruptedException e) {
                     continue; // re-check: interrupted by stop()
+                }
+                if (due.task == null) {
+                    internal.decrementAndGet();
+                    try {
+                        due.action.run();
+                    } catch (Throwable e) {
+                        LOG.log(Level.SEVERE, "an internal timer action failed; the timer goes on", e);
+                    }
+                    continue;
                 }
                 try {
                     scheduler.delayedDue(due.task);
@@ -133,12 +154,16 @@ final class DelayedTasks implements Runnable {
     }
 
     private static final class Entry implements Delayed {
+        /** The delayed task, or null for an internal entry. */
         final Task<?> task;
+        /** An internal entry's action, or null for a task. */
+        final Runnable action;
         final long dueNanos;
         final long seq;
 
-        Entry(Task<?> task, long dueNanos, long seq) {
+        Entry(Task<?> task, Runnable action, long dueNanos, long seq) {
             this.task = task;
+            this.action = action;
             this.dueNanos = dueNanos;
             this.seq = seq;
         }

@@ -81,18 +81,24 @@ final class IdleWorkers {
         return searching(state.getAndAdd(-ONE_SEARCHING)) == 1;
     }
 
-    /** Wakes one parked worker if nobody is searching and somebody is parked. */
-    void notifyOne() {
+    /**
+     * Wakes one parked worker if nobody is searching and somebody is parked.
+     *
+     * @return whether every worker was busy (none parked, none searching): the work just
+     *         published waits for a worker to finish a task
+     */
+    boolean notifyOne() {
         long s = state.get();
         if (searching(s) != 0 || unparked(s) >= workerCount) {
-            return; // fast path: a searcher will find the work, or nobody is parked
+            // fast path: a searcher will find the work, or nobody is parked
+            return searching(s) == 0;
         }
         Worker woken;
         lock.lock();
         try {
             s = state.get();
             if (searching(s) != 0 || sleeperCount == 0 || closed) {
-                return;
+                return false;
             }
             woken = sleepers[--sleeperCount];
             sleepers[sleeperCount] = null;
@@ -103,6 +109,13 @@ final class IdleWorkers {
             lock.unlock();
         }
         LockSupport.unpark(woken.thread());
+        return false;
+    }
+
+    /** Every worker runs a task now: none parked, none searching. A hint. */
+    boolean allBusy() {
+        long s = state.get();
+        return searching(s) == 0 && unparked(s) >= workerCount;
     }
 
     /**

@@ -28,7 +28,8 @@ final class MetricsSnapshot {
      * @param awaiting async tasks waiting for their stage
      * @param running  whether the scheduler still runs (a worker that ended before a stop is dead)
      */
-    static SchedulerMetrics take(Worker[] workers, SharedStats shared, int parked, int delayed, int awaiting, boolean running) {
+    static SchedulerMetrics take(Worker[] workers, SharedStats shared, int parked, int delayed, int awaiting, boolean running,
+                                 Spares spares) {
         int levels = Priority.count();
         long steals = 0, parks = 0, unparks = 0;
         long[] dequeued = new long[levels], completed = new long[levels], failed = new long[levels], cancelled = new long[levels];
@@ -42,7 +43,11 @@ final class MetricsSnapshot {
         completed[Priority.HIGH.level()] += shared.completedOffWorkerCount(); // timer tasks are HIGH
         failed[Priority.HIGH.level()] += shared.failedOffWorkerCount();
         int dead = 0;
-        for (Worker w : workers) {
+        java.util.List<Worker> all = new java.util.ArrayList<>(java.util.Arrays.asList(workers));
+        if (spares != null) {
+            all.addAll(spares.everyUsedSlot()); // a retired spare's counts stay in its slot
+        }
+        for (Worker w : all) {
             WorkerStats s = w.stats;
             steals += s.get(WorkerStats.STEALS);
             parks += s.get(WorkerStats.PARKS);
@@ -55,7 +60,7 @@ final class MetricsSnapshot {
                 s.waitHistogram(l).addTo(waits[l]);
                 s.runHistogram(l).addTo(runs[l]);
             }
-            if (running && !w.isAlive()) {
+            if (running && !w.spare && !w.isAlive()) {
                 dead++;
             }
         }
@@ -76,6 +81,7 @@ final class MetricsSnapshot {
         }
         return new SchedulerMetrics(shared.submitted(), totalCompleted, totalFailed, totalCancelled, shared.rejectedCount(),
                 shared.returnedCount(), steals, parks, unparks, workers.length, parked, dead, depth,
-                delayed, awaiting, wait, run, counts);
+                delayed, awaiting, wait, run, counts,
+                spares == null ? 0 : spares.running(), spares == null ? 0 : spares.started());
     }
 }

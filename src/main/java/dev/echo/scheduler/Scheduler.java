@@ -92,6 +92,8 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
     private final WorkerLookup lookup;
     private final IdleWorkers idle;
     private final DelayedTasks delayed;
+    /** Compensation for blocked workers, or null when maxWorkers == workerCount. */
+    private final Spares spares;
     private final SharedStats shared = new SharedStats();
     private final Executor[] stageExecutors = new Executor[Priority.count()];
     /** Async tasks waiting for their stage; for shutdownNow and the metrics. */
@@ -116,8 +118,11 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
         }
         this.workers = new Worker[n];
         for (int i = 0; i < n; i++) {
-            workers[i] = new Worker(this, i, queue, idle, agingThreshold.toNanos(), b.taskObserver());
+            workers[i] = new Worker(this, i, queue, idle, agingThreshold.toNanos(), b.taskObserver(), false);
         }
+        int maxSpares = b.maxWorkers() - n;
+        this.spares = maxSpares <= 0 ? null : new Spares(this, queue, idle, workers, maxSpares,
+                b.stallThreshold() == null ? 0 : b.stallThreshold().toNanos(), agingThreshold.toNanos(), b.taskObserver());
         List<Thread> threads = createWorkerThreads();
         this.lookup = new WorkerLookup(workers);
         startWorkers(threads);
@@ -402,7 +407,9 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
         // idle state. Without it a parking worker and this submitter can each miss the other (see
         // IdleWorkers: the argument needs both steps sequentially consistent).
         VarHandle.fullFence();
-        idle.notifyOne();
+        if (idle.notifyOne() && spares != null && spares.watching()) {
+            spares.stallPossible(); // every worker busy: watch for a stall (one flag read when armed)
+        }
     }
 
     /** The worker of this scheduler running on the calling thread, or {@code null}. */
@@ -527,7 +534,72 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
     }
 
     void workerExited(Worker w) {
+        if (w.spare) {
+            spares.exited(w);
+        }
         threadExited();
+    }
+
+    /** A worker is about to run a task: if every worker is now busy, watch for a stall. */
+    void taskStarting() {
+        Spares s = spares;
+        if (s != null && s.watching() && !s.isArmed() && idle.allBusy()) {
+            s.stallPossible();
+        }
+    }
+
+    /** A spare worker's thread is about to start: it counts among the live threads until it exits. */
+    void spareStarting() {
+        runState.threadsStarting(1);
+    }
+
+    /** A spare's thread could not be started after spareStarting. */
+    void spareExited() {
+        threadExited();
+    }
+
+    /**
+     * Runs {@code check} on the timer thread after {@code delayNanos}, as an internal entry: not a
+     * task, not counted, not returned by shutdownNow, never delaying termination.
+     *
+     * @return false if there is no timer thread (the thread factory refused it)
+     */
+    boolean watchLater(Runnable check, long delayNanos) {
+        try {
+            delayed.ensureTimer();
+        } catch (RuntimeException | Error e) {
+            return false;
+        }
+        delayed.scheduleInternal(check, delayNanos);
+        return true;
+    }
+
+    /**
+     * Blocks in the manner of {@link java.util.concurrent.ForkJoinPool#managedBlock}: for code
+     * running on an Echo worker that knows it is about to wait (a remote call, a lock, another
+     * task's result). If work is queued, a spare worker starts at once (up to the scheduler's
+     * maxWorkers), so the pool keeps serving while this worker waits; otherwise the scheduler
+     * watches for a stall. Then {@code blocker.block()} is called until it or
+     * {@code isReleasable()} says the wait is over. On any other thread it simply blocks.
+     *
+     * @throws InterruptedException if {@code blocker.block()} is interrupted
+     */
+    public static void managedBlock(java.util.concurrent.ForkJoinPool.ManagedBlocker blocker) throws InterruptedException {
+        Objects.requireNonNull(blocker, "blocker");
+        Worker w = Worker.CURRENT.get();
+        if (w != null && !blocker.isReleasable() && w.scheduler.spares != null) {
+            w.scheduler.spares.aboutToBlock();
+        }
+        while (!blocker.isReleasable()) {
+            if (blocker.block()) {
+                return;
+            }
+        }
+    }
+
+    /** The most workers (regular and spare) that may run at once. */
+    public int maxWorkers() {
+        return workers.length + (spares == null ? 0 : spares.maxSpares());
     }
 
     /** The timer thread is about to start: it counts among the live threads until it exits. */
@@ -584,6 +656,9 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
         }
         for (Worker w : workers) {
             w.interrupt();
+        }
+        if (spares != null) {
+            spares.interruptAll();
         }
         if (holding) {
             finished();
@@ -694,7 +769,8 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
 
     /** A cheap snapshot of the counters; see {@link SchedulerMetrics}. */
     public SchedulerMetrics metrics() {
-        return MetricsSnapshot.take(workers, shared, idle.parkedCount(), delayed.size(), awaiting.size(), runState.isRunning());
+        return MetricsSnapshot.take(workers, shared, idle.parkedCount(), delayed.size(), awaiting.size(), runState.isRunning(),
+                spares);
     }
 
     @Override

@@ -21,6 +21,13 @@ public final class SchedulerBuilder {
     public static final Duration DEFAULT_AGING_THRESHOLD = Duration.ofMillis(500);
     /** {@link #DEFAULT_AGING_THRESHOLD} in milliseconds. */
     public static final long DEFAULT_AGING_MILLIS = 500;
+    /**
+     * The stall threshold Echo's Jakarta EE layer uses by default ({@code echo.stall.threshold}):
+     * EE code blocks. A plain {@link SchedulerBuilder} has no stall watch unless one is set.
+     */
+    public static final Duration DEFAULT_STALL_THRESHOLD = Duration.ofMillis(200);
+    /** The most workers a scheduler may have (ForkJoinPool's limit too). */
+    public static final int MAX_WORKERS = 32_767;
     /** Default name, used as the prefix of thread names. */
     public static final String DEFAULT_NAME = "echo";
 
@@ -30,6 +37,9 @@ public final class SchedulerBuilder {
     private int queueCapacity = Integer.MAX_VALUE;
     private String name = DEFAULT_NAME;
     private TaskObserver taskObserver;
+    private int maxWorkers = -1; // default: computed from workerCount at build
+    /** Null: no stall watch (spares only through managedBlock). */
+    private Duration stallThreshold;
 
     private SchedulerBuilder() {
     }
@@ -105,9 +115,57 @@ public final class SchedulerBuilder {
         return this;
     }
 
+    /**
+     * The most workers that may run at once, counting spares: a spare worker is added when a task
+     * is about to block ({@link Scheduler#managedBlock}) or, with a {@link #stallThreshold}, when
+     * every worker is busy, tasks are queued and none has started for that long; spares retire
+     * when idle. {@code maxWorkers == workerCount} turns compensation off. Default: {@code max(workerCount + 4, 4 × workerCount)}, at most
+     * {@value #MAX_WORKERS}. Must be at least the worker count (checked by {@link #build()}).
+     */
+    public SchedulerBuilder maxWorkers(int max) {
+        if (max < 1 || max > MAX_WORKERS) {
+            throw new IllegalArgumentException("maxWorkers must be from 1 to " + MAX_WORKERS + ", was " + max);
+        }
+        this.maxWorkers = max;
+        return this;
+    }
+
+    /**
+     * Turns on the stall watch: when no task has started for this long, while every worker is
+     * busy and work is queued, a spare worker is added (see {@link #maxWorkers(int)}). Must be
+     * positive. Default: off, as in {@code ForkJoinPool}: without it spares come only through
+     * {@link Scheduler#managedBlock}. Echo's Jakarta EE layer turns it on (200 ms), because EE
+     * code blocks.
+     */
+    public SchedulerBuilder stallThreshold(Duration threshold) {
+        Objects.requireNonNull(threshold, "stallThreshold must not be null");
+        if (threshold.isNegative() || threshold.isZero()) {
+            throw new IllegalArgumentException("stallThreshold must be positive, was " + threshold);
+        }
+        this.stallThreshold = threshold;
+        return this;
+    }
+
     /** Starts the workers and returns the running scheduler. */
     public Scheduler build() {
+        if (maxWorkers != -1 && maxWorkers < workerCount) {
+            throw new IllegalArgumentException("maxWorkers must be at least workerCount (" + workerCount + "), was " + maxWorkers);
+        }
         return new Scheduler(this);
+    }
+
+    int maxWorkers() {
+        return maxWorkers != -1 ? maxWorkers : defaultMaxWorkers(workerCount);
+    }
+
+    /** {@code max(workers + 4, 4 × workers)}, at most {@value #MAX_WORKERS}. */
+    public static int defaultMaxWorkers(int workers) {
+        return (int) Math.min(MAX_WORKERS, Math.max(workers + 4L, 4L * workers));
+    }
+
+    /** The stall threshold, or null when the stall watch is off. */
+    Duration stallThreshold() {
+        return stallThreshold;
     }
 
     int workerCount() {

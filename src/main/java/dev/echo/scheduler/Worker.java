@@ -56,7 +56,10 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
     private static final int SPIN_ROUNDS = 8;
 
     final Scheduler scheduler;
+    /** A regular worker's slot (0..workerCount-1); a spare's is beyond them and owns no deque. */
     final int index;
+    /** A spare (see {@link Spares}): no deque of its own, never parks, retires when idle. */
+    final boolean spare;
     final WorkerStats stats = new WorkerStats();
     private final StealingQueue<Task<?>> queue;
     private final IdleWorkers idle;
@@ -79,8 +82,9 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
     private long nextAgingCheck;
 
     Worker(Scheduler scheduler, int index, StealingQueue<Task<?>> queue, IdleWorkers idle, long agingNanos,
-            TaskObserver observer) {
+            TaskObserver observer, boolean spare) {
         this.scheduler = scheduler;
+        this.spare = spare;
         this.observer = observer;
         this.index = index;
         this.queue = queue;
@@ -181,6 +185,7 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
             stats.recordWait(priority, wait);
             scheduler.leftQueue();
         }
+        scheduler.taskStarting(); // compensation's watch: armed when this task makes every worker busy
         Outcome outcome;
         current = task;
         try {
@@ -274,7 +279,7 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
                 return aged;
             }
         }
-        return queue.poll(index, this);
+        return spare ? queue.pollHelper(this, index) : queue.poll(index, this);
     }
 
     /**
@@ -323,6 +328,17 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
      */
     private Task<?> awaitTask() {
         flushFinished(); // before going idle: termination must not wait for our batch
+        if (spare) {
+            // A spare never parks: a short look, then it retires (it was only needed while others blocked).
+            for (int round = 0; round < SPIN_ROUNDS; round++) {
+                Task<?> t = findTask();
+                if (t != null || scheduler.isQuiescent()) {
+                    return t;
+                }
+                Thread.onSpinWait();
+            }
+            return null;
+        }
         boolean searching = idle.tryStartSearching();
         while (true) {
             if (searching) {

@@ -31,6 +31,7 @@ class ApplicationStopTest {
     @Test
     void stoppingTheApplicationCancelsWhatCouldNotDrainAndEndsEveryThread() throws Exception {
         System.setProperty(EchoConfig.WORKERS, "1");
+        System.setProperty(EchoConfig.MAX_WORKERS_KEY, "1"); // one worker, no spares: the test is about that one
         System.setProperty(EchoConfig.STOP_TIMEOUT, "300ms");
         System.setProperty(EchoConfig.NAME, "stoptest");
         RecordingListener listener = new RecordingListener();
@@ -57,6 +58,7 @@ class ApplicationStopTest {
             container.close(); // application stop: @PreDestroy of Echo's runtime
         } finally {
             System.clearProperty(EchoConfig.WORKERS);
+            System.clearProperty(EchoConfig.MAX_WORKERS_KEY);
             System.clearProperty(EchoConfig.STOP_TIMEOUT);
             System.clearProperty(EchoConfig.NAME);
         }
@@ -76,6 +78,7 @@ class ApplicationStopTest {
     @Test
     void theStopLineSaysHowManyTasksDrainedAndHowManyWereCancelled() throws Exception {
         System.setProperty(EchoConfig.WORKERS, "1");
+        System.setProperty(EchoConfig.MAX_WORKERS_KEY, "1"); // one worker, no spares: the test is about that one
         System.setProperty(EchoConfig.STOP_TIMEOUT, "20s");
         System.setProperty(EchoConfig.NAME, "stopline");
         List<String> lines;
@@ -100,6 +103,7 @@ class ApplicationStopTest {
             lines = log.messages(Level.INFO);
         } finally {
             System.clearProperty(EchoConfig.WORKERS);
+            System.clearProperty(EchoConfig.MAX_WORKERS_KEY);
             System.clearProperty(EchoConfig.STOP_TIMEOUT);
             System.clearProperty(EchoConfig.NAME);
         }

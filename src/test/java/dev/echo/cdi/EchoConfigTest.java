@@ -38,6 +38,7 @@ class EchoConfigTest {
             assertEquals(fromBuilder.queueCapacity(), fromConfig.queueCapacity());
             assertEquals(fromBuilder.agingThreshold(), fromConfig.agingThreshold());
             assertEquals(fromBuilder.name(), fromConfig.name());
+            assertEquals(fromBuilder.maxWorkers(), fromConfig.maxWorkers());
         } finally {
             Schedulers.stop(fromBuilder);
             Schedulers.stop(fromConfig);
@@ -74,6 +75,21 @@ class EchoConfigTest {
         assertThrows(IllegalArgumentException.class, () -> read(Map.of(EchoConfig.AGING_THRESHOLD, "0ms")));
         assertThrows(IllegalArgumentException.class, () -> read(Map.of(EchoConfig.STOP_TIMEOUT, "-PT1S")));
         assertThrows(IllegalArgumentException.class, () -> read(Map.of(EchoConfig.NAME, " ")));
+    }
+
+    @Test
+    void compensationKeysAreParsedAndChecked() {
+        EchoConfig c = read(Map.of(EchoConfig.WORKERS, "2", EchoConfig.MAX_WORKERS_KEY, "5", EchoConfig.STALL_THRESHOLD, "50ms"));
+        assertEquals(5, c.maxWorkers());
+        assertEquals(Duration.ofMillis(50), c.stallThreshold());
+        assertEquals(dev.echo.scheduler.SchedulerBuilder.defaultMaxWorkers(3), read(Map.of(EchoConfig.WORKERS, "3")).maxWorkers());
+        assertEquals(dev.echo.scheduler.SchedulerBuilder.DEFAULT_STALL_THRESHOLD, read(Map.of()).stallThreshold());
+        IllegalArgumentException below = assertThrows(IllegalArgumentException.class,
+                () -> read(Map.of(EchoConfig.WORKERS, "4", EchoConfig.MAX_WORKERS_KEY, "3")));
+        assertEquals("Echo configuration 'echo.max-workers' must be at least echo.workers (4), was '3'", below.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> read(Map.of(EchoConfig.MAX_WORKERS_KEY, "40000")));
+        assertThrows(IllegalArgumentException.class, () -> read(Map.of(EchoConfig.STALL_THRESHOLD, "0ms")));
+        assertThrows(IllegalArgumentException.class, () -> read(Map.of(EchoConfig.STALL_THRESHOLD, "NaNs")));
     }
 
     @Test
@@ -127,6 +143,7 @@ class EchoConfigTest {
     void aRejectedTaskIsLoggedAtWarningWithTheReason() throws Exception {
         System.setProperty(EchoConfig.WORKERS, "1");
         System.setProperty(EchoConfig.QUEUE_CAPACITY, "1");
+        System.setProperty(EchoConfig.MAX_WORKERS_KEY, "1"); // no spare may drain the queue of one
         List<String> warnings;
         try (LogCapture log = LogCapture.of(EchoManagedExecutor.class, Level.WARNING);
              var container = new Weld().disableDiscovery().addExtension(new EchoExtension()).addBeanClass(EchoBeans.class)
@@ -142,6 +159,7 @@ class EchoConfigTest {
         } finally {
             System.clearProperty(EchoConfig.WORKERS);
             System.clearProperty(EchoConfig.QUEUE_CAPACITY);
+            System.clearProperty(EchoConfig.MAX_WORKERS_KEY);
         }
         assertTrue(warnings.stream().anyMatch(m -> m.contains("rejected") && m.contains("queue is full (capacity 1)")),
                 warnings.toString());

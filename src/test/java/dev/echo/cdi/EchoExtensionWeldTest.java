@@ -200,8 +200,9 @@ class EchoExtensionWeldTest {
                 }
             })));
         }
-        // every worker is still free for short work
+        // every worker is still free for short work (no spare worker stood in for them)
         assertEquals("short", beans.executor.submit(() -> "short").get(5, TimeUnit.SECONDS));
+        assertEquals(0, ((EchoManagedExecutor) beans.executor).runtime().metrics().sparesStarted());
         release.countDown();
         for (Future<?> f : longOnes) {
             f.get(10, TimeUnit.SECONDS);

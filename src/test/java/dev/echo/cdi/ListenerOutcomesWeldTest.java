@@ -34,12 +34,14 @@ class ListenerOutcomesWeldTest {
     void start() {
         System.setProperty(EchoConfig.WORKERS, "1");
         System.setProperty(EchoConfig.QUEUE_CAPACITY, "1");
+        System.setProperty(EchoConfig.MAX_WORKERS_KEY, "1"); // no spare may drain the queue of one
         try {
             container = new Weld().disableDiscovery().addExtension(new EchoExtension()).addBeanClass(EchoBeans.class).initialize();
             executor = container.select(EchoBeans.class).get().executor;
         } finally {
             System.clearProperty(EchoConfig.WORKERS);
             System.clearProperty(EchoConfig.QUEUE_CAPACITY);
+            System.clearProperty(EchoConfig.MAX_WORKERS_KEY);
         }
     }
 

@@ -46,7 +46,7 @@ class ContextIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return Deployments.withConfig("context", "echo.workers=1\n", IdentityResource.class)
+        return Deployments.withConfig("context", "echo.workers=1\necho.max-workers=1\n", IdentityResource.class)
                 .setWebXML(new StringAsset(WEB_XML));
     }
 

@@ -32,7 +32,7 @@ class ManagedTaskIT {
 
     @Deployment
     static WebArchive deployment() {
-        return Deployments.withConfig("managedtask", "echo.workers=1\necho.long-running.max=1\n", ManagedTaskIT.class);
+        return Deployments.withConfig("managedtask", "echo.workers=1\necho.max-workers=1\necho.long-running.max=1\n", ManagedTaskIT.class);
     }
 
     @Inject

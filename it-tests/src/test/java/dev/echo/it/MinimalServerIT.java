@@ -1,23 +1,17 @@
 package dev.echo.it;
 
+import dev.echo.it.support.Deployments;
 import dev.echo.it.support.Http;
 import dev.echo.testing.Await;
-import org.jboss.shrinkwrap.api.ArchivePath;
-import org.jboss.shrinkwrap.api.Node;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.asset.EmptyAsset;
 import org.jboss.shrinkwrap.api.exporter.ZipExporter;
-import org.jboss.shrinkwrap.api.spec.JavaArchive;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -74,34 +68,9 @@ class MinimalServerIT {
         }
     }
 
-    /** The servlet, and the jars Echo needs at run time (taken from the showcase WAR that the build made). */
+    /** The servlet and Echo's jars, nothing else. */
     private static WebArchive minimalWar() {
-        File showcase = new File(System.getProperty("echo.showcase.war", "target/echo-showcase.war"));
-        WebArchive source = ShrinkWrap.createFromZipFile(WebArchive.class, showcase);
-        WebArchive war = ShrinkWrap.create(WebArchive.class, "minimal.war").addClass(MinimalServlet.class)
-                .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml");
-        Map<ArchivePath, Node> libs = source.getContent(p -> p.get().startsWith("/WEB-INF/lib/")
-                && (p.get().contains("/echo-") || p.get().contains("/jctools-")));
-        assertEquals(2, libs.size(), "the Echo jar and JCTools in the showcase WAR: " + libs.keySet());
-        for (Node lib : libs.values()) {
-            String name = lib.getPath().get().substring("/WEB-INF/lib/".length());
-            war.addAsLibrary(ShrinkWrap.create(JavaArchive.class, name).merge(
-                    ShrinkWrap.createFromZipFile(JavaArchive.class, copy(lib, name))));
-        }
-        return war;
-    }
-
-    private static File copy(Node lib, String name) {
-        try {
-            Path tmp = Files.createTempDirectory("echo-minimal").resolve(name);
-            try (var in = lib.getAsset().openStream()) {
-                Files.copy(in, tmp);
-            }
-            tmp.toFile().deleteOnExit();
-            return tmp.toFile();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return Deployments.bare("minimal", MinimalServlet.class);
     }
 
     /** {@code bin/server <action> <name>}, bounded; its output goes to the test log. */

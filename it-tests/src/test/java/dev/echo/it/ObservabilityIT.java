@@ -32,7 +32,7 @@ class ObservabilityIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return Deployments.withConfig("observe", "echo.workers=1\necho.queue.capacity=4\n", ObserveResource.class, Http.class);
+        return Deployments.withConfig("observe", "echo.workers=1\necho.max-workers=1\necho.queue.capacity=4\n", ObserveResource.class, Http.class);
     }
 
     @ArquillianResource

@@ -27,7 +27,7 @@ class PriorityIT {
 
     @Deployment
     static WebArchive deployment() {
-        return Deployments.withConfig("priority", "echo.workers=1\n", PriorityIT.class);
+        return Deployments.withConfig("priority", "echo.workers=1\necho.max-workers=1\n", PriorityIT.class);
     }
 
     @Inject

@@ -26,13 +26,17 @@ import java.util.function.Function;
  * {@code 1m}; a bare number is milliseconds.
  */
 public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold, Duration stopTimeout, String name,
-                         int longRunningMax) {
+                         int longRunningMax, int maxWorkers, Duration stallThreshold) {
 
     public static final String WORKERS = "echo.workers";
     public static final String QUEUE_CAPACITY = "echo.queue.capacity";
     public static final String AGING_THRESHOLD = "echo.aging.threshold";
     public static final String STOP_TIMEOUT = "echo.stop.timeout";
     public static final String NAME = "echo.name";
+    /** Most workers at once, spares (compensation for blocked workers) included. */
+    public static final String MAX_WORKERS_KEY = "echo.max-workers";
+    /** How long nothing may start, every worker busy and work queued, before a spare is added. */
+    public static final String STALL_THRESHOLD = "echo.stall.threshold";
     /** How many LONGRUNNING_HINT tasks may run at once (each has a thread of its own). */
     public static final String LONG_RUNNING_MAX = "echo.long-running.max";
 
@@ -62,12 +66,20 @@ public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold
         }).orElse(SchedulerBuilder.DEFAULT_NAME);
         int longRunning = lookup.apply(LONG_RUNNING_MAX).map(v -> boundedInt(LONG_RUNNING_MAX, v, MAX_WORKERS))
                 .orElse(DEFAULT_LONG_RUNNING_MAX);
-        return new EchoConfig(workers, capacity, aging, stop, name, longRunning);
+        int maxWorkers = lookup.apply(MAX_WORKERS_KEY).map(v -> boundedInt(MAX_WORKERS_KEY, v, MAX_WORKERS))
+                .orElse(SchedulerBuilder.defaultMaxWorkers(workers));
+        if (maxWorkers < workers) {
+            throw bad(MAX_WORKERS_KEY, String.valueOf(maxWorkers), "at least " + WORKERS + " (" + workers + ")");
+        }
+        Duration stall = lookup.apply(STALL_THRESHOLD).map(v -> positiveDuration(STALL_THRESHOLD, v))
+                .orElse(SchedulerBuilder.DEFAULT_STALL_THRESHOLD);
+        return new EchoConfig(workers, capacity, aging, stop, name, longRunning, maxWorkers, stall);
     }
 
     /** A builder with these settings (the thread factory is the caller's business). */
     public SchedulerBuilder toBuilder() {
-        SchedulerBuilder b = SchedulerBuilder.create().workerCount(workers).agingThreshold(agingThreshold).name(name);
+        SchedulerBuilder b = SchedulerBuilder.create().workerCount(workers).agingThreshold(agingThreshold).name(name)
+                .maxWorkers(maxWorkers).stallThreshold(stallThreshold);
         if (queueCapacity != Integer.MAX_VALUE) {
             b.queueCapacity(queueCapacity);
         }

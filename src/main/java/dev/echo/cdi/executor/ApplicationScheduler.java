@@ -123,6 +123,7 @@ public class ApplicationScheduler implements HealthSource {
         exported.start(started, factory, longRunning);
         scheduler = started; // last: publishes the rest
         LOG.info(() -> "Echo ManagedExecutorService started for the application: " + config.workers() + " workers"
+                + " (up to " + config.maxWorkers() + " with spares for blocked ones)"
                 + ", queue capacity " + (config.queueCapacity() == Integer.MAX_VALUE ? "unbounded" : config.queueCapacity())
                 + ", ageing " + config.agingThreshold() + ", stop timeout " + config.stopTimeout()
                 + (container ? ", threads and context from the container" : ", no container resources (Java SE)"));

@@ -74,9 +74,9 @@ final class MicroProfileExecutorMetrics implements ExecutorMetrics {
     private final Map<Priority, Timer> waitTimers = new EnumMap<>(Priority.class);
     private final Map<Priority, Timer> runTimers = new EnumMap<>(Priority.class);
     private final Map<Priority, Counter[]> taskCounters = new EnumMap<>(Priority.class);
-    private Counter steals, parks, unparks, longRunningStarted, longRunningRejected;
+    private Counter steals, parks, unparks, longRunningStarted, longRunningRejected, sparesStarted;
     /** Guarded by {@code this}: values already added to the MP counters. */
-    private final long[] synced = new long[Priority.count() * Kind.values().length + 5];
+    private final long[] synced = new long[Priority.count() * Kind.values().length + 6];
     private volatile Scheduler scheduler;
     private volatile LongRunningCounts longRunning = LongRunningCounts.NONE;
     private volatile Snapshot cached;
@@ -99,6 +99,8 @@ final class MicroProfileExecutorMetrics implements ExecutorMetrics {
         steals = registry.counter(Metadata.builder().withName("echo.steals").withDescription("Successful steals (each moves a batch of tasks)").build());
         parks = registry.counter(Metadata.builder().withName("echo.parks").withDescription("Times a worker parked for lack of work").build());
         unparks = registry.counter(Metadata.builder().withName("echo.unparks").withDescription("Times a parked worker was woken").build());
+        sparesStarted = registry.counter(Metadata.builder().withName("echo.workers.spare.started")
+                .withDescription("Spare workers started because every worker was blocked while work waited").build());
         longRunningStarted = registry.counter(Metadata.builder().withName("echo.tasks.long_running.started")
                 .withDescription("LONGRUNNING_HINT tasks started, each on a thread of its own").build());
         longRunningRejected = registry.counter(Metadata.builder().withName("echo.tasks.long_running.rejected")
@@ -139,6 +141,7 @@ final class MicroProfileExecutorMetrics implements ExecutorMetrics {
         gauge("echo.workers.active", "Workers running a task or looking for one", m -> m.activeWorkers());
         gauge("echo.workers.parked", "Workers parked for lack of work", m -> m.parkedWorkers());
         gauge("echo.workers.dead", "Worker threads that ended while Echo was running", m -> m.deadWorkers());
+        gauge("echo.workers.spare", "Spare workers running now (compensation for blocked workers)", m -> m.spareWorkers());
         gauge("echo.tasks.delayed", "Delayed tasks whose time has not come", m -> m.delayed());
         gauge("echo.tasks.awaiting", "Async tasks waiting for their stage, holding no worker", m -> m.awaiting());
         String threadName = s.name() + "-metrics"; // named like Echo's other threads, so leaks are visible
@@ -196,6 +199,7 @@ final class MicroProfileExecutorMetrics implements ExecutorMetrics {
         slot = add(steals, m.steals(), slot);
         slot = add(parks, m.parks(), slot);
         slot = add(unparks, m.unparks(), slot);
+        slot = add(sparesStarted, m.sparesStarted(), slot);
         LongRunningCounts l = longRunning;
         slot = add(longRunningStarted, l.started(), slot);
         add(longRunningRejected, l.rejected(), slot);
