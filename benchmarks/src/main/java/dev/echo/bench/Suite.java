@@ -45,17 +45,30 @@ public final class Suite {
     public static void main(String[] args) throws Exception {
         System.setProperty("java.awt.headless", "true");
         Path out = Path.of(args.length > 0 ? args[0] : "benchmarks");
+        // an optional second argument picks parts, e.g. "b3,b4" (default: all of B1-B5 and B7)
+        java.util.Set<String> parts = args.length > 1 ? java.util.Set.of(args[1].toLowerCase(Locale.ROOT).split(","))
+                : java.util.Set.of("b1", "b2", "b3", "b4", "b5", "b7");
         Files.createDirectories(out);
-        new Suite(out).run();
+        new Suite(out).run(parts);
     }
 
-    private void run() throws Exception {
+    private void run(java.util.Set<String> parts) throws Exception {
         header();
-        b1b2();
-        b3();
-        b4();
-        b5();
-        b7();
+        if (parts.contains("b1") || parts.contains("b2")) {
+            b1b2();
+        }
+        if (parts.contains("b3")) {
+            b3();
+        }
+        if (parts.contains("b4")) {
+            b4();
+        }
+        if (parts.contains("b5")) {
+            b5();
+        }
+        if (parts.contains("b7")) {
+            b7();
+        }
         Path b6 = out.resolve("RESULTS-B6.md");
         md.append("\n## B6 in Liberty\n\n");
         if (Files.exists(b6)) {

@@ -20,7 +20,8 @@ public class SoakResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public Map<String, Object> figures(@QueryParam("gc") int gc) {
+    public Map<String, Object> figures(@QueryParam("gc") int gc, @QueryParam("prefix") String prefix) {
+        String keys = prefix == null ? SoakProbe.LOADER_KEY_PREFIX : prefix;
         for (int i = 0; i < gc; i++) {
             System.gc();
         }
@@ -29,7 +30,7 @@ public class SoakResource {
         java.util.TreeMap<Long, Boolean> byTime = new java.util.TreeMap<>(); // registration time -> still reachable
         for (Map.Entry<Object, Object> e : System.getProperties().entrySet()) {
             String key = String.valueOf(e.getKey());
-            if (key.startsWith(SoakProbe.LOADER_KEY_PREFIX) && e.getValue() instanceof WeakReference<?> ref) {
+            if (key.startsWith(keys) && e.getValue() instanceof WeakReference<?> ref) {
                 registered++;
                 boolean reachable = ref.get() != null;
                 if (reachable) {
