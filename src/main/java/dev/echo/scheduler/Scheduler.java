@@ -350,28 +350,14 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
         }
         int state = runState.state();
         if (state != RunState.RUNNING && !(state == RunState.SHUTDOWN && self != null)) {
-            if (bounded) {
-                queued.decrementAndGet();
-            }
-            if (credit) {
-                self.returnFinishedCredit();
-            } else {
-                finished();
-            }
+            undoAccept(bounded, credit, self);
             throw reject(task, state == RunState.SHUTDOWN ? "it is shut down" : "it was stopped (shutdownNow)");
         }
         if (delayNanos > 0) {
             try {
                 delayed.ensureTimer(); // before the task counts as delayed: without a timer it could never run
             } catch (RuntimeException | Error noTimer) {
-                if (bounded) {
-                    queued.decrementAndGet();
-                }
-                if (credit) {
-                    self.returnFinishedCredit();
-                } else {
-                    finished();
-                }
+                undoAccept(bounded, credit, self);
                 throw reject(task, "its thread factory could not make the timer thread for delayed tasks: " + noTimer);
             }
             shared.acceptedDelayed(task.priority());
@@ -381,6 +367,18 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
             push(task, self);
         }
         return task;
+    }
+
+    /** Gives back what accept took for a task it then refuses: its queue place and its pending count. */
+    private void undoAccept(boolean bounded, boolean credit, Worker self) {
+        if (bounded) {
+            queued.decrementAndGet();
+        }
+        if (credit) {
+            self.returnFinishedCredit();
+        } else {
+            finished();
+        }
     }
 
     private RejectedExecutionException reject(Task<?> task, String why) {
