@@ -548,6 +548,9 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
 
     /** A spare worker's thread is about to start: it counts among the live threads until it exits. */
     void spareStarting() {
+        if (runState.isQuiescent()) {
+            throw new IllegalStateException("the scheduler has terminated"); // no thread after termination
+        }
         runState.threadsStarting(1);
     }
 

@@ -166,7 +166,7 @@ final class Spares {
     }
 
     private void startSpare(String why) {
-        if (!tryReserve()) {
+        if (scheduler.isQuiescent() || !tryReserve()) {
             return;
         }
         int slot = -1;
