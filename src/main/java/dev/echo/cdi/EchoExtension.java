@@ -50,6 +50,9 @@ public class EchoExtension implements Extension {
         // never loaded (its class literal is only reached when the API is present).
         if (OptionalApi.isPresent(OptionalApi.JSON_P, echo)) {
             add(discovery, beans, EchoActions.class);
+            // Always a bean where Jakarta REST exists: the runtime discovers @Path classes in the jar
+            // anyway (unmanaged, it would answer 500). It answers 404 to everything unless the
+            // application set echo.actions.rest.enabled=true (see ActionsResource).
             if (OptionalApi.isPresent(OptionalApi.JAX_RS, echo)) {
                 add(discovery, beans, ActionsResource.class);
             }

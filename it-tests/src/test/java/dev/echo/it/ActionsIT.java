@@ -35,7 +35,7 @@ class ActionsIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return Deployments.withConfig("actions", "echo.workers=1\necho.max-workers=1\n", ItActions.class).setWebXML(new StringAsset(WEB_XML));
+        return Deployments.withConfig("actions", "echo.workers=1\necho.max-workers=1\necho.actions.rest.enabled=true\n", ItActions.class).setWebXML(new StringAsset(WEB_XML));
     }
 
     @ArquillianResource

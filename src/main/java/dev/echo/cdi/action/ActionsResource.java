@@ -12,6 +12,7 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -26,7 +27,11 @@ import java.net.URI;
 import java.util.concurrent.CompletionException;
 
 /**
- * {@code POST /actions} (202 with id and location), {@code GET /actions/{id}} (state, attempts,
+ * Opened only by {@code echo.actions.rest.enabled=true}: otherwise every request answers 404, as
+ * if there were no such resource (the class is still a bean, because Jakarta REST finds it in
+ * the jar either way).
+ *
+ * <p>{@code POST /actions} (202 with id and location), {@code GET /actions/{id}} (state, attempts,
  * result or typed error), {@code DELETE /actions/{id}} (cancel; a running action is
  * interrupted). Bad JSON → 400, unknown action or hook → 404, missing role → 403, full queue →
  * 503 — each with a JSON body {@code {"error": ..., ...}} and nothing queued.
@@ -45,9 +50,17 @@ public class ActionsResource {
     @Context
     UriInfo uri;
 
+    /** Every method answers as if there were no resource unless the application opened it. */
+    private void requireEnabled() {
+        if (!actions.restEnabled()) {
+            throw new NotFoundException();
+        }
+    }
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response submit(String body) {
+        requireEnabled();
         Action action;
         try {
             action = ActionJson.read(body);
@@ -72,6 +85,7 @@ public class ActionsResource {
     @GET
     @Path("{id}")
     public Response get(@PathParam("id") String id) {
+        requireEnabled();
         return actions.find(id).map(run -> Response.ok(describe(run)).build())
                 .orElseGet(() -> error(Response.Status.NOT_FOUND, "no action with id '" + id + "'", Json.createObjectBuilder()));
     }
@@ -79,6 +93,7 @@ public class ActionsResource {
     @DELETE
     @Path("{id}")
     public Response cancel(@PathParam("id") String id) {
+        requireEnabled();
         return actions.find(id).map(run -> run.cancel() ? Response.ok(describe(run)).build()
                         : error(Response.Status.CONFLICT, "action '" + id + "' has already ended as " + run.state(),
                         Json.createObjectBuilder()))

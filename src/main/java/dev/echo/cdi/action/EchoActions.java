@@ -50,6 +50,8 @@ public class EchoActions {
     ActionMethods methods;
 
     private volatile Sequence sequence;
+    /** echo.actions.rest.enabled, read once (a bad value already failed the deployment). */
+    private volatile Boolean restEnabled;
     private final dev.echo.action.ActionStats stats = new dev.echo.action.ActionStats();
     private final ActionQueue queue = new InMemoryActionQueue(10_000, Duration.ofMinutes(10));
     private final Map<String, ActionRun> runs = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
@@ -181,6 +183,20 @@ public class EchoActions {
     /** The run of an action submitted recently, if still recorded. */
     public Optional<ActionRun> find(String id) {
         return Optional.ofNullable(runs.get(id));
+    }
+
+    /**
+     * Whether the application opened the REST surface ({@code echo.actions.rest.enabled=true}).
+     * Off by default: adding the jar opens no endpoint the application did not ask for.
+     */
+    public boolean restEnabled() {
+        Boolean enabled = restEnabled;
+        if (enabled == null) {
+            enabled = dev.echo.cdi.config.EchoConfig.actionsRestEnabled(
+                    dev.echo.cdi.config.ConfigLookup.forApplication(Thread.currentThread().getContextClassLoader()));
+            restEnabled = enabled;
+        }
+        return enabled;
     }
 
     /** In-process figures per action name (also exported to MicroProfile Metrics when present). */

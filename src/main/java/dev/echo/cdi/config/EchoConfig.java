@@ -33,6 +33,11 @@ public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold
     public static final String AGING_THRESHOLD = "echo.aging.threshold";
     public static final String STOP_TIMEOUT = "echo.stop.timeout";
     public static final String NAME = "echo.name";
+    /**
+     * Whether the application opens the actions REST resource ({@code true}/{@code false}).
+     * Off by default: adding the jar to a WAR opens no endpoint the application did not ask for.
+     */
+    public static final String ACTIONS_REST_ENABLED = "echo.actions.rest.enabled";
     /** Most workers at once, spares (compensation for blocked workers) included. */
     public static final String MAX_WORKERS_KEY = "echo.max-workers";
     /** How long nothing may start, every worker busy and work queued, before a spare is added. */
@@ -73,7 +78,23 @@ public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold
         }
         Duration stall = lookup.apply(STALL_THRESHOLD).map(v -> positiveDuration(STALL_THRESHOLD, v))
                 .orElse(SchedulerBuilder.DEFAULT_STALL_THRESHOLD);
+        actionsRestEnabled(lookup); // checked with the rest, so a bad value fails the deployment naming the key
         return new EchoConfig(workers, capacity, aging, stop, name, longRunning, maxWorkers, stall);
+    }
+
+    /**
+     * {@value #ACTIONS_REST_ENABLED}: {@code true} or {@code false} (any case, surrounding blanks
+     * ignored); anything else is rejected naming the key. Read on its own, before the beans are
+     * discovered, because it decides whether the REST resource is a bean at all.
+     */
+    public static boolean actionsRestEnabled(Function<String, Optional<String>> lookup) {
+        return lookup.apply(ACTIONS_REST_ENABLED).map(v -> {
+            String b = v.strip().toLowerCase(Locale.ROOT);
+            if (!b.equals("true") && !b.equals("false")) {
+                throw bad(ACTIONS_REST_ENABLED, v, "true or false");
+            }
+            return b.equals("true");
+        }).orElse(false);
     }
 
     /** A builder with these settings (the thread factory is the caller's business). */

@@ -32,6 +32,7 @@ class ActionsResourceTest {
 
     @BeforeEach
     void start() {
+        System.setProperty(dev.echo.cdi.config.EchoConfig.ACTIONS_REST_ENABLED, "true"); // the application opened it
         container = new Weld().disableDiscovery().addExtension(new EchoExtension()).addBeanClass(ResultActions.class)
                 .initialize();
         resource = resource(container.select(EchoActions.class).get(), Set.of("orders"));
@@ -40,6 +41,20 @@ class ActionsResourceTest {
     @AfterEach
     void stop() {
         container.close();
+        System.clearProperty(dev.echo.cdi.config.EchoConfig.ACTIONS_REST_ENABLED);
+    }
+
+    @Test
+    void closedUnlessTheApplicationOpensItEveryRequestIsA404() {
+        System.setProperty(dev.echo.cdi.config.EchoConfig.ACTIONS_REST_ENABLED, "false");
+        try (var closed = new Weld().disableDiscovery().addExtension(new EchoExtension()).addBeanClass(ResultActions.class)
+                .initialize()) {
+            ActionsResource r = resource(closed.select(EchoActions.class).get(), Set.of("orders"));
+            for (org.junit.jupiter.api.function.Executable call : java.util.List.<org.junit.jupiter.api.function.Executable>of(
+                    () -> r.submit("{\"name\": \"echo\"}"), () -> r.get("x"), () -> r.cancel("x"))) {
+                assertEquals(404, assertThrows(jakarta.ws.rs.NotFoundException.class, call).getResponse().getStatus());
+            }
+        }
     }
 
     private static ActionsResource resource(EchoActions actions, Set<String> roles) {
