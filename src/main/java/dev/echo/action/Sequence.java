@@ -188,7 +188,9 @@ public final class Sequence {
             } else {
                 outcome.complete(returned);
             }
-        } catch (Exception e) {
+        } catch (Throwable e) {
+            // Whatever a function or hook throws — a StackOverflowError too — ends this attempt:
+            // a run must always reach a final state.
             outcome.completeExceptionally(e);
         }
         return outcome.handle((result, failure) -> {
@@ -200,7 +202,7 @@ public final class Sequence {
                     for (String h : action.metadata().after()) {
                         hooks.get(h).run(action, result);
                     }
-                } catch (Exception e) {
+                } catch (Throwable e) {
                     failure = e;
                 }
             }

@@ -81,6 +81,36 @@ class SequenceTest {
     }
 
     @Test
+    void aRunReachesAFinalStateWhateverItsFunctionOrHookThrows() throws Exception {
+        Plan plan = Plan.builder()
+                .add("overflows", c -> recurse(0))
+                .add("fine", c -> "fine")
+                .build();
+        Map<String, ActionHook> hooks = Map.of("breaks", (a, r) -> {
+            throw new AssertionError("hook bug");
+        });
+        Sequence seq = new Sequence(scheduler, plan, hooks, () -> 0);
+        ActionRun overflow = seq.submit(action("so", "overflows", null, null), Set.of());
+        ExecutionException e = assertThrows(ExecutionException.class, () -> overflow.completion().get(10, TimeUnit.SECONDS));
+        assertInstanceOf(StackOverflowError.class, e.getCause().getCause());
+        assertEquals(ActionRun.State.FAILED, overflow.state());
+        for (String phase : List.of("before", "after")) {
+            Action.Metadata meta = phase.equals("before") ? meta(null, List.of("breaks"), null, null, null, null)
+                    : meta(null, null, List.of("breaks"), null, null, null);
+            ActionRun broken = seq.submit(action("h-" + phase, "fine", null, meta), Set.of());
+            ExecutionException he = assertThrows(ExecutionException.class, () -> broken.completion().get(10, TimeUnit.SECONDS));
+            assertInstanceOf(AssertionError.class, he.getCause().getCause(), phase);
+            assertEquals(ActionRun.State.FAILED, broken.state(), phase);
+        }
+        assertEquals("fine", seq.submit(action("after", "fine", null, null), Set.of()).completion().get(10, TimeUnit.SECONDS),
+                "the only worker still serves");
+    }
+
+    private static int recurse(int n) {
+        return recurse(n + 1) + 1;
+    }
+
+    @Test
     void exhaustedRetriesEndWithATypedExecutionError() throws Exception {
         Plan plan = Plan.builder().add("broken", c -> {
             throw new IllegalStateException("always");
