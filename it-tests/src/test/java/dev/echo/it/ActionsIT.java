@@ -178,4 +178,46 @@ class ActionsIT {
         long ranAt = Long.parseLong(delayed.replaceAll("(?s).*\"result\":(\\d+).*", "$1"));
         assertTrue(ranAt - posted >= 1500, "the delayed action ran early");
     }
+
+    @Test
+    @RunAsClient
+    void aRunBelongsToItsSubmitterAnyoneElseGets404AndCancelsNothing() throws Exception {
+        assertEquals(202, send("POST", "", "{\"id\": \"owned-1\", \"name\": \"now\", \"metadata\": {\"delay\": 3600000}}",
+                "alice").statusCode());
+        String unknown = send("GET", "/no-such-run", null, "bob").body();
+        for (String method : new String[]{"GET", "DELETE"}) {
+            HttpResponse<String> r = send(method, "/owned-1", null, "bob");
+            assertEquals(404, r.statusCode(), method + " by bob: " + r.body());
+            assertEquals(unknown.replace("no-such-run", "owned-1"), r.body(), "the same answer as for a run that does not exist");
+            assertEquals(401, Http.send(method, base + "api/actions/owned-1").statusCode(), method + " anonymous");
+        }
+        assertTrue(send("GET", "/owned-1", null, "alice").body().contains("\"state\":\"DELAYED\""), "bob cancelled nothing");
+        assertEquals(200, send("DELETE", "/owned-1", null, "alice").statusCode());
+    }
+
+    @Test
+    @RunAsClient
+    void anIdempotencyKeyIsScopedToTheCaller() throws Exception {
+        String json = "{\"id\": \"%s\", \"name\": \"describe\", \"content\": %d, \"metadata\": {\"idempotencyKey\": \"order-9\"}}";
+        assertEquals(202, send("POST", "", json.formatted("key-alice", 1), "alice").statusCode());
+        HttpResponse<String> again = send("POST", "", json.formatted("key-alice-2", 2), "alice");
+        assertEquals(200, again.statusCode(), again.body());
+        assertTrue(again.body().contains("\"id\":\"key-alice\""), again.body());
+        assertEquals(404, send("GET", "/key-alice-2", null, "alice").statusCode(), "no second run");
+        HttpResponse<String> bobs = send("POST", "", json.formatted("key-bob", 3), "bob");
+        assertEquals(202, bobs.statusCode(), "bob's key is his own: " + bobs.body());
+        assertTrue(bobs.body().contains("\"id\":\"key-bob\""), bobs.body());
+        assertTrue(awaitFinal("key-alice").contains("\"state\":\"SUCCEEDED\""));
+        assertTrue(Await.value(() -> send("GET", "/key-bob", null, "bob").body(), b -> b.contains("\"state\":\"SUCCEEDED\""),
+                Duration.ofSeconds(30), "bob's run ends").contains("\"state\":\"SUCCEEDED\""));
+    }
+
+    @Test
+    @RunAsClient
+    void anIdAnotherRunHasIs409() throws Exception {
+        assertEquals(202, send("POST", "", "{\"id\": \"taken-1\", \"name\": \"describe\", \"content\": 4}", "alice").statusCode());
+        HttpResponse<String> taken = send("POST", "", "{\"id\": \"taken-1\", \"name\": \"describe\", \"content\": 5}", "bob");
+        assertEquals(409, taken.statusCode(), taken.body());
+        assertTrue(awaitFinal("taken-1").contains("\"state\":\"SUCCEEDED\""));
+    }
 }

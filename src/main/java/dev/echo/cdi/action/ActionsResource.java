@@ -33,8 +33,10 @@ import java.util.concurrent.CompletionException;
  *
  * <p>{@code POST /actions} (202 with id and location), {@code GET /actions/{id}} (state, attempts,
  * result or typed error), {@code DELETE /actions/{id}} (cancel; a running action is
- * interrupted). Bad JSON → 400, unknown action or hook → 404, missing role → 403, full queue →
- * 503 — each with a JSON body {@code {"error": ..., ...}} and nothing queued.
+ * interrupted). Bad JSON → 400, unknown action or hook → 404, missing role → 403, an id already
+ * used → 409, full queue → 503 — each with a JSON body {@code {"error": ..., ...}} and nothing
+ * queued. A run belongs to its submitter: anyone else's {@code GET}/{@code DELETE} is a 404, as if
+ * it did not exist; the same caller repeating an idempotency key gets its first run (200).
  */
 @Path("actions")
 @RequestScoped
@@ -67,9 +69,11 @@ public class ActionsResource {
         } catch (ActionJson.ActionJsonException e) {
             return error(Response.Status.BAD_REQUEST, e.getMessage(), Json.createObjectBuilder().add("path", e.path()));
         }
-        ActionRun run;
+        EchoActions.Submitted submitted;
         try {
-            run = actions.submit(action, role -> security != null && security.isUserInRole(role));
+            submitted = actions.submitAs(action, caller(), role -> security != null && security.isUserInRole(role));
+        } catch (EchoActions.IdInUseException e) {
+            return error(Response.Status.CONFLICT, e.getMessage(), Json.createObjectBuilder());
         } catch (ActionException e) {
             Response.Status status = e.kind() == ActionException.Kind.LICENSE ? Response.Status.FORBIDDEN
                     : e.kind() == ActionException.Kind.ROUTING ? Response.Status.NOT_FOUND : Response.Status.BAD_REQUEST;
@@ -77,8 +81,11 @@ public class ActionsResource {
         } catch (ActionQueue.QueueFullException e) {
             return error(Response.Status.SERVICE_UNAVAILABLE, e.getMessage(), Json.createObjectBuilder());
         }
+        ActionRun run = submitted.run();
         URI location = uri.getAbsolutePathBuilder().path(run.action().id()).build();
-        return Response.accepted(Json.createObjectBuilder().add("id", run.action().id())
+        // the same caller repeating a key gets its first run back: 200, nothing new was accepted
+        Response.Status status = submitted.duplicate() ? Response.Status.OK : Response.Status.ACCEPTED;
+        return Response.status(status).entity(Json.createObjectBuilder().add("id", run.action().id())
                 .add("state", run.state().name()).add("location", location.toString()).build()).location(location).build();
     }
 
@@ -86,7 +93,7 @@ public class ActionsResource {
     @Path("{id}")
     public Response get(@PathParam("id") String id) {
         requireEnabled();
-        return actions.find(id).map(run -> Response.ok(describe(run)).build())
+        return actions.find(id, caller()).map(run -> Response.ok(describe(run)).build())
                 .orElseGet(() -> error(Response.Status.NOT_FOUND, "no action with id '" + id + "'", Json.createObjectBuilder()));
     }
 
@@ -94,10 +101,16 @@ public class ActionsResource {
     @Path("{id}")
     public Response cancel(@PathParam("id") String id) {
         requireEnabled();
-        return actions.find(id).map(run -> run.cancel() ? Response.ok(describe(run)).build()
+        return actions.find(id, caller()).map(run -> run.cancel() ? Response.ok(describe(run)).build()
                         : error(Response.Status.CONFLICT, "action '" + id + "' has already ended as " + run.state(),
                         Json.createObjectBuilder()))
                 .orElseGet(() -> error(Response.Status.NOT_FOUND, "no action with id '" + id + "'", Json.createObjectBuilder()));
+    }
+
+    /** The authenticated caller's name, or {@code null} for an anonymous one. */
+    private String caller() {
+        java.security.Principal p = security == null ? null : security.getUserPrincipal();
+        return p == null ? null : p.getName();
     }
 
     static JsonObject describe(ActionRun run) {

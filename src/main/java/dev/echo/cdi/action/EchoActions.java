@@ -32,8 +32,13 @@ import java.util.function.Predicate;
  * {@link ActionQueue} submissions pass through (idempotency key, honest rejection when full), and
  * the record of recent runs for {@code GET /actions/{id}}.
  *
- * <p>Invariants: {@code runs} (guarded by itself) keeps at most {@value #KEPT_RUNS} runs, the
- * oldest dropped first; every action taken from the queue is acknowledged when its run ends.
+ * <p>Invariants: {@code book} keeps at most {@value #KEPT_RUNS} runs with their owners (see
+ * {@link RunBook}). Submissions are handed over one at a time under {@code handOver}: the
+ * idempotency check, the offer, the poll and the start happen together, so the queue holds
+ * nothing between two submissions and two submissions with one key cannot both start. A delivery
+ * is acknowledged when its run has started (hand-over), not when it ends: from then on the run
+ * belongs to the {@link Sequence}, which always brings it to a final state, and a redelivery could
+ * only start a second copy of a live run.
  */
 @ApplicationScoped
 public class EchoActions {
@@ -53,13 +58,11 @@ public class EchoActions {
     /** echo.actions.rest.enabled, read once (a bad value already failed the deployment). */
     private volatile Boolean restEnabled;
     private final dev.echo.action.ActionStats stats = new dev.echo.action.ActionStats();
-    private final ActionQueue queue = new InMemoryActionQueue(10_000, Duration.ofMinutes(10));
-    private final Map<String, ActionRun> runs = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, ActionRun> eldest) {
-            return size() > KEPT_RUNS;
-        }
-    });
+    /** volatile: a replacement set by a test before the first submission is seen by the submitting thread. */
+    private volatile ActionQueue queue = new InMemoryActionQueue(10_000, Duration.ofMinutes(10));
+    private final RunBook book = new RunBook(KEPT_RUNS);
+    /** Guards the hand-over: one submission at a time checks its key, offers, polls and starts. */
+    private final Object handOver = new Object();
 
     private Sequence sequence() {
         Sequence s = sequence;
@@ -96,7 +99,7 @@ public class EchoActions {
             }
         };
         return new Sequence(runtime.scheduler(), plan.build(), hooks).observer(all)
-                .onStart(run -> runs.put(run.action().id(), run));
+                .onStart(book::started);
     }
 
     /** The method's parameter from the action's content: plain, JSON-P, or bound with JSON-B. */
@@ -145,44 +148,101 @@ public class EchoActions {
     }
 
     /**
-     * Submits an action for a caller (roles through {@code callerHasRole}). License and routing
-     * are checked first: nothing is queued when they fail. An action whose idempotency key is
-     * already being handled returns the run of the first one.
+     * Submits an action from the application's own code (roles through {@code callerHasRole}).
+     * The application owns the run: {@link #find(String)} finds it, no REST caller does. See
+     * {@link #submitAs} for the rules.
+     */
+    public ActionRun submit(Action action, Predicate<String> callerHasRole) {
+        return submit(action, RunBook.Owner.APPLICATION, callerHasRole).run();
+    }
+
+    /**
+     * Submits an action for the caller named {@code principalName} ({@code null}: anonymous).
+     * License and routing are checked first: nothing is queued when they fail. The run belongs to
+     * that caller: only {@link #find(String, String)} with the same name finds it. An idempotency
+     * key is the caller's own: the same caller with a key whose run is still kept gets that run
+     * back ({@link Submitted#duplicate()}); another caller with the same key gets its own run. An
+     * anonymous caller's key deduplicates nothing (all anonymous callers look alike).
      *
      * @throws dev.echo.action.ActionException LICENSE or ROUTING
      * @throws ActionQueue.QueueFullException  when the queue is full
+     * @throws IdInUseException                when a kept run already has the action's id
      */
-    public ActionRun submit(Action action, Predicate<String> callerHasRole) {
-        Sequence seq = sequence();
-        seq.validate(action, callerHasRole);
-        ActionQueue.Receipt receipt = queue.offer(action);
-        if (receipt.duplicate()) {
-            ActionRun first = runs.get(receipt.actionId());
-            if (first != null) {
-                return first;
-            }
-        }
-        ActionRun mine = null;
-        Optional<ActionQueue.Delivery> next;
-        try {
-            // work-conserving hand-off: whoever offers drains what is waiting (in order)
-            while ((next = queue.poll(Duration.ZERO)).isPresent()) {
-                ActionQueue.Delivery delivery = next.get();
-                ActionRun run = seq.submit(delivery.action(), role -> true); // roles were checked above; recorded by onStart
-                run.completion().whenComplete((v, e) -> delivery.ack());
-                if (delivery.action() == action) {
-                    mine = run;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return mine != null ? mine : runs.get(action.id());
+    public Submitted submitAs(Action action, String principalName, Predicate<String> callerHasRole) {
+        return submit(action, RunBook.Owner.caller(principalName), callerHasRole);
     }
 
-    /** The run of an action submitted recently, if still recorded. */
+    /** For tests: a queue with its own clock, set before the first submission (a method: tests hold a client proxy). */
+    void useQueue(ActionQueue replacement) {
+        queue = replacement;
+    }
+
+    /** Actions accepted and not yet acknowledged. */
+    int unacknowledged() {
+        return queue.size();
+    }
+
+    /** What a submission led to: the run, and whether it is an earlier run with the same key. */
+    public record Submitted(ActionRun run, boolean duplicate) {
+    }
+
+    /** A client-chosen id that a kept run already has: the second action is not accepted. */
+    public static final class IdInUseException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        IdInUseException(String id) {
+            super("an action with id '" + id + "' was already submitted; choose another id");
+        }
+    }
+
+    private Submitted submit(Action action, RunBook.Owner owner, Predicate<String> callerHasRole) {
+        Sequence seq = sequence();
+        seq.validate(action, callerHasRole);
+        String key = action.metadata().idempotencyKey();
+        synchronized (handOver) {
+            Optional<ActionRun> first = book.byKey(owner, key);
+            if (first.isPresent()) {
+                return new Submitted(first.get(), true);
+            }
+            if (book.contains(action.id())) {
+                throw new IdInUseException(action.id());
+            }
+            queue.offer(action); // QueueFullException: nothing was accepted
+            ActionQueue.Delivery delivery;
+            try {
+                // the hand-over lock keeps the queue empty between submissions: this is ours
+                delivery = queue.poll(Duration.ZERO).orElseThrow(() -> new IllegalStateException(
+                        "action " + action.id() + " was accepted but the queue did not deliver it"));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.util.concurrent.RejectedExecutionException("interrupted while handing over action " + action.id(), e);
+            }
+            book.expect(action.id(), owner);
+            ActionRun run;
+            try {
+                run = seq.submit(delivery.action(), role -> true); // roles were checked above; recorded by onStart
+            } catch (RuntimeException | Error e) {
+                book.unexpect(action.id());
+                delivery.ack(); // the caller is told it was not accepted: it must not run later behind its back
+                throw e;
+            }
+            delivery.ack(); // handed over: the sequence owns the run now (see the class comment)
+            book.key(owner, key, action.id());
+            return new Submitted(run, false);
+        }
+    }
+
+    /** The run of an action submitted recently, if still recorded (the application sees every run). */
     public Optional<ActionRun> find(String id) {
-        return Optional.ofNullable(runs.get(id));
+        return book.find(id, RunBook.Owner.APPLICATION);
+    }
+
+    /**
+     * The run {@code principalName} submitted with this id, if still recorded; empty for anyone
+     * else's run and for every anonymous caller, as if it did not exist.
+     */
+    public Optional<ActionRun> find(String id, String principalName) {
+        return book.find(id, RunBook.Owner.caller(principalName));
     }
 
     /**

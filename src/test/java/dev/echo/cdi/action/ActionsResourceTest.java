@@ -35,7 +35,7 @@ class ActionsResourceTest {
         System.setProperty(dev.echo.cdi.config.EchoConfig.ACTIONS_REST_ENABLED, "true"); // the application opened it
         container = new Weld().disableDiscovery().addExtension(new EchoExtension()).addBeanClass(ResultActions.class)
                 .initialize();
-        resource = resource(container.select(EchoActions.class).get(), Set.of("orders"));
+        resource = resource(container.select(EchoActions.class).get(), "alice", Set.of("orders"));
     }
 
     @AfterEach
@@ -49,7 +49,7 @@ class ActionsResourceTest {
         System.setProperty(dev.echo.cdi.config.EchoConfig.ACTIONS_REST_ENABLED, "false");
         try (var closed = new Weld().disableDiscovery().addExtension(new EchoExtension()).addBeanClass(ResultActions.class)
                 .initialize()) {
-            ActionsResource r = resource(closed.select(EchoActions.class).get(), Set.of("orders"));
+            ActionsResource r = resource(closed.select(EchoActions.class).get(), "alice", Set.of("orders"));
             for (org.junit.jupiter.api.function.Executable call : java.util.List.<org.junit.jupiter.api.function.Executable>of(
                     () -> r.submit("{\"name\": \"echo\"}"), () -> r.get("x"), () -> r.cancel("x"))) {
                 assertEquals(404, assertThrows(jakarta.ws.rs.NotFoundException.class, call).getResponse().getStatus());
@@ -57,12 +57,14 @@ class ActionsResourceTest {
         }
     }
 
-    private static ActionsResource resource(EchoActions actions, Set<String> roles) {
+    /** The resource as {@code user} ({@code null}: anonymous) holding {@code roles} sees it. */
+    private static ActionsResource resource(EchoActions actions, String user, Set<String> roles) {
         ActionsResource r = new ActionsResource();
         r.actions = actions;
         r.security = (SecurityContext) Proxy.newProxyInstance(ActionsResourceTest.class.getClassLoader(),
                 new Class<?>[]{SecurityContext.class}, (proxy, method, args) -> switch (method.getName()) {
                     case "isUserInRole" -> roles.contains((String) args[0]);
+                    case "getUserPrincipal" -> user == null ? null : (java.security.Principal) () -> user;
                     case "isSecure" -> false;
                     default -> null;
                 });
@@ -155,14 +157,70 @@ class ActionsResourceTest {
     void aFullQueueIs503WithAJsonBody() {
         EchoActions full = new EchoActions() {
             @Override
-            public ActionRun submit(Action action, Predicate<String> callerHasRole) {
+            public Submitted submitAs(Action action, String principalName, Predicate<String> callerHasRole) {
                 throw new ActionQueue.QueueFullException("the action queue is full (10000 actions)");
             }
         };
-        Response r = resource(full, Set.of()).submit("{\"id\": \"q-1\", \"name\": \"echo\"}");
+        Response r = resource(full, "alice", Set.of()).submit("{\"id\": \"q-1\", \"name\": \"echo\"}");
         assertEquals(503, r.getStatus());
         JsonObject body = json(r);
         assertEquals(503, body.getInt("status"));
         assertTrue(body.getString("error").contains("full"), body.toString());
+    }
+
+    @Test
+    void aRunBelongsToItsSubmitterAnyoneElseGets404AsIfItDidNotExist() throws Exception {
+        EchoActions actions = container.select(EchoActions.class).get();
+        assertEquals(202, resource.submit("{\"id\": \"o-1\", \"name\": \"echo\", \"content\": 1}").getStatus());
+        assertEquals("SUCCEEDED", awaitFinal("o-1").getString("state"));
+        for (ActionsResource other : new ActionsResource[]{resource(actions, "bob", Set.of("orders")),
+                resource(actions, null, Set.of())}) {
+            for (Response r : new Response[]{other.get("o-1"), other.cancel("o-1")}) {
+                assertEquals(404, r.getStatus());
+                assertEquals(json(resource.get("nope")).getString("error").replace("nope", "o-1"), json(r).getString("error"),
+                        "the same answer as for an id that does not exist");
+            }
+        }
+        assertEquals(200, resource.get("o-1").getStatus(), "alice still finds her run");
+        assertTrue(actions.find("o-1").isPresent(), "the application's own code sees every run");
+    }
+
+    @Test
+    void anIdempotencyKeyIsTheCallersOwn() throws Exception {
+        EchoActions actions = container.select(EchoActions.class).get();
+        String json = "{\"id\": \"%s\", \"name\": \"echo\", \"content\": \"%s\", \"metadata\": {\"idempotencyKey\": \"k-7\"}}";
+        Response first = resource.submit(json.formatted("k-alice", "a"));
+        assertEquals(202, first.getStatus());
+        Response again = resource.submit(json.formatted("k-alice-again", "a"));
+        assertEquals(200, again.getStatus(), "the same caller with the same key gets its first run back");
+        assertEquals("k-alice", json(again).getString("id"));
+        assertEquals(404, resource.get("k-alice-again").getStatus(), "no second run");
+        ActionsResource bob = resource(actions, "bob", Set.of());
+        Response bobs = bob.submit(json.formatted("k-bob", "b"));
+        assertEquals(202, bobs.getStatus(), "another caller with the key gets its own run");
+        assertEquals("k-bob", json(bobs).getString("id"));
+        assertEquals("b", awaitFinalAs(bob, "k-bob").getString("result"));
+        assertEquals("a", awaitFinal("k-alice").getString("result"));
+        // anonymous callers all look alike: a key deduplicates nothing for them
+        ActionsResource anonymous = resource(actions, null, Set.of());
+        assertEquals(202, anonymous.submit(json.formatted("k-anon-1", "x")).getStatus());
+        assertEquals(202, anonymous.submit(json.formatted("k-anon-2", "x")).getStatus());
+        assertTrue(actions.find("k-anon-1").isPresent() && actions.find("k-anon-2").isPresent());
+    }
+
+    @Test
+    void anIdAnotherRunAlreadyHasIs409AndTheFirstRunIsUntouched() throws Exception {
+        EchoActions actions = container.select(EchoActions.class).get();
+        assertEquals(202, resource.submit("{\"id\": \"same\", \"name\": \"echo\", \"content\": \"alice's\"}").getStatus());
+        Response taken = resource(actions, "bob", Set.of()).submit("{\"id\": \"same\", \"name\": \"echo\", \"content\": \"bob's\"}");
+        assertEquals(409, taken.getStatus());
+        assertTrue(json(taken).getString("error").contains("'same'"), json(taken).toString());
+        assertEquals("alice's", awaitFinal("same").getString("result"));
+    }
+
+    private static JsonObject awaitFinalAs(ActionsResource as, String id) throws Exception {
+        return dev.echo.testing.Await.value(() -> json(as.get(id)),
+                o -> Set.of("SUCCEEDED", "FAILED", "CANCELLED").contains(o.getString("state", "")), Duration.ofSeconds(10),
+                "action " + id + " ends");
     }
 }
