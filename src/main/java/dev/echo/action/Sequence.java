@@ -113,7 +113,8 @@ public final class Sequence {
 
     private void requireHook(String name) {
         if (!hooks.containsKey(name)) {
-            throw new ActionException(ActionException.Kind.ROUTING, "no hook named '" + name + "'; known: " + hooks.keySet());
+            // the message reaches HTTP callers: it names what was asked for, never what exists
+            throw new ActionException(ActionException.Kind.ROUTING, "no hook named '" + name + "'");
         }
     }
 

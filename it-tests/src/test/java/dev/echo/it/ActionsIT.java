@@ -220,4 +220,27 @@ class ActionsIT {
         assertEquals(409, taken.statusCode(), taken.body());
         assertTrue(awaitFinal("taken-1").contains("\"state\":\"SUCCEEDED\""));
     }
+
+    @Test
+    @RunAsClient
+    void hostileBodiesAre4xxWithAJsonPathAndQueueNothing() throws Exception {
+        String[][] cases = {
+                {"{\"id\": \"h-dup\", \"name\": \"describe\", \"content\": 1, \"content\": 2}", "400", "$.content"},
+                {"{\"id\": \"h-num\", \"name\": \"describe\", \"content\": " + "9".repeat(2000) + "}", "400", "$.content"},
+                {"{\"id\": \"h-exp\", \"name\": \"describe\", \"content\": 1e999999999}", "400", "$.content"},
+                {"{\"id\": \"{x}\", \"name\": \"describe\", \"content\": 1}", "400", "$.id"},
+                {"{\"id\": \"h-big\", \"name\": \"describe\", \"content\": \"" + "x".repeat(1_100_000) + "\"}", "413", "$"},
+        };
+        for (String[] c : cases) {
+            HttpResponse<String> r = send("POST", "", c[0], "alice");
+            assertEquals(Integer.parseInt(c[1]), r.statusCode(), r.body().length() > 300 ? r.body().substring(0, 300) : r.body());
+            assertTrue(r.body().contains("\"path\":\"" + c[2] + "\""), r.body());
+        }
+        for (String id : new String[]{"h-dup", "h-num", "h-exp", "h-big"}) {
+            assertEquals(404, send("GET", "/" + id, null, "alice").statusCode(), id + " was not queued");
+        }
+        HttpResponse<String> unknownHook = send("POST", "", "{\"name\": \"describe\", \"metadata\": {\"hooks\": {\"before\": [\"nope\"]}}}", "alice");
+        assertEquals(404, unknownHook.statusCode());
+        assertFalse(unknownHook.body().contains("reserve"), "the body does not list the application's actions: " + unknownHook.body());
+    }
 }

@@ -44,6 +44,12 @@ public final class ActionJson {
     public static final int MAX_CHARS = 1_000_000;
     /** Deepest accepted nesting of objects and arrays. */
     public static final int MAX_DEPTH = 64;
+    /** Most chained actions one action may name in {@code next} (each level of a chain counts alone). */
+    public static final int MAX_NEXT = 32;
+    /** Most actions in one submission: the action and its whole chain. */
+    public static final int MAX_CHAIN = 256;
+    /** Longest accepted idempotency key. */
+    public static final int MAX_KEY_CHARS = 200;
 
     private static final Set<String> ACTION_FIELDS = Set.of("id", "name", "content", "priority", "metadata");
     private static final Set<String> METADATA_FIELDS = Set.of("delay", "hooks", "next", "retry", "timeout", "requiredRole",
@@ -78,7 +84,7 @@ public final class ActionJson {
         if (json.length() > MAX_CHARS) {
             throw new ActionJsonException("$", "the document has " + json.length() + " characters; at most " + MAX_CHARS);
         }
-        checkDepth(json);
+        JsonLimits.check(json, MAX_DEPTH); // depth, duplicate keys, numbers: before any tree is built
         JsonValue value;
         try (var parser = Json.createParser(new StringReader(json))) {
             parser.next();
@@ -93,39 +99,30 @@ public final class ActionJson {
         } catch (jakarta.json.JsonException e) {
             throw new ActionJsonException("$", "malformed JSON: " + e.getMessage());
         }
-        return action(value, "$", true);
+        Action action = action(value, "$", true);
+        if (chainSize(action) > MAX_CHAIN) {
+            throw new ActionJsonException("$.metadata.next", "the chain names " + chainSize(action) + " actions; at most " + MAX_CHAIN);
+        }
+        return action;
     }
 
-    /** Rejects deep nesting before the parser sees it (brackets outside strings). */
-    private static void checkDepth(String json) {
-        int depth = 0;
-        boolean inString = false;
-        for (int i = 0; i < json.length(); i++) {
-            char c = json.charAt(i);
-            if (inString) {
-                if (c == '\\') {
-                    i++;
-                } else if (c == '"') {
-                    inString = false;
-                }
-            } else if (c == '"') {
-                inString = true;
-            } else if (c == '{' || c == '[') {
-                if (++depth > MAX_DEPTH) {
-                    throw new ActionJsonException("$", "nesting deeper than " + MAX_DEPTH + " levels");
-                }
-            } else if (c == '}' || c == ']') {
-                depth--;
-            }
+    /** The action and every action chained below it. */
+    private static int chainSize(Action action) {
+        int n = 1;
+        for (Action next : action.metadata().next()) {
+            n += chainSize(next);
         }
+        return n;
     }
 
     private static Action action(JsonValue value, String path, boolean top) {
         JsonObject o = object(value, path);
         fields(o, ACTION_FIELDS, path);
-        String name = requiredString(o, "name", path);
+        String name = token(requiredString(o, "name", path), path + ".name");
         String id = optionalString(o, "id", path);
-        if (id == null) {
+        if (id != null) {
+            token(id, path + ".id");
+        } else {
             id = top ? UUID.randomUUID().toString() : name;
         }
         Object content = o.containsKey("content") ? toJava(o.get("content")) : null;
@@ -152,21 +149,25 @@ public final class ActionJson {
         if (o.containsKey("hooks")) {
             JsonObject hooks = object(o.get("hooks"), path + ".hooks");
             fields(hooks, HOOK_FIELDS, path + ".hooks");
-            before = strings(hooks, "before", path + ".hooks");
-            after = strings(hooks, "after", path + ".hooks");
+            before = tokens(strings(hooks, "before", path + ".hooks"), path + ".hooks.before");
+            after = tokens(strings(hooks, "after", path + ".hooks"), path + ".hooks.after");
         }
         List<Action> next = new ArrayList<>();
         if (o.containsKey("next")) {
             JsonArray arr = array(o.get("next"), path + ".next");
+            if (arr.size() > MAX_NEXT) {
+                throw new ActionJsonException(path + ".next", arr.size() + " chained actions; at most " + MAX_NEXT);
+            }
             for (int i = 0; i < arr.size(); i++) {
                 next.add(action(arr.get(i), path + ".next[" + i + "]", false));
             }
         }
         RetryPolicy retry = o.containsKey("retry") ? retry(o.get("retry"), path + ".retry") : RetryPolicy.NONE;
         Duration timeout = millis(o, "timeout", path);
+        String role = optionalString(o, "requiredRole", path);
+        String key = key(optionalString(o, "idempotencyKey", path), path + ".idempotencyKey");
         try {
-            return new Action.Metadata(delay, before, after, next, retry, timeout, optionalString(o, "requiredRole", path),
-                    optionalString(o, "idempotencyKey", path));
+            return new Action.Metadata(delay, before, after, next, retry, timeout, role, key);
         } catch (IllegalArgumentException e) {
             throw new ActionJsonException(path, e.getMessage());
         }
@@ -191,6 +192,38 @@ public final class ActionJson {
         } catch (IllegalArgumentException e) {
             throw new ActionJsonException(path, e.getMessage());
         }
+    }
+
+    /**
+     * Ids, action and hook names: one URL path segment and one safe log token. {@code :} is not
+     * allowed because chained runs are named {@code parent:name}.
+     */
+    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._~-]{0,127}");
+
+    private static String token(String value, String path) {
+        if (!TOKEN.matcher(value).matches()) {
+            throw new ActionJsonException(path, "must be 1 to 128 letters, digits, '.', '_', '~' or '-', starting with a"
+                    + " letter or digit, was '" + JsonLimits.printable(value) + "'");
+        }
+        return value;
+    }
+
+    private static List<String> tokens(List<String> values, String path) {
+        for (int i = 0; i < values.size(); i++) {
+            token(values.get(i), path + "[" + i + "]");
+        }
+        return values;
+    }
+
+    /** An idempotency key: 1 to {@value #MAX_KEY_CHARS} printable characters (it is only compared, never shown). */
+    private static String key(String value, String path) {
+        if (value == null) {
+            return null;
+        }
+        if (value.isEmpty() || value.length() > MAX_KEY_CHARS || value.chars().anyMatch(Character::isISOControl)) {
+            throw new ActionJsonException(path, "must be 1 to " + MAX_KEY_CHARS + " characters without control characters");
+        }
+        return value;
     }
 
     private static JsonObject object(JsonValue v, String path) {

@@ -43,6 +43,8 @@ import java.util.concurrent.CompletionException;
 @Produces(MediaType.APPLICATION_JSON)
 public class ActionsResource {
 
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(ActionsResource.class.getName());
+
     @Inject
     EchoActions actions;
 
@@ -59,9 +61,34 @@ public class ActionsResource {
         }
     }
 
+    /** Largest accepted request body, in bytes; a longer one is refused (413) before the rest is read. */
+    public static final int MAX_BODY_BYTES = 1_000_000;
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response submit(String body) {
+    public Response submit(java.io.InputStream body) {
+        requireEnabled();
+        String text;
+        try {
+            byte[] bytes = body.readNBytes(MAX_BODY_BYTES + 1); // never more than the limit in memory
+            if (bytes.length > MAX_BODY_BYTES) {
+                return error(Response.Status.REQUEST_ENTITY_TOO_LARGE, "the body is larger than " + MAX_BODY_BYTES + " bytes",
+                        Json.createObjectBuilder().add("path", "$"));
+            }
+            text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return error(Response.Status.BAD_REQUEST, "the body is not UTF-8", Json.createObjectBuilder().add("path", "$"));
+        } catch (java.io.IOException e) {
+            return error(Response.Status.BAD_REQUEST, "the body could not be read", Json.createObjectBuilder().add("path", "$"));
+        }
+        return submit(text);
+    }
+
+    /** The submission of an already-read body (what the tests call directly). */
+    Response submit(String body) {
         requireEnabled();
         Action action;
         try {
@@ -80,6 +107,12 @@ public class ActionsResource {
             return error(status, e.getMessage(), Json.createObjectBuilder().add("kind", e.kind().name()));
         } catch (ActionQueue.QueueFullException e) {
             return error(Response.Status.SERVICE_UNAVAILABLE, e.getMessage(), Json.createObjectBuilder());
+        } catch (RuntimeException e) {
+            // no exception text in the body: it is in the log under the id the body carries
+            String correlation = java.util.UUID.randomUUID().toString();
+            LOG.log(java.util.logging.Level.WARNING, "action submission failed; correlation id " + correlation, e);
+            return error(Response.Status.INTERNAL_SERVER_ERROR, "the action could not be submitted",
+                    Json.createObjectBuilder().add("correlationId", correlation));
         }
         ActionRun run = submitted.run();
         URI location = uri.getAbsolutePathBuilder().path(run.action().id()).build();

@@ -95,7 +95,7 @@ class ActionJsonTest {
     @Test
     void hostileInputsAreRejectedCheaply() {
         assertTrue(problem("").startsWith("$: the body is empty"));
-        assertTrue(problem("{\"name\": ").startsWith("$: malformed JSON"));
+        assertTrue(problem("{\"name\": ").startsWith("$.name: malformed JSON at line 1"), problem("{\"name\": "));
         assertTrue(problem("{\"name\": \"a\"} trailing").startsWith("$: malformed JSON"));
         String deep = "{\"name\": \"a\", \"content\": " + "[".repeat(100_000) + "]".repeat(100_000) + "}";
         assertTrue(problem(deep).contains("nesting deeper than 64"));
@@ -103,5 +103,36 @@ class ActionJsonTest {
         assertTrue(problem(huge).contains("at most " + ActionJson.MAX_CHARS));
         // brackets inside strings do not count as nesting
         assertEquals("[[[[", ActionJson.read("{\"name\": \"a\", \"content\": \"[[[[\"}").content());
+    }
+
+    @Test
+    void hugeNumbersDuplicateKeysAndBadNamesAreRejectedWithTheirPath() {
+        assertEquals("$.content[2]: a number of 2000 characters; at most 40",
+                problem("{\"name\": \"a\", \"content\": [1, 2, " + "9".repeat(2000) + "]}"));
+        assertEquals("$.content.x[1].y: a number with exponent 999; at most 308 either way",
+                problem("{\"name\": \"a\", \"content\": {\"x\": [1, {\"y\": 1e999}]}}"));
+        assertTrue(problem("{\"name\": \"a\", \"metadata\": {\"delay\": 1E-400}}").startsWith("$.metadata.delay: a number with exponent -400"));
+        assertEquals("$.name: duplicate key", problem("{\"name\": \"a\", \"name\": \"b\"}"));
+        assertEquals("$.content.k: duplicate key", problem("{\"name\": \"a\", \"content\": {\"k\": 1, \"k\": 2}}"));
+        assertTrue(problem("{\"name\": \"a:b\"}").startsWith("$.name: must be 1 to 128 letters"), "':' is kept for chained ids");
+        assertTrue(problem("{\"id\": \"x\\r\\ny\", \"name\": \"a\"}").endsWith("was 'x??y'"), "no CR/LF in a message");
+        assertTrue(problem("{\"id\": \"{x}\", \"name\": \"a\"}").startsWith("$.id: must be"));
+        assertTrue(problem("{\"id\": \"" + "i".repeat(129) + "\", \"name\": \"a\"}").startsWith("$.id: must be"));
+        assertTrue(problem("{\"name\": \"a\", \"metadata\": {\"hooks\": {\"after\": [\"ok\", \"../x\"]}}}")
+                .startsWith("$.metadata.hooks.after[1]: must be"));
+        assertTrue(problem("{\"name\": \"a\", \"metadata\": {\"idempotencyKey\": \"k\\u0000\"}}")
+                .startsWith("$.metadata.idempotencyKey: must be 1 to 200"));
+        assertNotNull(ActionJson.read("{\"id\": \"" + "i".repeat(128) + "\", \"name\": \"a.b_c~d-1\"}"), "the limits themselves pass");
+    }
+
+    @Test
+    void theChainIsBoundedPerLevelAndInTotal() {
+        String next = "{\"name\": \"n\"}";
+        String wide = "{\"name\": \"a\", \"metadata\": {\"next\": [" + String.join(", ", java.util.Collections.nCopies(33, next)) + "]}}";
+        assertEquals("$.metadata.next: 33 chained actions; at most 32", problem(wide));
+        // 32 at each of two levels: 1 + 32 + 32 * 32 actions, each level within its own cap
+        String level = "{\"name\": \"m\", \"metadata\": {\"next\": [" + String.join(", ", java.util.Collections.nCopies(32, next)) + "]}}";
+        String deep = "{\"name\": \"a\", \"metadata\": {\"next\": [" + String.join(", ", java.util.Collections.nCopies(32, level)) + "]}}";
+        assertEquals("$.metadata.next: the chain names 1057 actions; at most 256", problem(deep));
     }
 }

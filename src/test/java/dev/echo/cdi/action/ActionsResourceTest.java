@@ -223,4 +223,62 @@ class ActionsResourceTest {
                 o -> Set.of("SUCCEEDED", "FAILED", "CANCELLED").contains(o.getString("state", "")), Duration.ofSeconds(10),
                 "action " + id + " ends");
     }
+
+    @Test
+    void aBodyOverTheLimitIs413WithoutReadingTheRest() {
+        java.util.concurrent.atomic.AtomicLong served = new java.util.concurrent.atomic.AtomicLong();
+        java.io.InputStream endless = new java.io.InputStream() { // a client that never stops sending
+            @Override
+            public int read() {
+                served.incrementAndGet();
+                return ' ';
+            }
+        };
+        Response r = resource.submit(endless);
+        assertEquals(413, r.getStatus());
+        assertEquals("$", json(r).getString("path"));
+        assertTrue(served.get() <= ActionsResource.MAX_BODY_BYTES + 1, "read " + served.get() + " bytes");
+    }
+
+    @Test
+    void aBodyThatIsNotUtf8Is400() throws Exception {
+        Response r = resource.submit(new java.io.ByteArrayInputStream(new byte[]{'{', (byte) 0xC3, (byte) 0x28, '}'}));
+        assertEquals(400, r.getStatus());
+        assertEquals("the body is not UTF-8", json(r).getString("error"));
+        assertEquals(202, resource.submit(new java.io.ByteArrayInputStream(
+                "{\"id\": \"u8-1\", \"name\": \"echo\", \"content\": \"\u00e9\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .getStatus(), "a UTF-8 body through the same path");
+        assertEquals("\u00e9", awaitFinal("u8-1").getString("result"));
+    }
+
+    @Test
+    void anUnexpectedFailureIs500WithACorrelationIdAndNoExceptionText() {
+        EchoActions broken = new EchoActions() {
+            @Override
+            public Submitted submitAs(Action action, String principalName, Predicate<String> callerHasRole) {
+                throw new IllegalStateException("secret detail of the application");
+            }
+        };
+        try (dev.echo.testing.LogCapture log = dev.echo.testing.LogCapture.of(ActionsResource.class, java.util.logging.Level.WARNING)) {
+            Response r = resource(broken, "alice", Set.of()).submit("{\"id\": \"e-1\", \"name\": \"echo\"}");
+            assertEquals(500, r.getStatus());
+            JsonObject body = json(r);
+            assertFalse(body.toString().contains("secret"), body.toString());
+            String correlation = body.getString("correlationId");
+            assertTrue(log.messages(java.util.logging.Level.WARNING).stream().anyMatch(m -> m.contains(correlation)),
+                    "the log carries the id: " + log.messages(java.util.logging.Level.WARNING));
+        }
+    }
+
+    @Test
+    void anUnknownActionOrHookIsNamedButThePlanIsNotListed() {
+        Response r = resource.submit("{\"id\": \"h-1\", \"name\": \"echo\", \"metadata\": {\"hooks\": {\"after\": [\"nope\"]}}}");
+        assertEquals(404, r.getStatus());
+        String error = json(r).getString("error");
+        assertTrue(error.contains("'nope'"), error);
+        String missing = json(resource.submit("{\"name\": \"missing\"}")).getString("error");
+        for (String name : new String[]{"fails", "echo", "infinite"}) {
+            assertFalse(missing.contains(name), missing);
+        }
+    }
 }
