@@ -46,8 +46,10 @@ class EchoActionsWeldTest {
             ActionException routing = assertThrows(ActionException.class,
                     () -> actions.submit(ActionJson.read("{\"id\": \"x\", \"name\": \"nope\"}"), role -> true));
             assertEquals(ActionException.Kind.ROUTING, routing.kind());
-            ActionException license = assertThrows(ActionException.class, () -> actions.submit(ActionJson.read(
-                    "{\"id\": \"y\", \"name\": \"greet\", \"metadata\": {\"requiredRole\": \"admin\"}}"), role -> false));
+            // from code an action may still carry a required role (a request cannot: see ActionJsonTest)
+            Action.Metadata admin = new Action.Metadata(null, null, null, null, null, null, "admin", null);
+            ActionException license = assertThrows(ActionException.class, () -> actions.submit(
+                    new Action("y", "greet", null, dev.echo.task.Priority.NORMAL, admin), role -> false));
             assertEquals(ActionException.Kind.LICENSE, license.kind());
             assertTrue(actions.find("x").isEmpty());
             assertTrue(actions.find("y").isEmpty());

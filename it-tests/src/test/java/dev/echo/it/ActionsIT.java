@@ -35,7 +35,7 @@ class ActionsIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return Deployments.withConfig("actions", "echo.workers=1\necho.max-workers=1\necho.actions.rest.enabled=true\n", ItActions.class).setWebXML(new StringAsset(WEB_XML));
+        return Deployments.withConfig("actions", "echo.workers=1\necho.max-workers=1\necho.actions.rest.enabled=true\n", ItActions.class, ItUndeclaredActions.class).setWebXML(new StringAsset(WEB_XML));
     }
 
     @ArquillianResource
@@ -96,10 +96,10 @@ class ActionsIT {
     @Test
     @RunAsClient
     void aUserWithoutTheRoleGets403AndNothingIsQueued() throws Exception {
-        HttpResponse<String> r = send("POST", "", "{\"id\": \"forbidden-1\", \"name\": \"reserve\", \"content\": {},"
-                + " \"metadata\": {\"requiredRole\": \"orders\"}}", "bob");
+        HttpResponse<String> r = send("POST", "", "{\"id\": \"forbidden-1\", \"name\": \"reserve\", \"content\": {}}", "bob");
         assertEquals(403, r.statusCode(), r.body());
-        assertTrue(r.body().contains("\"kind\":\"LICENSE\"") && r.body().contains("orders"), r.body());
+        assertTrue(r.body().contains("\"kind\":\"LICENSE\"") && r.body().contains("'reserve'"), r.body());
+        assertFalse(r.body().contains("orders"), "the body does not say which role would do: " + r.body());
         assertEquals(404, send("GET", "/forbidden-1", null, "alice").statusCode());
     }
 
@@ -242,5 +242,37 @@ class ActionsIT {
         HttpResponse<String> unknownHook = send("POST", "", "{\"name\": \"describe\", \"metadata\": {\"hooks\": {\"before\": [\"nope\"]}}}", "alice");
         assertEquals(404, unknownHook.statusCode());
         assertFalse(unknownHook.body().contains("reserve"), "the body does not list the application's actions: " + unknownHook.body());
+    }
+
+    /** How often the guarded function, the admin hook and the undeclared action have run in the server. */
+    private int guardedRuns() throws Exception {
+        String id = "count-" + System.nanoTime();
+        assertEquals(202, send("POST", "", "{\"id\": \"" + id + "\", \"name\": \"guarded-count\"}", "alice").statusCode());
+        return Integer.parseInt(awaitFinal(id).replaceAll("(?s).*\"result\":(\\d+).*", "$1"));
+    }
+
+    @Test
+    @RunAsClient
+    void whoMayRunWhatIsDeclaredOnTheServerForTheWholeChain() throws Exception {
+        int before = guardedRuns();
+        String[][] refused = {   // user, body, status
+                {"bob", "{\"name\": \"guarded\"}", "403"},
+                {"alice", "{\"name\": \"undeclared\"}", "403"},
+                {"alice", "{\"name\": \"guarded\", \"metadata\": {\"hooks\": {\"after\": [\"admin-audit\"]}}}", "403"},
+                {"alice", "{\"name\": \"guarded\", \"metadata\": {\"next\": [{\"name\": \"undeclared\"}]}}", "403"},
+                {"bob", "{\"name\": \"describe\", \"metadata\": {\"next\": [{\"name\": \"guarded\"}]}}", "403"},
+                {"alice", "{\"name\": \"guarded\", \"metadata\": {\"requiredRole\": \"nobody\"}}", "400"},
+        };
+        for (String[] c : refused) {
+            HttpResponse<String> r = send("POST", "", c[1], c[0]);
+            assertEquals(Integer.parseInt(c[2]), r.statusCode(), c[0] + " " + c[1] + " -> " + r.body());
+        }
+        HttpResponse<String> anonymous = Http.send("POST", base + "api/actions", "{\"name\": \"guarded\"}", null, null);
+        assertEquals(401, anonymous.statusCode());
+        assertTrue(anonymous.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic"), "a BASIC challenge");
+        assertEquals(before, guardedRuns(), "nothing refused ran");
+        assertEquals(202, send("POST", "", "{\"id\": \"guarded-1\", \"name\": \"guarded\"}", "alice").statusCode());
+        assertTrue(awaitFinal("guarded-1").contains("\"result\":\"guarded\""));
+        assertEquals(before + 1, guardedRuns(), "what alice may run ran once");
     }
 }

@@ -2,6 +2,9 @@ package dev.echo.it;
 
 import dev.echo.testing.Blocking;
 import dev.echo.cdi.EchoAction;
+import dev.echo.cdi.EchoHook;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Map;
@@ -10,7 +13,29 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** Action functions used by ActionsIT (deployed only with it). */
 @ApplicationScoped
+@RolesAllowed("orders") // every action here unless a method says otherwise
 public class ItActions {
+
+    /** Runs of "guarded", "admin-audit" and the undeclared action: what a refused request must not bump. */
+    static final AtomicInteger guardedRuns = new AtomicInteger();
+
+    @EchoAction("guarded")
+    public String guarded(Object ignored) {
+        guardedRuns.incrementAndGet();
+        return "guarded";
+    }
+
+    @PermitAll
+    @EchoAction("guarded-count")
+    public int guardedCount(Object ignored) {
+        return guardedRuns.get();
+    }
+
+    @RolesAllowed("admin") // nobody in the test realm has it
+    @EchoHook("admin-audit")
+    public void adminAudit(dev.echo.action.Action action, Object result) {
+        guardedRuns.incrementAndGet();
+    }
 
     static final AtomicInteger flakyCalls = new AtomicInteger();
     static final AtomicBoolean slowInterrupted = new AtomicBoolean();
@@ -30,6 +55,7 @@ public class ItActions {
         return n * 2;
     }
 
+    @PermitAll // bob runs it too
     @EchoAction("describe")
     public String describe(Long n) {
         return "result=" + n;

@@ -35,7 +35,7 @@ import java.util.UUID;
  *  "metadata": {"delay": 0, "hooks": {"before": ["audit"], "after": []},
  *               "next": [{"name": "confirm"}],
  *               "retry": {"maxAttempts": 3, "initialDelay": 100, "maxDelay": 2000, "multiplier": 2.0, "jitter": 50},
- *               "timeout": 5000, "requiredRole": "orders", "idempotencyKey": "order-42"}}
+ *               "timeout": 5000, "idempotencyKey": "order-42"}}
  * }</pre>
  */
 public final class ActionJson {
@@ -52,8 +52,8 @@ public final class ActionJson {
     public static final int MAX_KEY_CHARS = 200;
 
     private static final Set<String> ACTION_FIELDS = Set.of("id", "name", "content", "priority", "metadata");
-    private static final Set<String> METADATA_FIELDS = Set.of("delay", "hooks", "next", "retry", "timeout", "requiredRole",
-            "idempotencyKey");
+    // no "requiredRole": who may run an action is declared on the server (@RolesAllowed), never by the request
+    private static final Set<String> METADATA_FIELDS = Set.of("delay", "hooks", "next", "retry", "timeout", "idempotencyKey");
     private static final Set<String> HOOK_FIELDS = Set.of("before", "after");
     private static final Set<String> RETRY_FIELDS = Set.of("maxAttempts", "initialDelay", "maxDelay", "multiplier", "jitter");
 
@@ -164,10 +164,9 @@ public final class ActionJson {
         }
         RetryPolicy retry = o.containsKey("retry") ? retry(o.get("retry"), path + ".retry") : RetryPolicy.NONE;
         Duration timeout = millis(o, "timeout", path);
-        String role = optionalString(o, "requiredRole", path);
         String key = key(optionalString(o, "idempotencyKey", path), path + ".idempotencyKey");
         try {
-            return new Action.Metadata(delay, before, after, next, retry, timeout, role, key);
+            return new Action.Metadata(delay, before, after, next, retry, timeout, null, key);
         } catch (IllegalArgumentException e) {
             throw new ActionJsonException(path, e.getMessage());
         }
@@ -362,9 +361,6 @@ public final class ActionJson {
         mb.add("retry", Json.createObjectBuilder().add("maxAttempts", r.maxAttempts()).add("initialDelay", r.initialDelay().toMillis())
                 .add("maxDelay", r.maxDelay().toMillis()).add("multiplier", r.multiplier()).add("jitter", r.jitter().toMillis()));
         mb.add("timeout", m.timeout().toMillis());
-        if (m.requiredRole() != null) {
-            mb.add("requiredRole", m.requiredRole());
-        }
         if (m.idempotencyKey() != null) {
             mb.add("idempotencyKey", m.idempotencyKey());
         }

@@ -27,6 +27,11 @@ public final class ActionMethods {
         String source() {
             return method.getDeclaringClass().getName() + "#" + method.getName();
         }
+
+        /** Who may run it over REST (read from its annotations each time: cheap, and never stale). */
+        ActionPolicy policy() {
+            return ActionPolicy.of(method);
+        }
     }
 
     private final Map<String, Discovered> actions = new LinkedHashMap<>();

@@ -169,7 +169,35 @@ public class EchoActions {
      * @throws IdInUseException                when a kept run already has the action's id
      */
     public Submitted submitAs(Action action, String principalName, Predicate<String> callerHasRole) {
+        sequence().validate(action, callerHasRole); // routing first: the policy of a name that does not exist is moot
+        authorize(action, principalName != null && !principalName.isEmpty(), callerHasRole);
         return submit(action, RunBook.Owner.caller(principalName), callerHasRole);
+    }
+
+    /**
+     * The caller must satisfy the declared policy ({@link ActionPolicy}) of the function, of every
+     * hook and of every chained action, all checked before anything is queued.
+     */
+    private void authorize(Action action, boolean authenticated, Predicate<String> hasRole) {
+        permit(methods.actions().get(action.name()), "action", action.name(), authenticated, hasRole);
+        for (String hook : action.metadata().before()) {
+            permit(methods.hooks().get(hook), "hook", hook, authenticated, hasRole);
+        }
+        for (String hook : action.metadata().after()) {
+            permit(methods.hooks().get(hook), "hook", hook, authenticated, hasRole);
+        }
+        for (Action next : action.metadata().next()) {
+            authorize(next, authenticated, hasRole);
+        }
+    }
+
+    private static void permit(ActionMethods.Discovered d, String kind, String name, boolean authenticated,
+                               Predicate<String> hasRole) {
+        if (d == null || !d.policy().permits(authenticated, hasRole)) {
+            // names what was asked for, not the roles that would have sufficed
+            throw new dev.echo.action.ActionException(dev.echo.action.ActionException.Kind.LICENSE,
+                    "the caller may not run " + kind + " '" + name + "'");
+        }
     }
 
     /** For tests: a queue with its own clock, set before the first submission (a method: tests hold a client proxy). */

@@ -20,7 +20,7 @@ class ActionJsonTest {
              "metadata": {"delay": 250, "hooks": {"before": ["audit"], "after": ["notify"]},
                           "next": [{"name": "confirm", "metadata": {"retry": {"maxAttempts": 2}}}],
                           "retry": {"maxAttempts": 3, "initialDelay": 100, "maxDelay": 2000, "multiplier": 2.0, "jitter": 50},
-                          "timeout": 5000, "requiredRole": "orders", "idempotencyKey": "order-42"}}
+                          "timeout": 5000, "idempotencyKey": "order-42"}}
             """;
 
     @Test
@@ -42,7 +42,7 @@ class ActionJsonTest {
         assertEquals(2, m.next().get(0).metadata().retry().maxAttempts());
         assertEquals(new RetryPolicy(3, Duration.ofMillis(100), Duration.ofMillis(2000), 2.0, Duration.ofMillis(50)), m.retry());
         assertEquals(Duration.ofSeconds(5), m.timeout());
-        assertEquals("orders", m.requiredRole());
+        assertNull(m.requiredRole(), "never read from a request");
         assertEquals("order-42", m.idempotencyKey());
     }
 
@@ -103,6 +103,12 @@ class ActionJsonTest {
         assertTrue(problem(huge).contains("at most " + ActionJson.MAX_CHARS));
         // brackets inside strings do not count as nesting
         assertEquals("[[[[", ActionJson.read("{\"name\": \"a\", \"content\": \"[[[[\"}").content());
+    }
+
+    @Test
+    void theRequestCannotChooseItsOwnRole() {
+        assertTrue(problem("{\"name\": \"a\", \"metadata\": {\"requiredRole\": \"orders\"}}")
+                .startsWith("$.metadata.requiredRole: unknown field"));
     }
 
     @Test

@@ -33,8 +33,8 @@ class ActionsResourceTest {
     @BeforeEach
     void start() {
         System.setProperty(dev.echo.cdi.config.EchoConfig.ACTIONS_REST_ENABLED, "true"); // the application opened it
-        container = new Weld().disableDiscovery().addExtension(new EchoExtension()).addBeanClass(ResultActions.class)
-                .initialize();
+        container = new Weld().disableDiscovery().addExtension(new EchoExtension())
+                .addBeanClasses(ResultActions.class, PolicyActions.class, UndeclaredActions.class).initialize();
         resource = resource(container.select(EchoActions.class).get(), "alice", Set.of("orders"));
     }
 
@@ -147,7 +147,7 @@ class ActionsResourceTest {
         Response unknown = resource.submit("{\"id\": \"u-1\", \"name\": \"no-such\"}");
         assertEquals(404, unknown.getStatus());
         assertEquals("ROUTING", json(unknown).getString("kind"));
-        Response forbidden = resource.submit("{\"id\": \"r-1\", \"name\": \"echo\", \"metadata\": {\"requiredRole\": \"admin\"}}");
+        Response forbidden = resource.submit("{\"id\": \"r-1\", \"name\": \"admin-only\"}");
         assertEquals(403, forbidden.getStatus());
         assertEquals("LICENSE", json(forbidden).getString("kind"));
         assertEquals(404, resource.get("r-1").getStatus());
@@ -280,5 +280,45 @@ class ActionsResourceTest {
         for (String name : new String[]{"fails", "echo", "infinite"}) {
             assertFalse(missing.contains(name), missing);
         }
+    }
+
+    @Test
+    void whoMayRunWhatIsDeclaredOnTheServerAndCheckedForTheWholeChainBeforeAnythingRuns() throws Exception {
+        EchoActions actions = container.select(EchoActions.class).get();
+        ActionsResource alice = resource;                                  // role orders
+        ActionsResource bob = resource(actions, "bob", Set.of());          // authenticated, no role
+        ActionsResource anonymous = resource(actions, null, Set.of());
+        PolicyActions.RUNS.set(0);
+        String[][] refused = {   // caller, body: each 403, nothing runs
+                {"bob", "{\"name\": \"orders-only\"}"},
+                {"anonymous", "{\"name\": \"orders-only\"}"},
+                {"alice", "{\"name\": \"admin-only\"}"},
+                {"alice", "{\"name\": \"closed\"}"},
+                {"alice", "{\"name\": \"undeclared\"}"},
+                {"alice", "{\"name\": \"orders-only\", \"metadata\": {\"hooks\": {\"after\": [\"admin-audit\"]}}}"},
+                {"alice", "{\"name\": \"orders-only\", \"metadata\": {\"hooks\": {\"before\": [\"undeclared-hook\"]}}}"},
+                {"alice", "{\"name\": \"open\", \"metadata\": {\"next\": [{\"name\": \"orders-only\"}, {\"name\": \"admin-only\"}]}}"},
+                {"anonymous", "{\"name\": \"open\", \"metadata\": {\"next\": [{\"name\": \"orders-only\"}]}}"},
+        };
+        for (String[] c : refused) {
+            ActionsResource as = c[0].equals("alice") ? alice : c[0].equals("bob") ? bob : anonymous;
+            Response r = as.submit(c[1]);
+            assertEquals(403, r.getStatus(), c[0] + " " + c[1]);
+            assertEquals("LICENSE", json(r).getString("kind"));
+            assertFalse(json(r).getString("error").contains("admin\""), "the body does not tell which role would do");
+        }
+        assertEquals(0, PolicyActions.RUNS.get(), "nothing ran");
+        // what is allowed runs, with its hooks and chain
+        Response ok = alice.submit("{\"id\": \"p-1\", \"name\": \"orders-only\", \"metadata\": {\"hooks\": {\"after\": [\"open-audit\"]},"
+                + " \"next\": [{\"name\": \"open\"}]}}");
+        assertEquals(202, ok.getStatus(), json(ok).toString());
+        assertEquals("orders", awaitFinal("p-1").getString("result"));
+        assertEquals("open", awaitFinal("p-1:open").getString("result"), "the chained run is alice's too");
+        assertEquals(3, PolicyActions.RUNS.get(), "function, hook and chained action ran once each");
+        assertEquals(202, bob.submit("{\"id\": \"p-2\", \"name\": \"open\"}").getStatus(), "@PermitAll on the method beats the class");
+        assertEquals(202, anonymous.submit("{\"id\": \"p-3\", \"name\": \"open\"}").getStatus(), "@PermitAll admits anonymous callers");
+        // from code, the application runs what it likes: the annotations govern HTTP callers
+        assertEquals("undeclared", actions.submit(ActionJson.read("{\"name\": \"undeclared\"}"), role -> false)
+                .completion().get(10, java.util.concurrent.TimeUnit.SECONDS));
     }
 }

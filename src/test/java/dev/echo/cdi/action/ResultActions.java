@@ -1,10 +1,12 @@
 package dev.echo.cdi.action;
 
 import dev.echo.cdi.EchoAction;
+import jakarta.annotation.security.PermitAll;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /** Actions whose results or failures the REST resource must describe. */
 @ApplicationScoped
+@PermitAll // every caller may run these over REST
 public class ResultActions {
 
     @EchoAction("fails")
