@@ -80,25 +80,31 @@ public class BenchmarkResource {
         ManagedExecutorService low = pick(executor, Priority.LOW);
         ManagedExecutorService high = pick(executor, Priority.HIGH);
         AtomicBoolean running = new AtomicBoolean(true);
-        for (int i = 0; i < backlog; i++) {
-            refill(low, running);
-        }
         Recorder recorder = new Recorder(3);
-        long interval = 5_000_000;
-        long start = System.nanoTime();
-        long end = start + seconds * 1_000_000_000L;
-        for (long i = 1; ; i++) {
-            long intended = start + i * interval;
-            if (intended >= end) {
-                break;
+        try {
+            for (int i = 0; i < backlog; i++) {
+                refill(low, running);
             }
-            long wait = intended - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
+            long interval = 5_000_000;
+            long start = System.nanoTime();
+            long end = start + seconds * 1_000_000_000L;
+            for (long i = 1; ; i++) {
+                long intended = start + i * interval;
+                if (intended >= end) {
+                    break;
+                }
+                long wait = intended - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                if (Thread.interrupted()) {
+                    throw new InterruptedException("the latency run was interrupted");
+                }
+                high.execute(() -> recorder.recordValue(Math.max(0, System.nanoTime() - intended)));
             }
-            high.execute(() -> recorder.recordValue(Math.max(0, System.nanoTime() - intended)));
+        } finally {
+            running.set(false); // whatever failed above, the refill chain must end (it refilled forever)
         }
-        running.set(false);
         Thread.sleep(Math.min(60_000, backlog * 2L));
         Histogram h = recorder.getIntervalHistogram();
         Map<String, Object> result = new LinkedHashMap<>();
@@ -117,8 +123,8 @@ public class BenchmarkResource {
             while (System.nanoTime() < until) {
                 Thread.onSpinWait();
             }
-            if (running.get()) {
-                refill(low, running);
+            if (running.get() && !Thread.currentThread().isInterrupted()) {
+                refill(low, running); // a refused refill throws here and ends this chain
             }
         });
     }

@@ -32,6 +32,8 @@ final class Driver {
         threads.execute(() -> {
             try {
                 body.run();
+            } catch (java.util.concurrent.CancellationException e) {
+                op.fail("stopped: the application is stopping"); // undeploy interrupts the driver's threads
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "showcase operation " + op.id() + " failed", e);
                 op.fail(e.toString());
@@ -55,9 +57,17 @@ final class Driver {
         }
     }
 
+    /**
+     * Waits until {@code nanoTime}. An interrupt (undeploy stops the driver with shutdownNow) ends
+     * the wait with a {@link java.util.concurrent.CancellationException}, the flag kept: parkNanos
+     * returns at once while the flag is set, so looping on would spin a core until the deadline.
+     */
     static void sleepUntil(long nanoTime) {
         long left;
         while ((left = nanoTime - System.nanoTime()) > 0) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new java.util.concurrent.CancellationException("interrupted while waiting");
+            }
             LockSupport.parkNanos(left);
         }
     }
