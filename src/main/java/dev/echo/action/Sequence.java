@@ -225,6 +225,9 @@ public final class Sequence {
             } else {
                 Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                         ? failure.getCause() : failure;
+                // the detail goes to the log under the run's id; callers over HTTP see only that id
+                LOG.log(Level.INFO, "action " + action.id() + " (" + action.name() + ") failed after " + attempt
+                        + " attempt(s)", cause);
                 run.fail(new ActionException(ActionException.Kind.EXECUTION, "action '" + action.name() + "' ("
                         + action.id() + ") failed after " + attempt + " attempt(s): " + cause, cause));
             }

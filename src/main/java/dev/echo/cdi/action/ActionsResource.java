@@ -153,12 +153,14 @@ public class ActionsResource {
             try {
                 b.add("result", ActionJson.toJson(run.completion().join()));
             } catch (CompletionException | java.util.concurrent.CancellationException e) {
+                // no exception text: it is the application's; the log has it under the run's id
                 Throwable cause = e.getCause() != null ? e.getCause() : e;
-                JsonObjectBuilder err = Json.createObjectBuilder().add("message", String.valueOf(cause.getMessage()));
-                if (cause instanceof ActionException a) {
-                    err.add("kind", a.kind().name());
-                }
-                b.add("error", err);
+                ActionException.Kind kind = cause instanceof ActionException a ? a.kind() : ActionException.Kind.CANCELLATION;
+                String message = kind == ActionException.Kind.EXECUTION
+                        ? "the action failed after " + run.attempts() + " attempt(s); the server log has the details under its id"
+                        : "the action was cancelled";
+                b.add("error", Json.createObjectBuilder().add("kind", kind.name()).add("message", message)
+                        .add("correlationId", run.action().id()));
             }
         }
         return b.build();

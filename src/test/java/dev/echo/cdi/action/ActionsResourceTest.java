@@ -110,8 +110,16 @@ class ActionsResourceTest {
 
     @Test
     void aFailedRunIsDescribedWithItsStateAttemptsAndTypedError() throws Exception {
-        assertEquals(202, resource.submit("{\"id\": \"f-1\", \"name\": \"fails\"}").getStatus());
-        JsonObject done = awaitFinal("f-1");
+        JsonObject done;
+        try (dev.echo.testing.LogCapture log = dev.echo.testing.LogCapture.of(dev.echo.action.Sequence.class,
+                java.util.logging.Level.INFO)) {
+            assertEquals(202, resource.submit("{\"id\": \"f-1\", \"name\": \"fails\"}").getStatus());
+            done = awaitFinal("f-1");
+            assertTrue(log.records().stream().anyMatch(r -> r.getMessage().contains("f-1") && r.getThrown() != null
+                    && "boom".equals(r.getThrown().getMessage())), "the detail is logged under the run's id");
+        }
+        assertFalse(done.toString().contains("boom"), "the application's exception text stays in the log: " + done);
+        assertEquals("f-1", done.getJsonObject("error").getString("correlationId"));
         assertEquals("FAILED", done.getString("state"));
         assertEquals(1, done.getInt("attempts"));
         assertFalse(done.containsKey("result"), done.toString());
