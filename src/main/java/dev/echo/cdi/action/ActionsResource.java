@@ -99,6 +99,8 @@ public class ActionsResource {
         EchoActions.Submitted submitted;
         try {
             submitted = actions.submitAs(action, caller(), role -> security != null && security.isUserInRole(role));
+        } catch (ActionJson.ActionJsonException e) { // a limit of this application (echo.actions.max-delay)
+            return error(Response.Status.BAD_REQUEST, e.getMessage(), Json.createObjectBuilder().add("path", e.path()));
         } catch (EchoActions.IdInUseException e) {
             return error(Response.Status.CONFLICT, e.getMessage(), Json.createObjectBuilder());
         } catch (ActionException e) {

@@ -32,7 +32,7 @@ import java.util.function.Predicate;
  * {@link ActionQueue} submissions pass through (idempotency key, honest rejection when full), and
  * the record of recent runs for {@code GET /actions/{id}}.
  *
- * <p>Invariants: {@code book} keeps at most {@value #KEPT_RUNS} runs with their owners (see
+ * <p>Invariants: {@code book} keeps at most {@code echo.actions.kept-runs} runs with their owners (see
  * {@link RunBook}). Submissions are handed over one at a time under {@code handOver}: the
  * idempotency check, the offer, the poll and the start happen together, so the queue holds
  * nothing between two submissions and two submissions with one key cannot both start. A delivery
@@ -42,8 +42,6 @@ import java.util.function.Predicate;
  */
 @ApplicationScoped
 public class EchoActions {
-
-    static final int KEPT_RUNS = 10_000;
 
     @Inject
     BeanManager beanManager;
@@ -60,7 +58,10 @@ public class EchoActions {
     private final dev.echo.action.ActionStats stats = new dev.echo.action.ActionStats();
     /** volatile: a replacement set by a test before the first submission is seen by the submitting thread. */
     private volatile ActionQueue queue = new InMemoryActionQueue(10_000, Duration.ofMinutes(10));
-    private final RunBook book = new RunBook(KEPT_RUNS);
+    /** Created with the sequence (it needs the application's config); volatile: published by that one-time build. */
+    private volatile RunBook book;
+    /** echo.actions.max-delay, read with the sequence. */
+    private volatile Duration maxDelay;
     /** Guards the hand-over: one submission at a time checks its key, offers, polls and starts. */
     private final Object handOver = new Object();
 
@@ -78,6 +79,9 @@ public class EchoActions {
     }
 
     private Sequence build() {
+        var config = dev.echo.cdi.config.ConfigLookup.forApplication(Thread.currentThread().getContextClassLoader());
+        book = new RunBook(dev.echo.cdi.config.EchoConfig.actionsKeptRuns(config));
+        maxDelay = dev.echo.cdi.config.EchoConfig.actionsMaxDelay(config);
         Plan.Builder plan = Plan.builder();
         methods.actions().forEach((name, d) -> plan.add(name, d.source(), content -> invoke(d, bindArgument(d.method(), content))));
         Map<String, ActionHook> hooks = new LinkedHashMap<>();
@@ -170,8 +174,21 @@ public class EchoActions {
      */
     public Submitted submitAs(Action action, String principalName, Predicate<String> callerHasRole) {
         sequence().validate(action, callerHasRole); // routing first: the policy of a name that does not exist is moot
+        requireDelayWithin(action, "$");
         authorize(action, principalName != null && !principalName.isEmpty(), callerHasRole);
         return submit(action, RunBook.Owner.caller(principalName), callerHasRole);
+    }
+
+    /** A REST caller may not park work for longer than echo.actions.max-delay (each action of the chain). */
+    private void requireDelayWithin(Action action, String path) {
+        if (action.metadata().delay().compareTo(maxDelay) > 0) {
+            throw new ActionJson.ActionJsonException(path + ".metadata.delay", "at most " + maxDelay.toMillis()
+                    + " ms (" + dev.echo.cdi.config.EchoConfig.ACTIONS_MAX_DELAY + "), was " + action.metadata().delay().toMillis());
+        }
+        java.util.List<Action> next = action.metadata().next();
+        for (int i = 0; i < next.size(); i++) {
+            requireDelayWithin(next.get(i), path + ".metadata.next[" + i + "]");
+        }
     }
 
     /**
@@ -262,6 +279,7 @@ public class EchoActions {
 
     /** The run of an action submitted recently, if still recorded (the application sees every run). */
     public Optional<ActionRun> find(String id) {
+        sequence(); // builds the book
         return book.find(id, RunBook.Owner.APPLICATION);
     }
 
@@ -270,6 +288,7 @@ public class EchoActions {
      * else's run and for every anonymous caller, as if it did not exist.
      */
     public Optional<ActionRun> find(String id, String principalName) {
+        sequence();
         return book.find(id, RunBook.Owner.caller(principalName));
     }
 

@@ -47,6 +47,15 @@ public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold
 
     public static final int DEFAULT_LONG_RUNNING_MAX = 100;
 
+    /** How many action runs are kept for GET/DELETE (the oldest are forgotten first). */
+    public static final String ACTIONS_KEPT_RUNS = "echo.actions.kept-runs";
+    /** Longest delay an action submitted over REST may ask for (each action of its chain). */
+    public static final String ACTIONS_MAX_DELAY = "echo.actions.max-delay";
+    public static final int DEFAULT_ACTIONS_KEPT_RUNS = 10_000;
+    /** Most kept runs one may configure: each holds its result in memory. */
+    public static final int MAX_ACTIONS_KEPT_RUNS = 1_000_000;
+    public static final Duration DEFAULT_ACTIONS_MAX_DELAY = Duration.ofDays(1);
+
     public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(30);
     /** Longest accepted duration: beyond it a value is a typo, and nanoseconds would overflow. */
     public static final Duration MAX_DURATION = Duration.ofDays(365);
@@ -78,7 +87,10 @@ public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold
         }
         Duration stall = lookup.apply(STALL_THRESHOLD).map(v -> positiveDuration(STALL_THRESHOLD, v))
                 .orElse(SchedulerBuilder.DEFAULT_STALL_THRESHOLD);
-        actionsRestEnabled(lookup); // checked with the rest, so a bad value fails the deployment naming the key
+        // checked with the rest, so a bad value fails the deployment naming the key
+        actionsRestEnabled(lookup);
+        actionsKeptRuns(lookup);
+        actionsMaxDelay(lookup);
         return new EchoConfig(workers, capacity, aging, stop, name, longRunning, maxWorkers, stall);
     }
 
@@ -95,6 +107,18 @@ public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold
             }
             return b.equals("true");
         }).orElse(false);
+    }
+
+    /** {@value #ACTIONS_KEPT_RUNS}: 1 to {@value #MAX_ACTIONS_KEPT_RUNS}, default {@value #DEFAULT_ACTIONS_KEPT_RUNS}. */
+    public static int actionsKeptRuns(Function<String, Optional<String>> lookup) {
+        return lookup.apply(ACTIONS_KEPT_RUNS).map(v -> boundedInt(ACTIONS_KEPT_RUNS, v, MAX_ACTIONS_KEPT_RUNS))
+                .orElse(DEFAULT_ACTIONS_KEPT_RUNS);
+    }
+
+    /** {@value #ACTIONS_MAX_DELAY}: a non-negative duration up to 365 days, default one day. */
+    public static Duration actionsMaxDelay(Function<String, Optional<String>> lookup) {
+        return lookup.apply(ACTIONS_MAX_DELAY).map(v -> nonNegativeDuration(ACTIONS_MAX_DELAY, v))
+                .orElse(DEFAULT_ACTIONS_MAX_DELAY);
     }
 
     /** A builder with these settings (the thread factory is the caller's business). */

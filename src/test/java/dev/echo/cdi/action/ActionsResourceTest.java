@@ -329,4 +329,37 @@ class ActionsResourceTest {
         assertEquals("undeclared", actions.submit(ActionJson.read("{\"name\": \"undeclared\"}"), role -> false)
                 .completion().get(10, java.util.concurrent.TimeUnit.SECONDS));
     }
+
+    @Test
+    void theApplicationCapsDelaysAndKeptRuns() throws Exception {
+        System.setProperty(dev.echo.cdi.config.EchoConfig.ACTIONS_MAX_DELAY, "PT1M");
+        System.setProperty(dev.echo.cdi.config.EchoConfig.ACTIONS_KEPT_RUNS, "2");
+        try (var capped = new Weld().disableDiscovery().addExtension(new EchoExtension()).addBeanClass(ResultActions.class)
+                .initialize()) {
+            ActionsResource r = resource(capped.select(EchoActions.class).get(), "alice", Set.of());
+            Response late = r.submit("{\"id\": \"d-1\", \"name\": \"echo\", \"metadata\": {\"delay\": 60001}}");
+            assertEquals(400, late.getStatus());
+            assertEquals("$.metadata.delay", json(late).getString("path"));
+            assertTrue(json(late).getString("error").contains("echo.actions.max-delay"), json(late).toString());
+            Response lateChained = r.submit("{\"id\": \"d-2\", \"name\": \"echo\", \"metadata\": {\"next\": [{\"name\": \"echo\"},"
+                    + " {\"name\": \"echo\", \"metadata\": {\"delay\": 3600000}}]}}");
+            assertEquals(400, lateChained.getStatus());
+            assertEquals("$.metadata.next[1].metadata.delay", json(lateChained).getString("path"));
+            assertEquals(404, r.get("d-1").getStatus(), "nothing queued");
+            assertEquals(404, r.get("d-2").getStatus(), "nothing queued");
+            // at the cap is fine; only the two latest runs are kept
+            for (String id : new String[]{"k-1", "k-2", "k-3"}) {
+                assertEquals(202, r.submit("{\"id\": \"" + id + "\", \"name\": \"echo\", \"metadata\": {\"delay\": 60000}}")
+                        .getStatus(), id);
+            }
+            assertEquals(404, r.get("k-1").getStatus(), "the oldest run is forgotten");
+            assertEquals(200, r.get("k-2").getStatus());
+            assertEquals(200, r.get("k-3").getStatus());
+            r.cancel("k-2");
+            r.cancel("k-3");
+        } finally {
+            System.clearProperty(dev.echo.cdi.config.EchoConfig.ACTIONS_MAX_DELAY);
+            System.clearProperty(dev.echo.cdi.config.EchoConfig.ACTIONS_KEPT_RUNS);
+        }
+    }
 }
