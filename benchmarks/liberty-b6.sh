@@ -10,6 +10,9 @@ mvn -B -q -f it-tests package -DskipTests
 mvn -B -q -f it-tests liberty:create liberty:deploy liberty:start
 trap 'mvn -B -q -f it-tests liberty:stop' EXIT
 base=http://127.0.0.1:9080/echo-showcase/api/bench
+# the bench endpoints require role "bench": the demo user alice (liberty-config/bootstrap.properties)
+pw=$(sed -n 's/^echo.demo.alice.password=//p' liberty-config/bootstrap.properties)
+curl() { command curl -u "alice:$pw" "$@"; }
 for i in $(seq 1 60); do curl -sf "$base/throughput?executor=echo&tasks=10" >/dev/null && break; sleep 1; done
 out=benchmarks/RESULTS-B6.md
 {

@@ -1,6 +1,7 @@
 package dev.echo.showcase;
 
 import dev.echo.task.Priority;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BadRequestException;
@@ -23,8 +24,14 @@ import java.util.concurrent.locks.LockSupport;
  * B6: the same load through Echo's injected ManagedExecutorService and through Liberty's
  * java:comp/DefaultManagedExecutorService, both capturing the caller's context per task.
  * Driven by benchmarks/liberty-b6.sh.
+ *
+ * <p>Only callers in role {@code bench} (the demo group of that name: alice) may call it: one
+ * request holds a request thread and the executors for up to two minutes of full load, which is
+ * not something an anonymous page visitor may start. Anonymous callers get the container's 401
+ * challenge, other users 403.
  */
 @Path("bench")
+@RolesAllowed("bench")
 @Produces(MediaType.APPLICATION_JSON)
 public class BenchmarkResource {
 
@@ -38,7 +45,25 @@ public class BenchmarkResource {
         if ("liberty".equals(executor)) {
             return executors.liberty();
         }
-        throw new BadRequestException("executor must be 'echo' or 'liberty', was '" + executor + "'");
+        throw bad("executor must be 'echo' or 'liberty', was '" + printable(executor) + "'");
+    }
+
+    /**
+     * A 400 with a JSON body. The message goes in the entity, never in a header or reason phrase
+     * (a bare BadRequestException with a CR/LF in its message became a 500 HTML page).
+     */
+    private static BadRequestException bad(String message) {
+        return new BadRequestException(jakarta.ws.rs.core.Response.status(400).type(MediaType.APPLICATION_JSON)
+                .entity(Map.of("error", message)).build());
+    }
+
+    /** A caller's value as it may appear in a message: printable ASCII, at most 64 characters. */
+    private static String printable(String value) {
+        if (value == null) {
+            return "<none>";
+        }
+        String cut = value.length() > 64 ? value.substring(0, 64) + "..." : value;
+        return cut.replaceAll("[^\\x20-\\x7e]", "?");
     }
 
     /** Tiny tasks submitted from this request thread; tasks per second. */
@@ -47,7 +72,7 @@ public class BenchmarkResource {
     public Map<String, Object> throughput(@QueryParam("executor") String executor, @QueryParam("tasks") int tasks)
             throws InterruptedException {
         if (tasks < 1 || tasks > 10_000_000) {
-            throw new BadRequestException("tasks must be 1..10000000, was " + tasks);
+            throw bad("tasks must be 1..10000000, was " + tasks);
         }
         ManagedExecutorService pool = pick(executor, Priority.NORMAL);
         CountDownLatch done = new CountDownLatch(tasks);
@@ -75,7 +100,7 @@ public class BenchmarkResource {
     public Map<String, Object> latency(@QueryParam("executor") String executor, @QueryParam("seconds") int seconds,
                                        @QueryParam("backlog") int backlog) throws InterruptedException {
         if (seconds < 1 || seconds > 120 || backlog < 1 || backlog > 10_000) {
-            throw new BadRequestException("seconds must be 1..120 and backlog 1..10000");
+            throw bad("seconds must be 1..120 and backlog 1..10000");
         }
         ManagedExecutorService low = pick(executor, Priority.LOW);
         ManagedExecutorService high = pick(executor, Priority.HIGH);
