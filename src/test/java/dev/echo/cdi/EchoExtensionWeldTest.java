@@ -39,9 +39,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class EchoExtensionWeldTest {
 
     @WeldSetup
-    WeldInitiator weld = WeldInitiator.from(new Weld().disableDiscovery()
-            .addExtension(new EchoExtension())
-            .addBeanClass(EchoBeans.class)).build();
+    WeldInitiator weld = EchoWeld.initiator(EchoBeans.class);
 
     @Inject
     EchoBeans beans;

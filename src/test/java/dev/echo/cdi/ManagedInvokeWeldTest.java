@@ -3,7 +3,6 @@ package dev.echo.cdi;
 import dev.echo.testing.Blocking;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.inject.Inject;
-import org.jboss.weld.environment.se.Weld;
 import org.jboss.weld.junit5.EnableWeld;
 import org.jboss.weld.junit5.WeldInitiator;
 import org.jboss.weld.junit5.WeldSetup;
@@ -31,9 +30,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class ManagedInvokeWeldTest {
 
     @WeldSetup
-    WeldInitiator weld = WeldInitiator.from(new Weld().disableDiscovery()
-            .addExtension(new EchoExtension())
-            .addBeanClass(EchoBeans.class)).build();
+    WeldInitiator weld = EchoWeld.initiator(EchoBeans.class);
 
     @Inject
     EchoBeans beans;

@@ -7,7 +7,6 @@ import jakarta.enterprise.concurrent.ManagedTask;
 import jakarta.enterprise.concurrent.SkippedException;
 import jakarta.enterprise.concurrent.Trigger;
 import jakarta.inject.Inject;
-import org.jboss.weld.environment.se.Weld;
 import org.jboss.weld.junit5.EnableWeld;
 import org.jboss.weld.junit5.WeldInitiator;
 import org.jboss.weld.junit5.WeldSetup;
@@ -38,9 +37,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class TriggerWeldTest {
 
     @WeldSetup
-    WeldInitiator weld = WeldInitiator.from(new Weld().disableDiscovery()
-            .addExtension(new EchoExtension())
-            .addBeanClass(EchoBeans.class)).build();
+    WeldInitiator weld = EchoWeld.initiator(EchoBeans.class);
 
     @Inject
     EchoBeans beans;

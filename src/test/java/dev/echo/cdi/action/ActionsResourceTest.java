@@ -3,14 +3,12 @@ package dev.echo.cdi.action;
 import dev.echo.action.Action;
 import dev.echo.action.ActionQueue;
 import dev.echo.action.ActionRun;
-import dev.echo.cdi.EchoExtension;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriBuilder;
 import jakarta.ws.rs.core.UriInfo;
-import org.jboss.weld.environment.se.Weld;
 import org.jboss.weld.environment.se.WeldContainer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,8 +31,7 @@ class ActionsResourceTest {
     @BeforeEach
     void start() {
         System.setProperty(dev.echo.cdi.config.EchoConfig.ACTIONS_REST_ENABLED, "true"); // the application opened it
-        container = new Weld().disableDiscovery().addExtension(new EchoExtension())
-                .addBeanClasses(ResultActions.class, PolicyActions.class, UndeclaredActions.class).initialize();
+        container = dev.echo.cdi.EchoWeld.with(ResultActions.class, PolicyActions.class, UndeclaredActions.class).initialize();
         resource = resource(container.select(EchoActions.class).get(), "alice", Set.of("orders"));
     }
 
@@ -47,8 +44,7 @@ class ActionsResourceTest {
     @Test
     void closedUnlessTheApplicationOpensItEveryRequestIsA404() {
         System.setProperty(dev.echo.cdi.config.EchoConfig.ACTIONS_REST_ENABLED, "false");
-        try (var closed = new Weld().disableDiscovery().addExtension(new EchoExtension()).addBeanClass(ResultActions.class)
-                .initialize()) {
+        try (var closed = dev.echo.cdi.EchoWeld.with(ResultActions.class).initialize()) {
             ActionsResource r = resource(closed.select(EchoActions.class).get(), "alice", Set.of("orders"));
             for (org.junit.jupiter.api.function.Executable call : java.util.List.<org.junit.jupiter.api.function.Executable>of(
                     () -> r.submit("{\"name\": \"echo\"}"), () -> r.get("x"), () -> r.cancel("x"))) {
@@ -85,9 +81,7 @@ class ActionsResourceTest {
 
     /** Polls GET until the run has a final state (a run's state is not announced by any event). */
     private JsonObject awaitFinal(String id) throws Exception {
-        return dev.echo.testing.Await.value(() -> json(resource.get(id)),
-                o -> Set.of("SUCCEEDED", "FAILED", "CANCELLED").contains(o.getString("state", "")), Duration.ofSeconds(10),
-                "action " + id + " ends");
+        return awaitFinalAs(resource, id);
     }
 
     @Test
@@ -334,8 +328,7 @@ class ActionsResourceTest {
     void theApplicationCapsDelaysAndKeptRuns() throws Exception {
         System.setProperty(dev.echo.cdi.config.EchoConfig.ACTIONS_MAX_DELAY, "PT1M");
         System.setProperty(dev.echo.cdi.config.EchoConfig.ACTIONS_KEPT_RUNS, "2");
-        try (var capped = new Weld().disableDiscovery().addExtension(new EchoExtension()).addBeanClass(ResultActions.class)
-                .initialize()) {
+        try (var capped = dev.echo.cdi.EchoWeld.with(ResultActions.class).initialize()) {
             ActionsResource r = resource(capped.select(EchoActions.class).get(), "alice", Set.of());
             Response late = r.submit("{\"id\": \"d-1\", \"name\": \"echo\", \"metadata\": {\"delay\": 60001}}");
             assertEquals(400, late.getStatus());

@@ -3,10 +3,8 @@ package dev.echo.cdi.action;
 import dev.echo.action.InMemoryActionQueue;
 import dev.echo.action.ActionRun;
 import dev.echo.cdi.EchoAction;
-import dev.echo.cdi.EchoExtension;
 import dev.echo.testing.Blocker;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.weld.environment.se.Weld;
 import org.jboss.weld.environment.se.WeldContainer;
 import org.junit.jupiter.api.Test;
 
@@ -50,8 +48,7 @@ class HandOverWeldTest {
     @Test
     void aRunStillLivePastTheRedeliveryTimeoutIsNotStartedAgain() throws Exception {
         AtomicLong now = new AtomicLong();
-        try (WeldContainer c = new Weld().disableDiscovery().addExtension(new EchoExtension())
-                .addBeanClass(CountedActions.class).initialize()) {
+        try (WeldContainer c = dev.echo.cdi.EchoWeld.with(CountedActions.class).initialize()) {
             EchoActions actions = c.select(EchoActions.class).get();
             actions.useQueue(new InMemoryActionQueue(10, Duration.ofMinutes(10), now::get));
             CountedActions beans = c.select(CountedActions.class).get();
