@@ -157,7 +157,8 @@ public class EchoActions {
      * {@link #submitAs} for the rules.
      */
     public ActionRun submit(Action action, Predicate<String> callerHasRole) {
-        return submit(action, RunBook.Owner.APPLICATION, callerHasRole).run();
+        sequence().validate(action, callerHasRole);
+        return handOver(action, RunBook.Owner.APPLICATION).run();
     }
 
     /**
@@ -176,7 +177,7 @@ public class EchoActions {
         sequence().validate(action, callerHasRole); // routing first: the policy of a name that does not exist is moot
         requireDelayWithin(action, "$");
         authorize(action, principalName != null && !principalName.isEmpty(), callerHasRole);
-        return submit(action, RunBook.Owner.caller(principalName), callerHasRole);
+        return handOver(action, RunBook.Owner.caller(principalName));
     }
 
     /** A REST caller may not park work for longer than echo.actions.max-delay (each action of the chain). */
@@ -240,9 +241,9 @@ public class EchoActions {
         }
     }
 
-    private Submitted submit(Action action, RunBook.Owner owner, Predicate<String> callerHasRole) {
+    /** Queues and starts an action already validated (and, for REST callers, authorized). */
+    private Submitted handOver(Action action, RunBook.Owner owner) {
         Sequence seq = sequence();
-        seq.validate(action, callerHasRole);
         String key = action.metadata().idempotencyKey();
         synchronized (handOver) {
             Optional<ActionRun> first = book.byKey(owner, key);
