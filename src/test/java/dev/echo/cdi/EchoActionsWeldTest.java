@@ -28,12 +28,12 @@ class EchoActionsWeldTest {
         try (WeldContainer c = weld(ActionBeans.class).initialize()) {
             EchoActions actions = c.select(EchoActions.class).get();
             assertEquals(java.util.Set.of("greet", "total"), actions.names());
-            Action greet = ActionJson.read("{\"id\": \"g1\", \"name\": \"greet\", \"content\": \"ada\","
+            Action greet = ActionJson.read("{\"name\": \"greet\", \"content\": \"ada\","
                     + " \"metadata\": {\"hooks\": {\"after\": [\"audit\"]}}}");
             ActionRun run = actions.submit(greet, role -> false);
             assertEquals("hello ada", run.completion().get(10, TimeUnit.SECONDS));
             assertEquals(List.of("audit:greet:hello ada"), c.select(ActionBeans.class).get().events());
-            assertSame(run, actions.find("g1").orElseThrow());
+            assertSame(run, actions.find(run.action().id()).orElseThrow());
             Action total = ActionJson.read("{\"name\": \"total\", \"content\": {\"qty\": 3, \"price\": 7}}");
             assertEquals(21L, actions.submit(total, role -> false).completion().get(10, TimeUnit.SECONDS));
         }
@@ -44,7 +44,7 @@ class EchoActionsWeldTest {
         try (WeldContainer c = weld(ActionBeans.class).initialize()) {
             EchoActions actions = c.select(EchoActions.class).get();
             ActionException routing = assertThrows(ActionException.class,
-                    () -> actions.submit(ActionJson.read("{\"id\": \"x\", \"name\": \"nope\"}"), role -> true));
+                    () -> actions.submit(new Action("x", "nope", null, dev.echo.task.Priority.NORMAL, null), role -> true));
             assertEquals(ActionException.Kind.ROUTING, routing.kind());
             // from code an action may still carry a required role (a request cannot: see ActionJsonTest)
             Action.Metadata admin = new Action.Metadata(null, null, null, null, null, null, "admin", null);
@@ -61,10 +61,10 @@ class EchoActionsWeldTest {
         try (WeldContainer c = weld(GatedActionBean.class).initialize()) {
             EchoActions actions = c.select(EchoActions.class).get();
             Blocker gate = c.select(GatedActionBean.class).get().gate();
-            String json = "{\"id\": \"%s\", \"name\": \"gated\", \"content\": \"x\", \"metadata\": {\"idempotencyKey\": \"k-1\"}}";
-            ActionRun first = actions.submit(ActionJson.read(json.formatted("first")), role -> true);
+            Action.Metadata keyed = new Action.Metadata(null, null, null, null, null, null, null, "k-1");
+            ActionRun first = actions.submit(new Action("first", "gated", "x", dev.echo.task.Priority.NORMAL, keyed), role -> true);
             gate.awaitStarted(); // the first run is live (running) until the gate opens
-            ActionRun second = actions.submit(ActionJson.read(json.formatted("second")), role -> true);
+            ActionRun second = actions.submit(new Action("second", "gated", "x", dev.echo.task.Priority.NORMAL, keyed), role -> true);
             assertSame(first, second);
             assertTrue(actions.find("second").isEmpty());
             gate.release();

@@ -25,13 +25,15 @@ import java.util.UUID;
 
 /**
  * The JSON form of an {@link Action}, strict: unknown fields, wrong types and out-of-range
- * values are rejected with an {@link ActionJsonException} naming the JSON path; the input size
+ * values are rejected with an {@link ActionJsonException} naming the JSON path (so is an
+ * {@code id}: {@link #read} gives the action a new random id, and {@link #write} leaves it out —
+ * the id travels beside the JSON, e.g. in the {@code Location} of the 202 answer); the input size
  * and nesting depth are bounded before parsing; no class is ever instantiated from a name in the
  * JSON (content becomes plain maps, lists, strings, numbers, booleans and nulls). Durations are
  * whole milliseconds.
  *
  * <pre>{@code
- * {"id": "order-42", "name": "reserve", "content": {"sku": "A-1", "qty": 2}, "priority": "HIGH",
+ * {"name": "reserve", "content": {"sku": "A-1", "qty": 2}, "priority": "HIGH",
  *  "metadata": {"delay": 0, "hooks": {"before": ["audit"], "after": []},
  *               "next": [{"name": "confirm"}],
  *               "retry": {"maxAttempts": 3, "initialDelay": 100, "maxDelay": 2000, "multiplier": 2.0, "jitter": 50},
@@ -51,8 +53,10 @@ public final class ActionJson {
     /** Longest accepted idempotency key. */
     public static final int MAX_KEY_CHARS = 200;
 
-    private static final Set<String> ACTION_FIELDS = Set.of("id", "name", "content", "priority", "metadata");
-    // no "requiredRole": who may run an action is declared on the server (@RolesAllowed), never by the request
+    // no "id": the server assigns every run an unguessable id (a chosen one could be guessed, or
+    // collide with another caller's); no "requiredRole": who may run an action is declared on the
+    // server (@RolesAllowed), never by the request
+    private static final Set<String> ACTION_FIELDS = Set.of("name", "content", "priority", "metadata");
     private static final Set<String> METADATA_FIELDS = Set.of("delay", "hooks", "next", "retry", "timeout", "idempotencyKey");
     private static final Set<String> HOOK_FIELDS = Set.of("before", "after");
     private static final Set<String> RETRY_FIELDS = Set.of("maxAttempts", "initialDelay", "maxDelay", "multiplier", "jitter");
@@ -119,12 +123,9 @@ public final class ActionJson {
         JsonObject o = object(value, path);
         fields(o, ACTION_FIELDS, path);
         String name = token(requiredString(o, "name", path), path + ".name");
-        String id = optionalString(o, "id", path);
-        if (id != null) {
-            token(id, path + ".id");
-        } else {
-            id = top ? UUID.randomUUID().toString() : name;
-        }
+        // UUID.randomUUID draws 122 bits from SecureRandom: nobody can guess another caller's run.
+        // A chained action's own id is given when it starts (parent id ':' name, see Sequence).
+        String id = top ? UUID.randomUUID().toString() : name;
         Object content = o.containsKey("content") ? toJava(o.get("content")) : null;
         Priority priority = Priority.NORMAL;
         String p = optionalString(o, "priority", path);
@@ -348,7 +349,7 @@ public final class ActionJson {
     }
 
     static JsonObject actionJson(Action a) {
-        JsonObjectBuilder b = Json.createObjectBuilder().add("id", a.id()).add("name", a.name())
+        JsonObjectBuilder b = Json.createObjectBuilder().add("name", a.name())
                 .add("content", toJson(a.content())).add("priority", a.priority().name());
         Action.Metadata m = a.metadata();
         JsonObjectBuilder mb = Json.createObjectBuilder()

@@ -228,6 +228,18 @@ public class EchoActions {
         return queue.size();
     }
 
+    /** For tests: how many runs are kept (what a refused submission must not add to). */
+    int kept() {
+        sequence();
+        return book.size();
+    }
+
+    /** For tests: the kept runs' ids, oldest first. */
+    java.util.List<String> keptIds() {
+        sequence();
+        return book.ids();
+    }
+
     /** What a submission led to: the run, and whether it is an earlier run with the same key. */
     public record Submitted(ActionRun run, boolean duplicate) {
     }

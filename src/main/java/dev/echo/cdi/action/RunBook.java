@@ -92,6 +92,16 @@ final class RunBook {
         runs.put(id, new Kept(run, owner == null ? Owner.ANONYMOUS : owner));
     }
 
+    /** How many runs are kept. */
+    synchronized int size() {
+        return runs.size();
+    }
+
+    /** The kept runs' ids, oldest first. */
+    synchronized java.util.List<String> ids() {
+        return java.util.List.copyOf(runs.keySet());
+    }
+
     synchronized boolean contains(String id) {
         return runs.containsKey(id) || expected.containsKey(id);
     }

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class ActionJsonTest {
 
     static final String FULL = """
-            {"id": "order-42", "name": "reserve", "content": {"sku": "A-1", "qty": 2, "price": 9.95, "tags": ["x", null, true]},
+            {"name": "reserve", "content": {"sku": "A-1", "qty": 2, "price": 9.95, "tags": ["x", null, true]},
              "priority": "HIGH",
              "metadata": {"delay": 250, "hooks": {"before": ["audit"], "after": ["notify"]},
                           "next": [{"name": "confirm", "metadata": {"retry": {"maxAttempts": 2}}}],
@@ -26,7 +26,7 @@ class ActionJsonTest {
     @Test
     void readsEveryField() {
         Action a = ActionJson.read(FULL);
-        assertEquals("order-42", a.id());
+        assertEquals(36, a.id().length(), "a server-assigned UUID");
         assertEquals("reserve", a.name());
         assertEquals(Priority.HIGH, a.priority());
         @SuppressWarnings("unchecked")
@@ -47,11 +47,31 @@ class ActionJsonTest {
     }
 
     @Test
-    void roundTripsWithoutLoss() {
+    void roundTripsWithoutLossButTheId() {
         Action a = ActionJson.read(FULL);
-        Action again = ActionJson.read(ActionJson.write(a));
-        assertEquals(a, again);
-        assertEquals(ActionJson.write(a), ActionJson.write(again));
+        String written = ActionJson.write(a);
+        assertFalse(written.contains(a.id()), "the id travels beside the JSON, never in it: " + written);
+        Action again = ActionJson.read(written);
+        assertNotEquals(a.id(), again.id(), "every read is a new submission with a new id");
+        assertEquals(new Action(a.id(), again.name(), again.content(), again.priority(), again.metadata()), a);
+        assertEquals(written, ActionJson.write(again));
+    }
+
+    @Test
+    void aClientCannotChooseTheIdAtAnyLevel() {
+        assertTrue(problem("{\"id\": \"mine\", \"name\": \"a\"}").startsWith("$.id: unknown field"));
+        assertTrue(problem("{\"name\": \"a\", \"metadata\": {\"next\": [{\"id\": \"x\", \"name\": \"b\"}]}}")
+                .startsWith("$.metadata.next[0].id: unknown field"));
+    }
+
+    @Test
+    void generatedIdsAreUuidsThatDoNotRepeat() {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (int i = 0; i < 10_000; i++) {
+            String id = ActionJson.read("{\"name\": \"ping\"}").id();
+            assertEquals(4, java.util.UUID.fromString(id).version(), "random (version 4): " + id);
+            assertTrue(ids.add(id), "repeated: " + id);
+        }
     }
 
     @Test
@@ -121,14 +141,15 @@ class ActionJsonTest {
         assertEquals("$.name: duplicate key", problem("{\"name\": \"a\", \"name\": \"b\"}"));
         assertEquals("$.content.k: duplicate key", problem("{\"name\": \"a\", \"content\": {\"k\": 1, \"k\": 2}}"));
         assertTrue(problem("{\"name\": \"a:b\"}").startsWith("$.name: must be 1 to 128 letters"), "':' is kept for chained ids");
-        assertTrue(problem("{\"id\": \"x\\r\\ny\", \"name\": \"a\"}").endsWith("was 'x??y'"), "no CR/LF in a message");
-        assertTrue(problem("{\"id\": \"{x}\", \"name\": \"a\"}").startsWith("$.id: must be"));
-        assertTrue(problem("{\"id\": \"" + "i".repeat(129) + "\", \"name\": \"a\"}").startsWith("$.id: must be"));
+        assertTrue(problem("{\"name\": \"x\\r\\ny\"}").endsWith("was 'x??y'"), "no CR/LF in a message");
+        assertTrue(problem("{\"name\": \"{x}\"}").startsWith("$.name: must be"));
+        assertTrue(problem("{\"name\": \"" + "i".repeat(129) + "\"}").startsWith("$.name: must be"));
         assertTrue(problem("{\"name\": \"a\", \"metadata\": {\"hooks\": {\"after\": [\"ok\", \"../x\"]}}}")
                 .startsWith("$.metadata.hooks.after[1]: must be"));
         assertTrue(problem("{\"name\": \"a\", \"metadata\": {\"idempotencyKey\": \"k\\u0000\"}}")
                 .startsWith("$.metadata.idempotencyKey: must be 1 to 200"));
-        assertNotNull(ActionJson.read("{\"id\": \"" + "i".repeat(128) + "\", \"name\": \"a.b_c~d-1\"}"), "the limits themselves pass");
+        assertNotNull(ActionJson.read("{\"name\": \"" + "i".repeat(128) + "\"}"), "the limits themselves pass");
+        assertNotNull(ActionJson.read("{\"name\": \"a.b_c~d-1\"}"), "the limits themselves pass");
     }
 
     @Test

@@ -79,6 +79,13 @@ class ActionsResourceTest {
         return entity instanceof JsonObject o ? o : Json.createReader(new StringReader(String.valueOf(entity))).readObject();
     }
 
+    /** Submits as {@code as}, expects 202, and gives the id the server assigned. */
+    private static String accepted(ActionsResource as, String body) {
+        Response r = as.submit(body);
+        assertEquals(202, r.getStatus(), () -> json(r).toString());
+        return json(r).getString("id");
+    }
+
     /** Polls GET until the run has a final state (a run's state is not announced by any event). */
     private JsonObject awaitFinal(String id) throws Exception {
         return awaitFinalAs(resource, id);
@@ -86,10 +93,13 @@ class ActionsResourceTest {
 
     @Test
     void anAcceptedActionAnswers202WithItsIdAndLocation() {
-        Response r = resource.submit("{\"id\": \"a-1\", \"name\": \"echo\", \"content\": 3}");
+        Response r = resource.submit("{\"name\": \"echo\", \"content\": 3}");
         assertEquals(202, r.getStatus());
-        assertEquals("a-1", json(r).getString("id"));
-        assertEquals("http://localhost/app/api/actions/a-1", r.getLocation().toString());
+        String id = json(r).getString("id");
+        assertEquals(4, java.util.UUID.fromString(id).version(), "an unguessable id the server chose: " + id);
+        assertEquals("http://localhost/app/api/actions/" + id, r.getLocation().toString());
+        assertEquals(r.getLocation().toString(), json(r).getString("location"));
+        assertNotEquals(id, json(resource.submit("{\"name\": \"echo\", \"content\": 3}")).getString("id"), "each run its own");
     }
 
     @Test
@@ -105,15 +115,16 @@ class ActionsResourceTest {
     @Test
     void aFailedRunIsDescribedWithItsStateAttemptsAndTypedError() throws Exception {
         JsonObject done;
+        String id;
         try (dev.echo.testing.LogCapture log = dev.echo.testing.LogCapture.of(dev.echo.action.Sequence.class,
                 java.util.logging.Level.INFO)) {
-            assertEquals(202, resource.submit("{\"id\": \"f-1\", \"name\": \"fails\"}").getStatus());
-            done = awaitFinal("f-1");
-            assertTrue(log.records().stream().anyMatch(r -> r.getMessage().contains("f-1") && r.getThrown() != null
+            id = accepted(resource, "{\"name\": \"fails\"}");
+            done = awaitFinal(id);
+            assertTrue(log.records().stream().anyMatch(r -> r.getMessage().contains(id) && r.getThrown() != null
                     && "boom".equals(r.getThrown().getMessage())), "the detail is logged under the run's id");
         }
         assertFalse(done.toString().contains("boom"), "the application's exception text stays in the log: " + done);
-        assertEquals("f-1", done.getJsonObject("error").getString("correlationId"));
+        assertEquals(id, done.getJsonObject("error").getString("correlationId"));
         assertEquals("FAILED", done.getString("state"));
         assertEquals(1, done.getInt("attempts"));
         assertFalse(done.containsKey("result"), done.toString());
@@ -121,38 +132,44 @@ class ActionsResourceTest {
         assertEquals("EXECUTION", error.getString("kind"));
         assertTrue(error.getString("message").contains("after 1 attempt"), error.toString());
         // a second DELETE of a run that ended is a conflict, not a success
-        Response again = resource.cancel("f-1");
+        Response again = resource.cancel(id);
         assertEquals(409, again.getStatus());
         assertTrue(json(again).getString("error").contains("FAILED"), json(again).toString());
     }
 
     @Test
     void nonFiniteNumbersInAResultAreDescribedAsStringsNotA500() throws Exception {
-        assertEquals(202, resource.submit("{\"id\": \"n-1\", \"name\": \"not-a-number\"}").getStatus());
-        assertEquals(202, resource.submit("{\"id\": \"n-2\", \"name\": \"infinite\"}").getStatus());
-        JsonObject nan = awaitFinal("n-1");
+        String notANumber = accepted(resource, "{\"name\": \"not-a-number\"}");
+        String infinite = accepted(resource, "{\"name\": \"infinite\"}");
+        JsonObject nan = awaitFinal(notANumber);
         assertEquals("SUCCEEDED", nan.getString("state"), nan.toString());
         assertEquals("NaN", nan.getString("result"));
-        assertEquals("-Infinity", awaitFinal("n-2").getString("result"));
+        assertEquals("-Infinity", awaitFinal(infinite).getString("result"));
     }
 
     @Test
     void badJsonIs400WithTheJsonPathAndNothingIsQueued() {
-        Response r = resource.submit("{\"id\": \"b-1\", \"name\": \"echo\", \"colour\": 1}");
-        assertEquals(400, r.getStatus());
-        assertEquals("$.colour", json(r).getString("path"));
-        assertEquals(404, resource.get("b-1").getStatus());
+        EchoActions actions = container.select(EchoActions.class).get();
+        for (String[] c : new String[][]{{"{\"name\": \"echo\", \"colour\": 1}", "$.colour"},
+                {"{\"id\": \"mine\", \"name\": \"echo\"}", "$.id"},
+                {"{\"name\": \"echo\", \"metadata\": {\"requiredRole\": \"x\"}}", "$.metadata.requiredRole"}}) {
+            Response r = resource.submit(c[0]);
+            assertEquals(400, r.getStatus(), c[0]);
+            assertEquals(c[1], json(r).getString("path"));
+            assertTrue(json(r).getString("error").contains("unknown field"), json(r).toString());
+        }
+        assertEquals(0, actions.kept(), "nothing was queued");
     }
 
     @Test
     void unknownActionIs404AndAMissingRoleIs403() {
-        Response unknown = resource.submit("{\"id\": \"u-1\", \"name\": \"no-such\"}");
+        Response unknown = resource.submit("{\"name\": \"no-such\"}");
         assertEquals(404, unknown.getStatus());
         assertEquals("ROUTING", json(unknown).getString("kind"));
-        Response forbidden = resource.submit("{\"id\": \"r-1\", \"name\": \"admin-only\"}");
+        Response forbidden = resource.submit("{\"name\": \"admin-only\"}");
         assertEquals(403, forbidden.getStatus());
         assertEquals("LICENSE", json(forbidden).getString("kind"));
-        assertEquals(404, resource.get("r-1").getStatus());
+        assertEquals(0, container.select(EchoActions.class).get().kept(), "nothing was queued");
     }
 
     @Test
@@ -163,7 +180,7 @@ class ActionsResourceTest {
                 throw new ActionQueue.QueueFullException("the action queue is full (10000 actions)");
             }
         };
-        Response r = resource(full, "alice", Set.of()).submit("{\"id\": \"q-1\", \"name\": \"echo\"}");
+        Response r = resource(full, "alice", Set.of()).submit("{\"name\": \"echo\"}");
         assertEquals(503, r.getStatus());
         JsonObject body = json(r);
         assertEquals(503, body.getInt("status"));
@@ -173,51 +190,52 @@ class ActionsResourceTest {
     @Test
     void aRunBelongsToItsSubmitterAnyoneElseGets404AsIfItDidNotExist() throws Exception {
         EchoActions actions = container.select(EchoActions.class).get();
-        assertEquals(202, resource.submit("{\"id\": \"o-1\", \"name\": \"echo\", \"content\": 1}").getStatus());
-        assertEquals("SUCCEEDED", awaitFinal("o-1").getString("state"));
+        String id = accepted(resource, "{\"name\": \"echo\", \"content\": 1}");
+        assertEquals("SUCCEEDED", awaitFinal(id).getString("state"));
         for (ActionsResource other : new ActionsResource[]{resource(actions, "bob", Set.of("orders")),
                 resource(actions, null, Set.of())}) {
-            for (Response r : new Response[]{other.get("o-1"), other.cancel("o-1")}) {
+            for (Response r : new Response[]{other.get(id), other.cancel(id)}) {
                 assertEquals(404, r.getStatus());
-                assertEquals(json(resource.get("nope")).getString("error").replace("nope", "o-1"), json(r).getString("error"),
+                assertEquals(json(resource.get("nope")).getString("error").replace("nope", id), json(r).getString("error"),
                         "the same answer as for an id that does not exist");
             }
         }
-        assertEquals(200, resource.get("o-1").getStatus(), "alice still finds her run");
-        assertTrue(actions.find("o-1").isPresent(), "the application's own code sees every run");
+        assertEquals(200, resource.get(id).getStatus(), "alice still finds her run");
+        assertTrue(actions.find(id).isPresent(), "the application's own code sees every run");
     }
 
     @Test
     void anIdempotencyKeyIsTheCallersOwn() throws Exception {
         EchoActions actions = container.select(EchoActions.class).get();
-        String json = "{\"id\": \"%s\", \"name\": \"echo\", \"content\": \"%s\", \"metadata\": {\"idempotencyKey\": \"k-7\"}}";
-        Response first = resource.submit(json.formatted("k-alice", "a"));
-        assertEquals(202, first.getStatus());
-        Response again = resource.submit(json.formatted("k-alice-again", "a"));
+        String json = "{\"name\": \"echo\", \"content\": \"%s\", \"metadata\": {\"idempotencyKey\": \"k-7\"}}";
+        String alices = accepted(resource, json.formatted("a"));
+        Response again = resource.submit(json.formatted("a"));
         assertEquals(200, again.getStatus(), "the same caller with the same key gets its first run back");
-        assertEquals("k-alice", json(again).getString("id"));
-        assertEquals(404, resource.get("k-alice-again").getStatus(), "no second run");
+        assertEquals(alices, json(again).getString("id"));
+        assertEquals(1, actions.kept(), "no second run");
         ActionsResource bob = resource(actions, "bob", Set.of());
-        Response bobs = bob.submit(json.formatted("k-bob", "b"));
-        assertEquals(202, bobs.getStatus(), "another caller with the key gets its own run");
-        assertEquals("k-bob", json(bobs).getString("id"));
-        assertEquals("b", awaitFinalAs(bob, "k-bob").getString("result"));
-        assertEquals("a", awaitFinal("k-alice").getString("result"));
+        String bobs = accepted(bob, json.formatted("b"));
+        assertNotEquals(alices, bobs, "another caller with the key gets its own run");
+        assertEquals("b", awaitFinalAs(bob, bobs).getString("result"));
+        assertEquals("a", awaitFinal(alices).getString("result"));
         // anonymous callers all look alike: a key deduplicates nothing for them
         ActionsResource anonymous = resource(actions, null, Set.of());
-        assertEquals(202, anonymous.submit(json.formatted("k-anon-1", "x")).getStatus());
-        assertEquals(202, anonymous.submit(json.formatted("k-anon-2", "x")).getStatus());
-        assertTrue(actions.find("k-anon-1").isPresent() && actions.find("k-anon-2").isPresent());
+        String anon1 = accepted(anonymous, json.formatted("x"));
+        String anon2 = accepted(anonymous, json.formatted("x"));
+        assertNotEquals(anon1, anon2);
+        assertTrue(actions.find(anon1).isPresent() && actions.find(anon2).isPresent());
     }
 
     @Test
-    void anIdAnotherRunAlreadyHasIs409AndTheFirstRunIsUntouched() throws Exception {
+    void anIdTheApplicationsCodeReusesIsRefusedAndTheFirstRunIsUntouched() throws Exception {
+        // only code chooses ids (a request cannot): a second action with a kept run's id is not accepted
         EchoActions actions = container.select(EchoActions.class).get();
-        assertEquals(202, resource.submit("{\"id\": \"same\", \"name\": \"echo\", \"content\": \"alice's\"}").getStatus());
-        Response taken = resource(actions, "bob", Set.of()).submit("{\"id\": \"same\", \"name\": \"echo\", \"content\": \"bob's\"}");
-        assertEquals(409, taken.getStatus());
-        assertTrue(json(taken).getString("error").contains("'same'"), json(taken).toString());
-        assertEquals("alice's", awaitFinal("same").getString("result"));
+        ActionRun first = actions.submit(new Action("same", "echo", "first", dev.echo.task.Priority.NORMAL, null), role -> true);
+        EchoActions.IdInUseException taken = assertThrows(EchoActions.IdInUseException.class, () -> actions.submit(
+                new Action("same", "echo", "second", dev.echo.task.Priority.NORMAL, null), role -> true));
+        assertTrue(taken.getMessage().contains("'same'"), taken.getMessage());
+        assertEquals("first", first.completion().get(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(1, actions.kept());
     }
 
     private static JsonObject awaitFinalAs(ActionsResource as, String id) throws Exception {
@@ -248,9 +266,9 @@ class ActionsResourceTest {
         assertEquals(400, r.getStatus());
         assertEquals("the body is not UTF-8", json(r).getString("error"));
         assertEquals(202, resource.submit(new java.io.ByteArrayInputStream(
-                "{\"id\": \"u8-1\", \"name\": \"echo\", \"content\": \"\u00e9\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                "{\"name\": \"echo\", \"content\": \"\u00e9\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
                 .getStatus(), "a UTF-8 body through the same path");
-        assertEquals("\u00e9", awaitFinal("u8-1").getString("result"));
+        assertEquals("\u00e9", awaitFinal(container.select(EchoActions.class).get().keptIds().get(0)).getString("result"));
     }
 
     @Test
@@ -262,7 +280,7 @@ class ActionsResourceTest {
             }
         };
         try (dev.echo.testing.LogCapture log = dev.echo.testing.LogCapture.of(ActionsResource.class, java.util.logging.Level.WARNING)) {
-            Response r = resource(broken, "alice", Set.of()).submit("{\"id\": \"e-1\", \"name\": \"echo\"}");
+            Response r = resource(broken, "alice", Set.of()).submit("{\"name\": \"echo\"}");
             assertEquals(500, r.getStatus());
             JsonObject body = json(r);
             assertFalse(body.toString().contains("secret"), body.toString());
@@ -274,7 +292,7 @@ class ActionsResourceTest {
 
     @Test
     void anUnknownActionOrHookIsNamedButThePlanIsNotListed() {
-        Response r = resource.submit("{\"id\": \"h-1\", \"name\": \"echo\", \"metadata\": {\"hooks\": {\"after\": [\"nope\"]}}}");
+        Response r = resource.submit("{\"name\": \"echo\", \"metadata\": {\"hooks\": {\"after\": [\"nope\"]}}}");
         assertEquals(404, r.getStatus());
         String error = json(r).getString("error");
         assertTrue(error.contains("'nope'"), error);
@@ -311,14 +329,13 @@ class ActionsResourceTest {
         }
         assertEquals(0, PolicyActions.RUNS.get(), "nothing ran");
         // what is allowed runs, with its hooks and chain
-        Response ok = alice.submit("{\"id\": \"p-1\", \"name\": \"orders-only\", \"metadata\": {\"hooks\": {\"after\": [\"open-audit\"]},"
+        String ok = accepted(alice, "{\"name\": \"orders-only\", \"metadata\": {\"hooks\": {\"after\": [\"open-audit\"]},"
                 + " \"next\": [{\"name\": \"open\"}]}}");
-        assertEquals(202, ok.getStatus(), json(ok).toString());
-        assertEquals("orders", awaitFinal("p-1").getString("result"));
-        assertEquals("open", awaitFinal("p-1:open").getString("result"), "the chained run is alice's too");
+        assertEquals("orders", awaitFinal(ok).getString("result"));
+        assertEquals("open", awaitFinal(ok + ":open").getString("result"), "the chained run is alice's too");
         assertEquals(3, PolicyActions.RUNS.get(), "function, hook and chained action ran once each");
-        assertEquals(202, bob.submit("{\"id\": \"p-2\", \"name\": \"open\"}").getStatus(), "@PermitAll on the method beats the class");
-        assertEquals(202, anonymous.submit("{\"id\": \"p-3\", \"name\": \"open\"}").getStatus(), "@PermitAll admits anonymous callers");
+        assertEquals(202, bob.submit("{\"name\": \"open\"}").getStatus(), "@PermitAll on the method beats the class");
+        assertEquals(202, anonymous.submit("{\"name\": \"open\"}").getStatus(), "@PermitAll admits anonymous callers");
         // from code, the application runs what it likes: the annotations govern HTTP callers
         assertEquals("undeclared", actions.submit(ActionJson.read("{\"name\": \"undeclared\"}"), role -> false)
                 .completion().get(10, java.util.concurrent.TimeUnit.SECONDS));
@@ -329,27 +346,27 @@ class ActionsResourceTest {
         System.setProperty(dev.echo.cdi.config.EchoConfig.ACTIONS_MAX_DELAY, "PT1M");
         System.setProperty(dev.echo.cdi.config.EchoConfig.ACTIONS_KEPT_RUNS, "2");
         try (var capped = dev.echo.cdi.EchoWeld.with(ResultActions.class).initialize()) {
-            ActionsResource r = resource(capped.select(EchoActions.class).get(), "alice", Set.of());
-            Response late = r.submit("{\"id\": \"d-1\", \"name\": \"echo\", \"metadata\": {\"delay\": 60001}}");
+            EchoActions cappedActions = capped.select(EchoActions.class).get();
+            ActionsResource r = resource(cappedActions, "alice", Set.of());
+            Response late = r.submit("{\"name\": \"echo\", \"metadata\": {\"delay\": 60001}}");
             assertEquals(400, late.getStatus());
             assertEquals("$.metadata.delay", json(late).getString("path"));
             assertTrue(json(late).getString("error").contains("echo.actions.max-delay"), json(late).toString());
-            Response lateChained = r.submit("{\"id\": \"d-2\", \"name\": \"echo\", \"metadata\": {\"next\": [{\"name\": \"echo\"},"
+            Response lateChained = r.submit("{\"name\": \"echo\", \"metadata\": {\"next\": [{\"name\": \"echo\"},"
                     + " {\"name\": \"echo\", \"metadata\": {\"delay\": 3600000}}]}}");
             assertEquals(400, lateChained.getStatus());
             assertEquals("$.metadata.next[1].metadata.delay", json(lateChained).getString("path"));
-            assertEquals(404, r.get("d-1").getStatus(), "nothing queued");
-            assertEquals(404, r.get("d-2").getStatus(), "nothing queued");
+            assertEquals(0, cappedActions.kept(), "nothing queued");
             // at the cap is fine; only the two latest runs are kept
-            for (String id : new String[]{"k-1", "k-2", "k-3"}) {
-                assertEquals(202, r.submit("{\"id\": \"" + id + "\", \"name\": \"echo\", \"metadata\": {\"delay\": 60000}}")
-                        .getStatus(), id);
+            String[] ids = new String[3];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = accepted(r, "{\"name\": \"echo\", \"metadata\": {\"delay\": 60000}}");
             }
-            assertEquals(404, r.get("k-1").getStatus(), "the oldest run is forgotten");
-            assertEquals(200, r.get("k-2").getStatus());
-            assertEquals(200, r.get("k-3").getStatus());
-            r.cancel("k-2");
-            r.cancel("k-3");
+            assertEquals(404, r.get(ids[0]).getStatus(), "the oldest run is forgotten");
+            assertEquals(200, r.get(ids[1]).getStatus());
+            assertEquals(200, r.get(ids[2]).getStatus());
+            r.cancel(ids[1]);
+            r.cancel(ids[2]);
         } finally {
             System.clearProperty(dev.echo.cdi.config.EchoConfig.ACTIONS_MAX_DELAY);
             System.clearProperty(dev.echo.cdi.config.EchoConfig.ACTIONS_KEPT_RUNS);

@@ -52,10 +52,10 @@ class HandOverWeldTest {
             EchoActions actions = c.select(EchoActions.class).get();
             actions.useQueue(new InMemoryActionQueue(10, Duration.ofMinutes(10), now::get));
             CountedActions beans = c.select(CountedActions.class).get();
-            ActionRun slow = actions.submit(ActionJson.read("{\"id\": \"slow-1\", \"name\": \"slow\"}"), role -> true);
+            ActionRun slow = actions.submit(ActionJson.read("{\"name\": \"slow\"}"), role -> true);
             beans.gate().awaitStarted();
             now.addAndGet(Duration.ofHours(1).toNanos()); // far past the redelivery timeout, the run still live
-            ActionRun quick = actions.submit(ActionJson.read("{\"id\": \"quick-1\", \"name\": \"quick\"}"), role -> true);
+            ActionRun quick = actions.submit(ActionJson.read("{\"name\": \"quick\"}"), role -> true);
             assertEquals("quick", quick.completion().get(10, TimeUnit.SECONDS));
             assertEquals(0, actions.unacknowledged(), "nothing is left unacknowledged once handed over");
             beans.gate().release();
