@@ -21,6 +21,10 @@ import java.util.logging.Logger;
  * {@code CompletionStage} frees the worker while pending), the after-hooks, then starts the next
  * actions with the result; a failure is retried with the action's backoff (the wait holds no
  * worker either), and the final result or typed error completes the {@link ActionRun}.
+ *
+ * <p>Every hook and function of a run executes inside the {@link RunContext} given at submission
+ * (chained actions inherit their parent's): a retry, a delayed attempt or a chained action on
+ * another worker, much later, still runs as its submitter.
  */
 public final class Sequence {
 
@@ -59,8 +63,17 @@ public final class Sequence {
      * security context). Every role of the chain is checked now, on the caller's thread.
      */
     public ActionRun submit(Action action, java.util.function.Predicate<String> callerHasRole) {
+        return submit(action, callerHasRole, RunContext.NONE);
+    }
+
+    /**
+     * Like {@link #submit(Action, java.util.function.Predicate)}; every hook and function of the
+     * run, of its retries and of its chained actions executes inside {@code context}.
+     */
+    public ActionRun submit(Action action, java.util.function.Predicate<String> callerHasRole, RunContext context) {
+        Objects.requireNonNull(context, "context");
         validate(action, callerHasRole);
-        return start(action);
+        return start(action, context);
     }
 
     private volatile ActionObserver observer = new ActionObserver() { };
@@ -77,7 +90,7 @@ public final class Sequence {
         return this;
     }
 
-    private ActionRun start(Action action) {
+    private ActionRun start(Action action, RunContext context) {
         Duration delay = action.metadata().delay();
         ActionRun.State first = delay.isZero() ? ActionRun.State.QUEUED : ActionRun.State.DELAYED;
         ActionRun run = new ActionRun(action, first);
@@ -85,7 +98,7 @@ public final class Sequence {
         long started = System.nanoTime();
         run.onFinish(() -> observer.finished(action, run.decidedState(), run.attempts(),
                 Duration.ofNanos(System.nanoTime() - started)));
-        schedule(run, Set.of(), delay, first);
+        schedule(run, context, delay, first);
         return run;
     }
 
@@ -118,14 +131,14 @@ public final class Sequence {
         }
     }
 
-    private void schedule(ActionRun run, Set<String> roles, Duration delay, ActionRun.State waitingState) {
+    private void schedule(ActionRun run, RunContext context, Duration delay, ActionRun.State waitingState) {
         Action action = run.action();
         // The state is set before the task exists: an attempt that starts at once must not have
         // its RUNNING overwritten by a late "QUEUED".
         run.waitingIn(waitingState);
         long generation = run.nextGeneration();
         if (delay.isZero()) {
-            run.track(generation, startAttempt(run, roles));
+            run.track(generation, startAttempt(run, context));
             return;
         }
         // The wait holds no worker (the scheduler's timer); when due, the attempt is queued at
@@ -134,17 +147,17 @@ public final class Sequence {
             if (!run.isFinished()) {
                 run.waitingIn(ActionRun.State.QUEUED);
                 long attemptGeneration = run.nextGeneration();
-                run.track(attemptGeneration, startAttempt(run, roles));
+                run.track(attemptGeneration, startAttempt(run, context));
             }
             return null;
         }, delay, action.priority()));
     }
 
     /** Queues one attempt at the action's priority; the attempt knows its own task (for a timeout's interrupt). */
-    private java.util.concurrent.Future<?> startAttempt(ActionRun run, Set<String> roles) {
+    private java.util.concurrent.Future<?> startAttempt(ActionRun run, RunContext context) {
         java.util.concurrent.atomic.AtomicReference<java.util.concurrent.Future<?>> self =
                 new java.util.concurrent.atomic.AtomicReference<>();
-        java.util.concurrent.Future<?> task = scheduler.submitAsync(() -> attempt(run, roles, self), run.action().priority());
+        java.util.concurrent.Future<?> task = scheduler.submitAsync(() -> attempt(run, context, self), run.action().priority());
         self.set(task);
         return task;
     }
@@ -154,7 +167,7 @@ public final class Sequence {
      * fails the attempt with a {@link TimeoutException} when the time is up and interrupts it
      * through its task's cancel protocol; a result that arrives later is ignored.
      */
-    private CompletionStage<Object> attempt(ActionRun run, Set<String> roles,
+    private CompletionStage<Object> attempt(ActionRun run, RunContext context,
                                             java.util.concurrent.atomic.AtomicReference<java.util.concurrent.Future<?>> self) {
         if (run.isFinished()) {
             return CompletableFuture.completedFuture(null);
@@ -174,10 +187,12 @@ public final class Sequence {
             }
         }, timeout);
         try {
-            for (String h : action.metadata().before()) {
-                hooks.get(h).run(action, null);
-            }
-            Object returned = plan.require(action.name()).function().apply(action.content());
+            Object returned = context.call(() -> {
+                for (String h : action.metadata().before()) {
+                    hooks.get(h).run(action, null);
+                }
+                return plan.require(action.name()).function().apply(action.content());
+            });
             if (returned instanceof CompletionStage<?> stage) {
                 stage.whenComplete((v, e) -> {
                     if (e == null) {
@@ -198,11 +213,15 @@ public final class Sequence {
             if (canceller != null) {
                 canceller.cancel(false);
             }
-            if (failure == null) {
+            if (failure == null && !action.metadata().after().isEmpty()) {
                 try {
-                    for (String h : action.metadata().after()) {
-                        hooks.get(h).run(action, result);
-                    }
+                    // maybe on the thread that completed the function's stage: the run's context again
+                    context.call(() -> {
+                        for (String h : action.metadata().after()) {
+                            hooks.get(h).run(action, result);
+                        }
+                        return null;
+                    });
                 } catch (Throwable e) {
                     failure = e;
                 }
@@ -214,14 +233,14 @@ public final class Sequence {
                         // id: parent id, ':' and the next action's name — one URL path segment
                         Action fed = new Action(action.id() + ":" + next.name(), next.name(), value, next.priority(),
                                 next.metadata());
-                        run.chained(start(fed)); // its roles were checked with the first action
+                        run.chained(start(fed, context)); // its roles were checked with the first action; it runs as the first
                     }
                 });
             } else if (!run.isFinished() && action.metadata().retry().allowsRetryAfter(attempt)) {
                 Duration wait = action.metadata().retry().delayAfter(attempt, random);
                 observer.retrying(action, attempt, wait);
                 LOG.log(Level.FINE, "action " + action.id() + " attempt " + attempt + " failed; retrying in " + wait, failure);
-                schedule(run, roles, wait, ActionRun.State.RETRY_WAIT);
+                schedule(run, context, wait, ActionRun.State.RETRY_WAIT);
             } else {
                 Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                         ? failure.getCause() : failure;

@@ -167,6 +167,84 @@ class SequenceTest {
         assertEquals("t1:double:describe", third.action().id());
     }
 
+    /** Who the code of a run sees: set only inside a {@link RunContext}. */
+    private static final ThreadLocal<String> WHO = new ThreadLocal<>();
+
+    /** A context that makes {@code who} the caller for its body and counts how often it was entered. */
+    private static RunContext as(String who, AtomicInteger entered) {
+        return body -> {
+            entered.incrementAndGet();
+            String before = WHO.get();
+            WHO.set(who);
+            try {
+                return body.call();
+            } finally {
+                WHO.set(before);
+            }
+        };
+    }
+
+    @Test
+    void everyHookFunctionRetryDelayAndChainedActionRunsInsideTheSubmittersContext() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        AtomicInteger calls = new AtomicInteger();
+        Plan plan = Plan.builder()
+                .add("flaky", c -> {
+                    seen.add("flaky:" + WHO.get());
+                    if (calls.incrementAndGet() < 3) {
+                        throw new IllegalStateException("attempt " + calls.get());
+                    }
+                    return 1;
+                })
+                .add("async", c -> CompletableFuture.supplyAsync(() -> {
+                    seen.add("async-body:" + WHO.get()); // another thread: the function's own business
+                    return 2;
+                }))
+                .add("last", c -> {
+                    seen.add("last:" + WHO.get());
+                    return 3;
+                })
+                .build();
+        Map<String, ActionHook> hooks = Map.of(
+                "before", (a, r) -> seen.add("before-" + a.name() + ":" + WHO.get()),
+                "after", (a, r) -> seen.add("after-" + a.name() + ":" + WHO.get()));
+        Sequence seq = new Sequence(scheduler, plan, hooks, () -> 0);
+        Action last = action("l", "last", null, meta(Duration.ofMillis(50), List.of("before"), null, null, null, null));
+        Action async = action("a", "async", null, meta(null, null, List.of("after"), List.of(last), null, null));
+        Action flaky = action("f", "flaky", null, meta(Duration.ofMillis(20), List.of("before"), List.of("after"),
+                List.of(async), new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5), 1.0, Duration.ZERO), null));
+        AtomicInteger entered = new AtomicInteger();
+        ActionRun run = seq.submit(flaky, role -> true, as("alice", entered));
+        assertEquals(1, run.completion().get(10, TimeUnit.SECONDS));
+        ActionRun second = awaitChild(run);
+        assertEquals(2, second.completion().get(10, TimeUnit.SECONDS));
+        assertEquals(3, awaitChild(second).completion().get(10, TimeUnit.SECONDS));
+        assertEquals(List.of("before-flaky:alice", "flaky:alice", "before-flaky:alice", "flaky:alice",
+                "before-flaky:alice", "flaky:alice", "after-flaky:alice", "async-body:null", "after-async:alice",
+                "before-last:alice", "last:alice"), seen);
+        // flaky: three attempts (before-hook + function) and its after-hook; async: function, after-hook; last
+        assertEquals(3 + 1 + 2 + 1, entered.get(), "each piece entered the context, nothing ran outside it");
+        assertNull(WHO.get(), "the submitting thread's own context is untouched");
+        assertEquals("null", scheduler.submit(() -> String.valueOf(WHO.get())).get(10, TimeUnit.SECONDS),
+                "the worker keeps nothing of the run's context");
+    }
+
+    @Test
+    void aContextThatCannotBeEnteredFailsTheRunLikeItsFunctionWould() throws Exception {
+        AtomicInteger ran = new AtomicInteger();
+        Plan plan = Plan.builder().add("never", c -> ran.incrementAndGet()).build();
+        RunContext gone = body -> {
+            throw new IllegalStateException("the application is stopped");
+        };
+        ActionRun run = new Sequence(scheduler, plan, Map.of(), () -> 0).submit(action("g", "never", null, null), r -> true, gone);
+        ExecutionException e = assertThrows(ExecutionException.class, () -> run.completion().get(10, TimeUnit.SECONDS));
+        assertEquals("the application is stopped", e.getCause().getCause().getMessage());
+        assertEquals(ActionRun.State.FAILED, run.state());
+        assertEquals(0, ran.get());
+        assertThrows(NullPointerException.class, () -> new Sequence(scheduler, plan, Map.of(), () -> 0)
+                .submit(action("n", "never", null, null), r -> true, null));
+    }
+
     /** The next action is started before its parent's completion, so it is there once the parent's result is. */
     private static ActionRun awaitChild(ActionRun run) {
         assertEquals(1, run.next().size(), "the next action was not started");

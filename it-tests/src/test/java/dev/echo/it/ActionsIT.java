@@ -30,12 +30,18 @@ import static org.junit.jupiter.api.Assertions.*;
 @ExtendWith(ArquillianExtension.class)
 class ActionsIT {
 
-    private static final String WEB_XML = WebXml.basicAuth("<security-role><role-name>orders</role-name></security-role>",
-            "/api/actions/*", "/api/actions");
+    private static final String WEB_XML = WebXml.basicAuth("""
+            <security-role><role-name>orders</role-name></security-role>
+            <env-entry>
+              <env-entry-name>echo/greeting</env-entry-name>
+              <env-entry-type>java.lang.String</env-entry-type>
+              <env-entry-value>hello from java:comp/env</env-entry-value>
+            </env-entry>""", "/api/actions/*", "/api/actions");
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return Deployments.withConfig("actions", "echo.workers=1\necho.max-workers=1\necho.actions.rest.enabled=true\n", ItActions.class, ItUndeclaredActions.class).setWebXML(new StringAsset(WEB_XML));
+        return Deployments.withConfig("actions", "echo.workers=1\necho.max-workers=1\necho.actions.rest.enabled=true\n", ItActions.class, ItUndeclaredActions.class,
+                ItCallerBean.class).setWebXML(new StringAsset(WEB_XML));
     }
 
     @ArquillianResource
@@ -52,9 +58,14 @@ class ActionsIT {
         return r.body().replaceAll("(?s).*\"id\":\"([^\"]+)\".*", "$1");
     }
 
-    /** Polls GET /actions/{id} until the state is final. */
+    /** Polls GET /actions/{id} as alice until the state is final. */
     private String awaitFinal(String id) throws Exception {
-        return Await.value(() -> send("GET", "/" + id, null, "alice").body(),
+        return awaitFinal(id, "alice");
+    }
+
+    /** Polls GET /actions/{id} as its owner until the state is final. */
+    private String awaitFinal(String id, String owner) throws Exception {
+        return Await.value(() -> send("GET", "/" + id, null, owner).body(),
                 body -> body.matches("(?s).*\"state\":\"(SUCCEEDED|FAILED|CANCELLED)\".*"), Duration.ofSeconds(30),
                 "action " + id + " finishes");
     }
@@ -236,6 +247,53 @@ class ActionsIT {
         HttpResponse<String> unknownHook = send("POST", "", "{\"name\": \"describe\", \"metadata\": {\"hooks\": {\"before\": [\"nope\"]}}}", "alice");
         assertEquals(404, unknownHook.statusCode());
         assertFalse(unknownHook.body().contains("reserve"), "the body does not list the application's actions: " + unknownHook.body());
+    }
+
+    /** The result of a finished run's body, which must be SUCCEEDED. */
+    private static String result(String body) {
+        assertTrue(body.contains("\"state\":\"SUCCEEDED\""), body);
+        return body.replaceAll("(?s).*\"result\":\"([^\"]*)\".*", "$1");
+    }
+
+    /** What a run of {@code user} sees: Jakarta Security, the EJB container, java:comp, the class loader. */
+    private static String seenBy(String user) {
+        return user + "|" + user + "|hello from java:comp/env|true";
+    }
+
+    @Test
+    @RunAsClient
+    void functionsAndHooksRunAsTheirSubmitterAndAnEjbSeesThatCaller() throws Exception {
+        // one worker: bob's and alice's runs take turns on the same thread
+        for (String user : new String[]{"bob", "alice", "bob"}) {
+            assertEquals(seenBy(user), result(awaitFinal(accepted("{\"name\": \"whoami\"}", user), user)));
+        }
+        String hooked = accepted("{\"name\": \"whoami\", \"metadata\": {\"hooks\": {\"before\": [\"record-caller\"],"
+                + " \"after\": [\"record-caller\"]}}}", "bob");
+        awaitFinal(hooked, "bob");
+        for (String when : new String[]{"before", "after"}) {
+            assertEquals(seenBy("bob"), result(awaitFinal(accepted("{\"name\": \"hook-saw\", \"content\": \"" + hooked + ":"
+                    + when + "\"}", "alice"))), "the " + when + "-hook ran as bob");
+        }
+        // the EJB container decides from the run's identity: alice has role orders, bob has not
+        assertEquals("orders:alice", result(awaitFinal(accepted("{\"name\": \"orders-ejb\"}", "alice"))));
+        String bobs = awaitFinal(accepted("{\"name\": \"orders-ejb\"}", "bob"), "bob");
+        assertTrue(bobs.contains("\"state\":\"FAILED\"") && bobs.contains("\"kind\":\"EXECUTION\""),
+                "the EJB refused bob: " + bobs);
+    }
+
+    @Test
+    @RunAsClient
+    void retriesDelayedAttemptsAndChainedActionsKeepTheSubmittersIdentity() throws Exception {
+        String retried = accepted("{\"name\": \"whoami-flaky\", \"content\": \"k-" + System.nanoTime() + "\","
+                + " \"metadata\": {\"retry\": {\"maxAttempts\": 3, \"initialDelay\": 50, \"maxDelay\": 50}}}", "bob");
+        assertEquals(seenBy("bob") + "|attempt 3", result(awaitFinal(retried, "bob")));
+        String delayed = accepted("{\"name\": \"whoami\", \"metadata\": {\"delay\": 1000}}", "bob");
+        assertEquals(seenBy("bob"), result(awaitFinal(delayed, "bob")));
+        String chained = accepted("{\"name\": \"whoami\", \"metadata\": {\"next\": [{\"name\": \"whoami\","
+                + " \"metadata\": {\"delay\": 500, \"next\": [{\"name\": \"orders-ejb\"}]}}]}}", "alice");
+        assertEquals(seenBy("alice"), result(awaitFinal(chained)));
+        assertEquals(seenBy("alice"), result(awaitFinal(chained + ":whoami")));
+        assertEquals("orders:alice", result(awaitFinal(chained + ":whoami:orders-ejb")));
     }
 
     /** How often the guarded function, the admin hook and the undeclared action have run in the server. */

@@ -99,4 +99,76 @@ public class ItActions {
     public long now(Object ignored) {
         return System.currentTimeMillis();
     }
+
+    // ---------------------------------------------------------------- what a run sees of its submitter
+
+    @jakarta.ejb.EJB
+    ItCallerBean ejb;
+
+    @jakarta.inject.Inject
+    jakarta.security.enterprise.SecurityContext security;
+
+    /**
+     * The caller as three parts of the container see it — Jakarta Security, the EJB container and
+     * java:comp — and whether the thread's class loader is the application's:
+     * {@code security|ejb|greeting|loader}.
+     */
+    private String seen() {
+        java.security.Principal p = security.getCallerPrincipal();
+        String greeting;
+        try {
+            greeting = (String) new javax.naming.InitialContext().lookup("java:comp/env/echo/greeting");
+        } catch (Exception e) {
+            greeting = "no java:comp";
+        }
+        boolean appLoader;
+        try {
+            appLoader = Class.forName(ItActions.class.getName(), false, Thread.currentThread().getContextClassLoader())
+                    == ItActions.class;
+        } catch (ClassNotFoundException | RuntimeException e) {
+            appLoader = false;
+        }
+        return (p == null ? "<none>" : p.getName()) + "|" + ejb.caller() + "|" + greeting + "|" + appLoader;
+    }
+
+    @PermitAll
+    @EchoAction("whoami")
+    public String whoami(Object ignored) {
+        return seen();
+    }
+
+    /** Calls an EJB method only role orders may call: the EJB container decides, from the run's identity. */
+    @PermitAll
+    @EchoAction("orders-ejb")
+    public String ordersEjb(Object ignored) {
+        return ejb.ordersOnly();
+    }
+
+    private static final java.util.Map<String, AtomicInteger> FLAKY_WHOAMI = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Fails its first two attempts for each content, then answers like whoami. */
+    @PermitAll
+    @EchoAction("whoami-flaky")
+    public String whoamiFlaky(String key) {
+        int n = FLAKY_WHOAMI.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+        if (n < 3) {
+            throw new IllegalStateException("attempt " + n + " fails as " + seen());
+        }
+        return seen() + "|attempt " + n;
+    }
+
+    /** What the record-caller hook saw, per run id. */
+    private static final java.util.Map<String, String> HOOK_SAW = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @PermitAll
+    @EchoHook("record-caller")
+    public void recordCaller(dev.echo.action.Action action, Object result) {
+        HOOK_SAW.put(action.id() + (result == null ? ":before" : ":after"), seen());
+    }
+
+    @PermitAll
+    @EchoAction("hook-saw")
+    public String hookSaw(String key) {
+        return HOOK_SAW.getOrDefault(key, "nothing");
+    }
 }

@@ -6,6 +6,7 @@ import dev.echo.action.ActionQueue;
 import dev.echo.action.ActionRun;
 import dev.echo.action.InMemoryActionQueue;
 import dev.echo.action.Plan;
+import dev.echo.action.RunContext;
 import dev.echo.action.Sequence;
 import dev.echo.cdi.EchoAction;
 import dev.echo.cdi.EchoHook;
@@ -39,6 +40,10 @@ import java.util.function.Predicate;
  * is acknowledged when its run has started (hand-over), not when it ends: from then on the run
  * belongs to the {@link Sequence}, which always brings it to a final state, and a redelivery could
  * only start a second copy of a live run.
+ *
+ * <p>A run executes as its submitter: the submitting thread's container context is captured at
+ * submission and applied around every hook and function of the run, its retries, its delayed
+ * attempt and its chained actions.
  */
 @ApplicationScoped
 public class EchoActions {
@@ -158,7 +163,18 @@ public class EchoActions {
      */
     public ActionRun submit(Action action, Predicate<String> callerHasRole) {
         sequence().validate(action, callerHasRole);
-        return handOver(action, RunBook.Owner.APPLICATION).run();
+        return handOver(action, RunBook.Owner.APPLICATION, submittersContext()).run();
+    }
+
+    /**
+     * The calling thread's container context — identity, {@code java:comp}, class loader —
+     * captured now by the container's {@code ContextService}, and applied around every hook and
+     * function of the run, its retries, its delayed attempt and its chained actions (see
+     * {@link RunContext}). Captured before the hand-over: a submission that is refused later
+     * leaves nothing behind.
+     */
+    private RunContext submittersContext() {
+        return runtime.contextService().createContextualProxy(RunContext.NONE, RunContext.class);
     }
 
     /**
@@ -177,7 +193,7 @@ public class EchoActions {
         sequence().validate(action, callerHasRole); // routing first: the policy of a name that does not exist is moot
         requireDelayWithin(action, "$");
         authorize(action, principalName != null && !principalName.isEmpty(), callerHasRole);
-        return handOver(action, RunBook.Owner.caller(principalName));
+        return handOver(action, RunBook.Owner.caller(principalName), submittersContext());
     }
 
     /** A REST caller may not park work for longer than echo.actions.max-delay (each action of the chain). */
@@ -254,7 +270,7 @@ public class EchoActions {
     }
 
     /** Queues and starts an action already validated (and, for REST callers, authorized). */
-    private Submitted handOver(Action action, RunBook.Owner owner) {
+    private Submitted handOver(Action action, RunBook.Owner owner, RunContext context) {
         Sequence seq = sequence();
         String key = action.metadata().idempotencyKey();
         synchronized (handOver) {
@@ -278,7 +294,7 @@ public class EchoActions {
             book.expect(action.id(), owner);
             ActionRun run;
             try {
-                run = seq.submit(delivery.action(), role -> true); // roles were checked above; recorded by onStart
+                run = seq.submit(delivery.action(), role -> true, context); // roles were checked above; recorded by onStart
             } catch (RuntimeException | Error e) {
                 book.unexpect(action.id());
                 delivery.ack(); // the caller is told it was not accepted: it must not run later behind its back

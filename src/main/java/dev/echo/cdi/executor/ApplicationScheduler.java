@@ -218,7 +218,8 @@ public class ApplicationScheduler implements HealthSource {
         return s;
     }
 
-    ContextService contextService() {
+    /** The container's context service ({@code java:comp/DefaultContextService}), or a pass-through outside a container. */
+    public ContextService contextService() {
         ensureStarted();
         return contextService;
     }
