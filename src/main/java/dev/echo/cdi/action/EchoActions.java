@@ -33,8 +33,8 @@ import java.util.function.Predicate;
  * {@link ActionQueue} submissions pass through (idempotency key, honest rejection when full), and
  * the record of recent runs for {@code GET /actions/{id}}.
  *
- * <p>Invariants: {@code book} keeps at most {@code echo.actions.kept-runs} runs with their owners (see
- * {@link RunBook}). Submissions are handed over one at a time under {@code handOver}: the
+ * <p>Invariants: {@code book} keeps at most {@code echo.actions.kept-runs} runs, of at most
+ * {@code echo.actions.kept-bytes} estimated bytes, with their owners (see {@link RunBook}). Submissions are handed over one at a time under {@code handOver}: the
  * idempotency check, the offer, the poll and the start happen together, so the queue holds
  * nothing between two submissions and two submissions with one key cannot both start. A delivery
  * is acknowledged when its run has started (hand-over), not when it ends: from then on the run
@@ -85,7 +85,8 @@ public class EchoActions {
 
     private Sequence build() {
         var config = dev.echo.cdi.config.ConfigLookup.forApplication(Thread.currentThread().getContextClassLoader());
-        book = new RunBook(dev.echo.cdi.config.EchoConfig.actionsKeptRuns(config));
+        book = new RunBook(dev.echo.cdi.config.EchoConfig.actionsKeptRuns(config),
+                dev.echo.cdi.config.EchoConfig.actionsKeptBytes(config));
         maxDelay = dev.echo.cdi.config.EchoConfig.actionsMaxDelay(config);
         Plan.Builder plan = Plan.builder();
         methods.actions().forEach((name, d) -> plan.add(name, d.source(), content -> invoke(d, bindArgument(d.method(), content))));
@@ -248,6 +249,12 @@ public class EchoActions {
     int kept() {
         sequence();
         return book.size();
+    }
+
+    /** For tests: the kept runs' estimated weight in bytes. */
+    long keptBytes() {
+        sequence();
+        return book.bytes();
     }
 
     /** For tests: the kept runs' ids, oldest first. */

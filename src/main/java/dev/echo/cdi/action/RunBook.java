@@ -13,8 +13,9 @@ import java.util.Optional;
  * {@link Owner} who submitted it, and the idempotency keys, scoped to their owner, that lead back
  * to a run.
  *
- * <p>Invariants (all state guarded by {@code this}): at most {@code capacity} runs are kept, the
- * oldest dropped first; an owner is fixed when a run is recorded and never changes; a chained run
+ * <p>Invariants (all state guarded by {@code this}): at most {@code capacity} runs are kept, and
+ * their estimated weight ({@code bytes}, the sum of their {@link Kept#weight}) stays within
+ * {@code capacityBytes} unless the newest run alone is heavier; the oldest are dropped first; an owner is fixed when a run is recorded and never changes; a chained run
  * (id {@code parent:name}) has its parent's owner; a key leads only to a kept run of the same
  * owner (a key whose run was dropped is forgotten on the next look-up).
  */
@@ -43,26 +44,54 @@ final class RunBook {
         }
     }
 
-    private record Kept(ActionRun run, Owner owner) {
+    /** A kept run, its owner, and its estimated weight: the action now, its result added when it ends. */
+    private static final class Kept {
+        final ActionRun run;
+        final Owner owner;
+        long weight; // guarded by the book
+
+        Kept(ActionRun run, Owner owner, long weight) {
+            this.run = run;
+            this.owner = owner;
+            this.weight = weight;
+        }
+
+        Owner owner() {
+            return owner;
+        }
+
+        ActionRun run() {
+            return run;
+        }
     }
+
+    /**
+     * Estimated bytes a value takes in memory: two per character of its JSON form, plus a fixed
+     * overhead for the objects around it. An estimate on purpose: measuring the object graph
+     * exactly would cost more than keeping it.
+     */
+    static long weigh(Object jsonLike) {
+        return OVERHEAD_BYTES + 2L * ActionJson.toJson(jsonLike).toString().length();
+    }
+
+    /** What a kept run costs beyond its content and result (the run, its record, map entries). */
+    static final long OVERHEAD_BYTES = 512;
 
     private record Key(Owner owner, String key) {
     }
 
     private final int capacity;
-    private final Map<String, Kept> runs;
+    private final long capacityBytes;
+    /** The sum of the kept runs' weights. */
+    private long bytes;
+    private final Map<String, Kept> runs = new LinkedHashMap<>();
     private final Map<Key, String> keys;
     /** Owners named for a run about to start (its id), taken when it is recorded. */
     private final Map<String, Owner> expected = new HashMap<>();
 
-    RunBook(int capacity) {
+    RunBook(int capacity, long capacityBytes) {
         this.capacity = capacity;
-        this.runs = new LinkedHashMap<>(16, 0.75f, false) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Kept> eldest) {
-                return size() > RunBook.this.capacity;
-            }
-        };
+        this.capacityBytes = capacityBytes;
         this.keys = new LinkedHashMap<>(16, 0.75f, false) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<Key, String> eldest) {
@@ -81,15 +110,53 @@ final class RunBook {
         expected.remove(id);
     }
 
-    /** Records a started run: the owner expected for it, else its parent's (chained runs). */
-    synchronized void started(ActionRun run) {
+    /**
+     * Records a started run: the owner expected for it, else its parent's (chained runs). Its
+     * result is weighed when it ends (on the thread that ends it, outside the book's lock).
+     */
+    void started(ActionRun run) {
+        long weight = OVERHEAD_BYTES + 2L * ActionJson.write(run.action()).length(); // content, metadata, chain
+        Kept kept = record(run, weight);
+        run.completion().whenComplete((result, failure) -> {
+            if (failure == null && result != null) {
+                long resultWeight = weigh(result);
+                synchronized (this) {
+                    if (runs.get(run.action().id()) == kept) { // not dropped meanwhile
+                        kept.weight += resultWeight;
+                        bytes += resultWeight;
+                        trim();
+                    }
+                }
+            }
+        });
+    }
+
+    private synchronized Kept record(ActionRun run, long weight) {
         String id = run.action().id();
         Owner owner = expected.remove(id);
         for (int cut = id.lastIndexOf(':'); owner == null && cut > 0; cut = id.lastIndexOf(':', cut - 1)) {
             Kept parent = runs.get(id.substring(0, cut));
             owner = parent == null ? null : parent.owner();
         }
-        runs.put(id, new Kept(run, owner == null ? Owner.ANONYMOUS : owner));
+        Kept kept = new Kept(run, owner == null ? Owner.ANONYMOUS : owner, weight);
+        Kept replaced = runs.put(id, kept);
+        bytes += weight - (replaced == null ? 0 : replaced.weight);
+        trim();
+        return kept;
+    }
+
+    /** Drops the oldest runs while over either cap; the newest run stays even when it alone is too heavy. */
+    private void trim() {
+        var eldest = runs.values().iterator();
+        while (runs.size() > capacity || (bytes > capacityBytes && runs.size() > 1)) {
+            bytes -= eldest.next().weight;
+            eldest.remove();
+        }
+    }
+
+    /** The kept runs' estimated weight, in bytes. */
+    synchronized long bytes() {
+        return bytes;
     }
 
     /** How many runs are kept. */

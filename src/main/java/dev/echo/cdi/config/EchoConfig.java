@@ -55,6 +55,11 @@ public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold
     /** Most kept runs one may configure: each holds its result in memory. */
     public static final int MAX_ACTIONS_KEPT_RUNS = 1_000_000;
     public static final Duration DEFAULT_ACTIONS_MAX_DELAY = Duration.ofDays(1);
+    /** How much memory kept runs may take, estimated (the oldest are forgotten first). */
+    public static final String ACTIONS_KEPT_BYTES = "echo.actions.kept-bytes";
+    public static final long DEFAULT_ACTIONS_KEPT_BYTES = 64L * 1024 * 1024;
+    /** Most bytes one may configure for kept runs (1 TiB): more is a typo. */
+    public static final long MAX_ACTIONS_KEPT_BYTES = 1L << 40;
 
     public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(30);
     /** Longest accepted duration: beyond it a value is a typo, and nanoseconds would overflow. */
@@ -90,6 +95,7 @@ public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold
         // checked with the rest, so a bad value fails the deployment naming the key
         actionsRestEnabled(lookup);
         actionsKeptRuns(lookup);
+        actionsKeptBytes(lookup);
         actionsMaxDelay(lookup);
         return new EchoConfig(workers, capacity, aging, stop, name, longRunning, maxWorkers, stall);
     }
@@ -113,6 +119,24 @@ public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold
     public static int actionsKeptRuns(Function<String, Optional<String>> lookup) {
         return lookup.apply(ACTIONS_KEPT_RUNS).map(v -> boundedInt(ACTIONS_KEPT_RUNS, v, MAX_ACTIONS_KEPT_RUNS))
                 .orElse(DEFAULT_ACTIONS_KEPT_RUNS);
+    }
+
+    /**
+     * {@value #ACTIONS_KEPT_BYTES}: whole bytes from 1 to {@value #MAX_ACTIONS_KEPT_BYTES}, default
+     * {@value #DEFAULT_ACTIONS_KEPT_BYTES} (64 MiB).
+     */
+    public static long actionsKeptBytes(Function<String, Optional<String>> lookup) {
+        return lookup.apply(ACTIONS_KEPT_BYTES).map(v -> {
+            try {
+                long n = Long.parseLong(v.strip());
+                if (n >= 1 && n <= MAX_ACTIONS_KEPT_BYTES) {
+                    return n;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw bad(ACTIONS_KEPT_BYTES, v, "whole bytes from 1 to " + MAX_ACTIONS_KEPT_BYTES);
+        }).orElse(DEFAULT_ACTIONS_KEPT_BYTES);
     }
 
     /** {@value #ACTIONS_MAX_DELAY}: a non-negative duration up to 365 days, default one day. */

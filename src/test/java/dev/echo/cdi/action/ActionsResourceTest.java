@@ -342,9 +342,38 @@ class ActionsResourceTest {
     }
 
     @Test
+    void keptRunsAreCappedInEstimatedBytesTheirResultsIncluded() throws Exception {
+        System.setProperty(dev.echo.cdi.config.EchoConfig.ACTIONS_KEPT_BYTES, "100000");
+        System.setProperty(dev.echo.cdi.config.EchoConfig.STOP_TIMEOUT, "100ms"); // forgotten runs are still delayed
+        try (var capped = dev.echo.cdi.EchoWeld.with(ResultActions.class).initialize()) {
+            EchoActions actions = capped.select(EchoActions.class).get();
+            ActionsResource r = resource(actions, "alice", Set.of());
+            String delayed = "{\"name\": \"echo\", \"content\": \"%s\", \"metadata\": {\"delay\": 60000}}";
+            // each about 40 KB (two bytes per character of its JSON): two fit, a third pushes the oldest out
+            String a = accepted(r, delayed.formatted("a".repeat(20_000)));
+            String b = accepted(r, delayed.formatted("b".repeat(20_000)));
+            assertTrue(actions.keptBytes() > 80_000 && actions.keptBytes() <= 100_000, "two runs: " + actions.keptBytes());
+            String c = accepted(r, delayed.formatted("c".repeat(20_000)));
+            assertEquals(java.util.List.of(b, c), actions.keptIds(), "the oldest run is forgotten first");
+            assertEquals(404, r.get(a).getStatus());
+            assertTrue(actions.keptBytes() <= 100_000, actions.keptBytes() + " bytes");
+            // a result counts too: 50 KB of action and 50 KB of result leave room for nothing else
+            String e = accepted(r, "{\"name\": \"echo\", \"content\": \"%s\"}".formatted("e".repeat(25_000)));
+            dev.echo.testing.Await.until(() -> actions.keptIds().equals(java.util.List.of(e)), Duration.ofSeconds(10),
+                    () -> "only the newest, heaviest run is kept: " + actions.keptIds() + ", " + actions.keptBytes() + " bytes");
+            assertTrue(actions.keptBytes() > 100_000, "the newest run stays even alone over the cap: " + actions.keptBytes());
+            assertEquals("e".repeat(25_000), awaitFinalAs(r, e).getString("result"));
+        } finally {
+            System.clearProperty(dev.echo.cdi.config.EchoConfig.ACTIONS_KEPT_BYTES);
+            System.clearProperty(dev.echo.cdi.config.EchoConfig.STOP_TIMEOUT);
+        }
+    }
+
+    @Test
     void theApplicationCapsDelaysAndKeptRuns() throws Exception {
         System.setProperty(dev.echo.cdi.config.EchoConfig.ACTIONS_MAX_DELAY, "PT1M");
         System.setProperty(dev.echo.cdi.config.EchoConfig.ACTIONS_KEPT_RUNS, "2");
+        System.setProperty(dev.echo.cdi.config.EchoConfig.STOP_TIMEOUT, "100ms"); // the forgotten run is still delayed
         try (var capped = dev.echo.cdi.EchoWeld.with(ResultActions.class).initialize()) {
             EchoActions cappedActions = capped.select(EchoActions.class).get();
             ActionsResource r = resource(cappedActions, "alice", Set.of());
@@ -370,6 +399,7 @@ class ActionsResourceTest {
         } finally {
             System.clearProperty(dev.echo.cdi.config.EchoConfig.ACTIONS_MAX_DELAY);
             System.clearProperty(dev.echo.cdi.config.EchoConfig.ACTIONS_KEPT_RUNS);
+            System.clearProperty(dev.echo.cdi.config.EchoConfig.STOP_TIMEOUT);
         }
     }
 }
