@@ -12,7 +12,8 @@ trap 'mvn -B -q -f it-tests liberty:stop' EXIT
 base=http://127.0.0.1:9080/echo-showcase/api/bench
 # the bench endpoints require role "bench": the demo user alice (liberty-config/bootstrap.properties)
 pw=$(sed -n 's/^echo.demo.alice.password=//p' liberty-config/bootstrap.properties)
-curl() { command curl -u "alice:$pw" "$@"; }
+# POST with the dashboard's header (the showcase refuses operations without it)
+curl() { command curl -u "alice:$pw" -X POST -H 'X-Echo-Dashboard: 1' "$@"; }
 for i in $(seq 1 60); do curl -sf "$base/throughput?executor=echo&tasks=10" >/dev/null && break; sleep 1; done
 out=benchmarks/RESULTS-B6.md
 {

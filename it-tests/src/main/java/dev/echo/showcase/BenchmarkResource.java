@@ -5,7 +5,7 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BadRequestException;
-import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
@@ -28,7 +28,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Only callers in role {@code bench} (the demo group of that name: alice) may call it: one
  * request holds a request thread and the executors for up to two minutes of full load, which is
  * not something an anonymous page visitor may start. Anonymous callers get the container's 401
- * challenge, other users 403.
+ * challenge, other users 403. Both runs are POST with the dashboard's header ({@link DashboardOnly}:
+ * no other site can make a browser start one), and only one runs at a time (409 otherwise).
  */
 @Path("bench")
 @RolesAllowed("bench")
@@ -66,15 +67,37 @@ public class BenchmarkResource {
         return cut.replaceAll("[^\\x20-\\x7e]", "?");
     }
 
+    /** One bench run at a time: each saturates both executors (a second one would measure the first). */
+    private static final java.util.concurrent.atomic.AtomicBoolean RUNNING = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Runs {@code body} as the only bench run, or answers 409 while another is going. */
+    private static Map<String, Object> alone(java.util.concurrent.Callable<Map<String, Object>> body) throws Exception {
+        if (!RUNNING.compareAndSet(false, true)) {
+            throw new jakarta.ws.rs.WebApplicationException(jakarta.ws.rs.core.Response.status(409).type(MediaType.APPLICATION_JSON)
+                    .entity(Map.of("error", "a bench run is in progress; one at a time")).build());
+        }
+        try {
+            return body.call();
+        } finally {
+            RUNNING.set(false);
+        }
+    }
+
     /** Tiny tasks submitted from this request thread; tasks per second. */
-    @GET
+    @POST
+    @DashboardOnly
     @Path("throughput")
     public Map<String, Object> throughput(@QueryParam("executor") String executor, @QueryParam("tasks") int tasks)
-            throws InterruptedException {
+            throws Exception {
         if (tasks < 1 || tasks > 10_000_000) {
             throw bad("tasks must be 1..10000000, was " + tasks);
         }
         ManagedExecutorService pool = pick(executor, Priority.NORMAL);
+        return alone(() -> throughput(pool, executor, tasks));
+    }
+
+    private static Map<String, Object> throughput(ManagedExecutorService pool, String executor, int tasks)
+            throws InterruptedException {
         CountDownLatch done = new CountDownLatch(tasks);
         long start = System.nanoTime();
         for (int i = 0; i < tasks; i++) {
@@ -95,15 +118,21 @@ public class BenchmarkResource {
      * HIGH submit-to-start latency (from the intended submit time) while a backlog of 1 ms LOW
      * tasks saturates the pool; Liberty's executor has no priority, so its HIGH tasks queue FIFO.
      */
-    @GET
+    @POST
+    @DashboardOnly
     @Path("latency")
     public Map<String, Object> latency(@QueryParam("executor") String executor, @QueryParam("seconds") int seconds,
-                                       @QueryParam("backlog") int backlog) throws InterruptedException {
+                                       @QueryParam("backlog") int backlog) throws Exception {
         if (seconds < 1 || seconds > 120 || backlog < 1 || backlog > 10_000) {
             throw bad("seconds must be 1..120 and backlog 1..10000");
         }
         ManagedExecutorService low = pick(executor, Priority.LOW);
         ManagedExecutorService high = pick(executor, Priority.HIGH);
+        return alone(() -> latency(low, high, executor, seconds, backlog));
+    }
+
+    private static Map<String, Object> latency(ManagedExecutorService low, ManagedExecutorService high, String executor,
+                                               int seconds, int backlog) throws InterruptedException {
         AtomicBoolean running = new AtomicBoolean(true);
         Recorder recorder = new Recorder(3);
         try {

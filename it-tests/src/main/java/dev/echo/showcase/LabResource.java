@@ -1,6 +1,7 @@
 package dev.echo.showcase;
 
 import dev.echo.showcase.lab.Lab;
+import dev.echo.showcase.lab.LabBudget;
 import dev.echo.showcase.lab.Operation;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -18,10 +19,12 @@ import java.util.function.Supplier;
  * The dashboard's JSON ({@code GET /api/lab}) and its experiments ({@code POST /api/lab/...},
  * 202 with the operation to follow on the dashboard). Bad input is a 400 with
  * {@code {"error": "..."}} naming the parameter; a second side-by-side run while one is going is
- * a 409.
+ * a 409; an experiment that would pass the lab's caps on tasks in progress or experiments running
+ * ({@link LabBudget}) is a 429 with {@code Retry-After}. Nothing is started by a refused request.
  */
 // Anyone who reaches the loopback-only demo server may drive the lab: the dashboard page calls it
-// without a login. Every operation is bounded per request (counts, seconds) and checked (400).
+// without a login. Operations are POST only and need the dashboard's header (DashboardOnly: a
+// cross-site page cannot send it); each is bounded per request and by the lab's caps.
 @jakarta.annotation.security.PermitAll
 @Path("lab")
 @Produces(MediaType.APPLICATION_JSON)
@@ -36,24 +39,28 @@ public class LabResource {
     }
 
     @POST
+    @DashboardOnly
     @Path("backlog")
     public Response backlog(@QueryParam("lane") String lane, @QueryParam("count") String count, @QueryParam("millis") String millis) {
         return start(() -> lab.backlog(lane, number("count", count, 2000), number("millis", millis, 1)));
     }
 
     @POST
+    @DashboardOnly
     @Path("high")
     public Response high(@QueryParam("lane") String lane, @QueryParam("count") String count, @QueryParam("spacing") String spacing) {
         return start(() -> lab.high(lane, number("count", count, 50), number("spacing", spacing, 20)));
     }
 
     @POST
+    @DashboardOnly
     @Path("flood")
     public Response flood(@QueryParam("lane") String lane, @QueryParam("seconds") String seconds) {
         return start(() -> lab.flood(lane, number("seconds", seconds, 3)));
     }
 
     @POST
+    @DashboardOnly
     @Path("compare")
     public Response compare(@QueryParam("backlog") String backlog, @QueryParam("probes") String probes) {
         return start(() -> lab.compare(number("backlog", backlog, 2000), number("probes", probes, 100)));
@@ -75,6 +82,9 @@ public class LabResource {
             return Response.accepted(Map.of("operation", operation.get().id())).build();
         } catch (IllegalArgumentException e) {
             return error(Response.Status.BAD_REQUEST, e.getMessage());
+        } catch (LabBudget.LabBusyException e) {
+            return Response.fromResponse(error(Response.Status.TOO_MANY_REQUESTS, e.getMessage()))
+                    .header("Retry-After", "5").build();
         } catch (IllegalStateException e) {
             return error(Response.Status.CONFLICT, e.getMessage());
         }

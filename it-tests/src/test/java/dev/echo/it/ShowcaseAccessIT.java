@@ -18,6 +18,8 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * In Liberty: who may call the showcase's own HTTP surfaces. /api/bench needs role "bench"
  * (alice); /api/lab is open to anyone on the loopback-only demo server, with bounded, checked input.
+ * Every operation of either is POST only and needs the dashboard's header (a cross-site page
+ * cannot send it).
  */
 @ExtendWith(ArquillianExtension.class)
 class ShowcaseAccessIT {
@@ -34,6 +36,17 @@ class ShowcaseAccessIT {
         return Http.send("GET", base + path, null, user, user == null ? null : user + "pwd");
     }
 
+    /** An operation as the dashboard sends it: POST with its header. */
+    private HttpResponse<String> post(String path, String user) throws Exception {
+        return Http.send("POST", base + path, null, user, user == null ? null : user + "pwd", Http.DASHBOARD);
+    }
+
+    /** The dashboard's newest operation (newest first), or "none". */
+    private String newestOperation() throws Exception {
+        var ops = Http.json(get("api/lab", null)).asJsonObject().getJsonArray("operations");
+        return ops.isEmpty() ? "none" : ops.getJsonObject(0).getJsonNumber("id").toString();
+    }
+
     /** How many tasks were submitted to the application's Echo scheduler so far (the lab's status, readable by anyone). */
     private long echoTasksRun() throws Exception {
         return Http.json(get("api/lab", null)).asJsonObject().getJsonObject("echo").getJsonNumber("submitted").longValue();
@@ -43,13 +56,18 @@ class ShowcaseAccessIT {
     @RunAsClient
     void theBenchNeedsTheBenchRoleAndRefusedCallsRunNothing() throws Exception {
         long before = echoTasksRun();
-        HttpResponse<String> anonymous = get("api/bench/throughput?executor=echo&tasks=100000", null);
+        HttpResponse<String> anonymous = post("api/bench/throughput?executor=echo&tasks=100000", null);
         assertEquals(401, anonymous.statusCode());
         assertTrue(anonymous.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic"), "a BASIC challenge");
-        assertEquals(403, get("api/bench/throughput?executor=echo&tasks=100000", "bob").statusCode(), "bob lacks the role");
-        assertEquals(403, get("api/bench/latency?executor=echo&seconds=120&backlog=10000", "bob").statusCode());
+        assertEquals(403, post("api/bench/throughput?executor=echo&tasks=100000", "bob").statusCode(), "bob lacks the role");
+        assertEquals(403, post("api/bench/latency?executor=echo&seconds=120&backlog=10000", "bob").statusCode());
+        assertEquals(405, get("api/bench/throughput?executor=echo&tasks=100000", "alice").statusCode(), "POST only");
+        HttpResponse<String> forged = Http.send("POST", base + "api/bench/throughput?executor=echo&tasks=100000", null,
+                "alice", "alicepwd"); // what a form on another site can make alice's browser send
+        assertEquals(403, forged.statusCode(), forged.body());
+        assertTrue(forged.body().contains("X-Echo-Dashboard"), forged.body());
         assertEquals(before, echoTasksRun(), "no refused request ran a task");
-        HttpResponse<String> alice = get("api/bench/throughput?executor=echo&tasks=10", "alice");
+        HttpResponse<String> alice = post("api/bench/throughput?executor=echo&tasks=10", "alice");
         assertEquals(200, alice.statusCode(), alice.body());
         assertTrue(alice.body().contains("\"tasks\":10"), alice.body());
     }
@@ -61,7 +79,7 @@ class ShowcaseAccessIT {
         for (String query : new String[]{"throughput?executor=echo&tasks=-1", "throughput?executor=echo&tasks=99999999999",
                 "throughput?executor=echo&tasks=1e9", "throughput?executor=%0D%0Aevil&tasks=10", "throughput?tasks=10",
                 "latency?executor=echo&seconds=100000&backlog=1", "latency?executor=echo&seconds=1&backlog=-5"}) {
-            HttpResponse<String> r = get("api/bench/" + query, "alice");
+            HttpResponse<String> r = post("api/bench/" + query, "alice");
             // a number Jakarta REST cannot convert is its 404 (the spec's rule for query parameters); ours are 400 with JSON
             assertTrue(r.statusCode() == 400 && r.body().contains("\"error\"") || r.statusCode() == 404,
                     query + " -> " + r.statusCode() + " " + r.body());
@@ -75,11 +93,58 @@ class ShowcaseAccessIT {
     void theLabIsOpenButItsInputIsBoundedAndChecked() throws Exception {
         for (String op : new String[]{"high?lane=echo&count=999999&spacing=1", "flood?lane=nope&seconds=1",
                 "flood?lane=echo&seconds=100000", "flood?lane=%0D%0Aevil&seconds=1", "backlog?lane=echo&count=-1&millis=1", "compare?backlog=1&probes=1000000"}) {
-            HttpResponse<String> r = Http.send("POST", base + "api/lab/" + op, null, null, null);
+            HttpResponse<String> r = post("api/lab/" + op, null);
             assertEquals(400, r.statusCode(), op + " -> " + r.body());
             assertTrue(r.body().contains("\"error\""), r.body());
         }
         assertEquals(405, Http.send("GET", base + "api/lab/flood?lane=echo&seconds=1", null, null, null).statusCode(),
                 "operations are POST only");
+    }
+
+    @Test
+    @RunAsClient
+    void aLabOperationWithoutTheDashboardsHeaderIsRefusedAndStartsNothing() throws Exception {
+        long before = echoTasksRun();
+        String newest = newestOperation();
+        for (String op : new String[]{"backlog?lane=echo&count=100&millis=0", "high?lane=echo&count=5&spacing=1",
+                "flood?lane=echo&seconds=1", "compare?backlog=10&probes=10"}) {
+            HttpResponse<String> forged = Http.send("POST", base + "api/lab/" + op, null, null, null);
+            assertEquals(403, forged.statusCode(), op + " -> " + forged.body());
+            assertTrue(forged.body().contains("X-Echo-Dashboard"), forged.body());
+            HttpResponse<String> blank = Http.send("POST", base + "api/lab/" + op, null, null, null,
+                    java.util.Map.of("X-Echo-Dashboard", " "));
+            assertEquals(403, blank.statusCode(), "a blank value is no header: " + blank.body());
+        }
+        assertEquals(before, echoTasksRun(), "nothing ran");
+        assertEquals(newest, newestOperation(), "nothing was started");
+        HttpResponse<String> real = post("api/lab/backlog?lane=echo&count=100&millis=0", null);
+        assertEquals(202, real.statusCode(), "what the dashboard sends is accepted: " + real.body());
+    }
+
+    @Test
+    @RunAsClient
+    void oneBenchRunAtATimeASecondIs409() throws Exception {
+        // a probe may take the slot just before the long run arrives (then the long run is the 409):
+        // try again until the probe is the one refused while the long run holds the slot
+        for (int attempt = 1; ; attempt++) {
+            java.util.concurrent.CompletableFuture<HttpResponse<String>> first = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return post("api/bench/latency?executor=echo&seconds=4&backlog=2", "alice");
+                } catch (Exception e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            HttpResponse<String> second = dev.echo.testing.Await.value(() -> post("api/bench/throughput?executor=echo&tasks=10", "alice"),
+                    r -> r.statusCode() == 409 || first.isDone(), java.time.Duration.ofSeconds(30), "a second bench run while one runs");
+            HttpResponse<String> firstDone = first.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            if (second.statusCode() == 409) {
+                assertTrue(second.body().contains("one at a time"), second.body());
+                assertEquals(200, firstDone.statusCode(), "the run holding the slot went on: " + firstDone.body());
+                break;
+            }
+            assertEquals(409, firstDone.statusCode(), "if no probe was refused, a probe held the slot: " + firstDone.body());
+            assertTrue(attempt < 5, "five attempts, and never one bench run refusing another");
+        }
+        assertEquals(200, post("api/bench/throughput?executor=echo&tasks=10", "alice").statusCode(), "free again");
     }
 }

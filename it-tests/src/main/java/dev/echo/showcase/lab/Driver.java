@@ -27,18 +27,27 @@ final class Driver {
         this.threads = Executors.newCachedThreadPool(factory);
     }
 
-    /** Runs an experiment's body on a driver thread; a body that throws fails its operation. */
-    void drive(Operation op, Runnable body) {
-        threads.execute(() -> {
-            try {
-                body.run();
-            } catch (java.util.concurrent.CancellationException e) {
-                op.fail("stopped: the application is stopping"); // undeploy interrupts the driver's threads
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "showcase operation " + op.id() + " failed", e);
-                op.fail(e.toString());
-            }
-        });
+    /**
+     * Runs an experiment's body on a driver thread; a body that throws fails its operation. The
+     * ticket is closed when the body ends, however it ends (also if no thread would take it).
+     */
+    void drive(Operation op, LabBudget.Ticket ticket, Runnable body) {
+        try {
+            threads.execute(() -> {
+                try (ticket) {
+                    body.run();
+                } catch (java.util.concurrent.CancellationException e) {
+                    op.fail("stopped: the application is stopping"); // undeploy interrupts the driver's threads
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "showcase operation " + op.id() + " failed", e);
+                    op.fail(e.toString());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            ticket.close();
+            op.fail("the lab is stopping");
+            throw new IllegalStateException("the lab is stopping", e);
+        }
     }
 
     void stop() {
@@ -46,13 +55,13 @@ final class Driver {
     }
 
     /** {@code count} HIGH probes on each lane, one every {@code spacingMillis}. */
-    void probe(List<Lane> lanes, int count, int spacingMillis, Operation op, SideBySide run) {
+    void probe(LabBudget.Ticket ticket, List<Lane> lanes, int count, int spacingMillis, Operation op, SideBySide run) {
         long t0 = System.nanoTime();
         for (int i = 0; i < count; i++) {
             long intended = t0 + TimeUnit.MILLISECONDS.toNanos((long) spacingMillis * i);
             sleepUntil(intended);
             for (Lane l : lanes) {
-                submit(l, Kind.HIGH, intended, 0, op, run);
+                submit(ticket, l, Kind.HIGH, intended, 0, op, run);
             }
         }
     }
@@ -72,33 +81,52 @@ final class Driver {
         }
     }
 
-    /** Submits one demo task; false (and the operation FAILED) if the executor refused it. */
-    boolean submit(Lane lane, Kind kind, long intendedNanos, long workNanos, Operation op, SideBySide run) {
+    /**
+     * Submits one demo task under {@code ticket}'s permits; false if no permit is free (the
+     * operation's window is full: nothing is submitted) or if the executor refused it (the
+     * operation FAILED).
+     */
+    boolean submit(LabBudget.Ticket ticket, Lane lane, Kind kind, long intendedNanos, long workNanos, Operation op,
+                   SideBySide run) {
+        if (!ticket.use()) {
+            return false;
+        }
         LaneStats stats = lane.stats();
         stats.submitted(kind);
         try {
             lane.executor(kind).execute(() -> {
-                long wait = System.nanoTime() - intendedNanos;
-                stats.started(kind, wait);
-                if (run != null) {
-                    run.probeStarted(lane.name(), wait);
-                }
-                sleepUntil(System.nanoTime() + workNanos); // the task's "work": holds its thread
-                stats.finished(kind);
-                if (run != null) {
-                    run.probeFinished(lane.name());
-                }
-                if (op != null) {
-                    op.advance();
+                try {
+                    runTask(lane, kind, intendedNanos, workNanos, op, run);
+                } finally {
+                    ticket.ended();
                 }
             });
             return true;
         } catch (RejectedExecutionException e) {
+            ticket.ended();
             stats.refused(kind);
             if (op != null) {
                 op.fail(lane.name() + " refused a " + kind + " task: " + e.getMessage());
             }
             return false;
+        }
+    }
+
+    /** One demo task: its wait measured from the intended instant, then its "work", which holds its thread. */
+    private static void runTask(Lane lane, Kind kind, long intendedNanos, long workNanos, Operation op, SideBySide run) {
+        LaneStats stats = lane.stats();
+        long wait = System.nanoTime() - intendedNanos;
+        stats.started(kind, wait);
+        if (run != null) {
+            run.probeStarted(lane.name(), wait);
+        }
+        sleepUntil(System.nanoTime() + workNanos);
+        stats.finished(kind);
+        if (run != null) {
+            run.probeFinished(lane.name());
+        }
+        if (op != null) {
+            op.advance();
         }
     }
 }

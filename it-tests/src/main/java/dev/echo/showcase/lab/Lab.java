@@ -30,7 +30,9 @@ import java.util.concurrent.locks.LockSupport;
  * <h2>Invariants</h2>
  * {@code operations} (newest first, at most {@value #MAX_OPERATIONS_SHOWN}) and
  * {@code compareRun} (the one side-by-side run in progress, or null) are concurrent structures;
- * everything else is set once in {@link #start()}.
+ * everything else is set once in {@link #start()}. Every experiment reserves its tasks from
+ * {@code budget} before it submits anything (see {@link LabBudget}); a full lab refuses it with
+ * {@link LabBudget.LabBusyException}.
  */
 @ApplicationScoped
 public class Lab {
@@ -54,6 +56,8 @@ public class Lab {
     private final AtomicLong ids = new AtomicLong();
     private final Deque<Operation> operations = new ConcurrentLinkedDeque<>();
     private final AtomicReference<SideBySide> compareRun = new AtomicReference<>();
+    /** The lab's hard caps: tasks in progress and driven experiments, whoever asks. */
+    private final LabBudget budget = new LabBudget();
 
     @PostConstruct
     void start() {
@@ -78,17 +82,19 @@ public class Lab {
         List<Lane> lanes = lanes(lane);
         require(count >= 1 && count <= 200_000, "count must be 1..200000, was " + count);
         require(millis >= 0 && millis <= 100, "millis must be 0..100, was " + millis);
-        Operation op = register("LOW backlog", lane, (long) count * lanes.size(),
-                count + " LOW tasks of " + millis + " ms: draining");
-        long now = System.nanoTime();
-        for (Lane l : lanes) {
-            for (int i = 0; i < count; i++) {
-                if (!driver.submit(l, Kind.LOW, now, TimeUnit.MILLISECONDS.toNanos(millis), op, null)) {
-                    break;
+        try (LabBudget.Ticket ticket = budget.reserve((long) count * lanes.size(), false)) {
+            Operation op = register("LOW backlog", lane, (long) count * lanes.size(),
+                    count + " LOW tasks of " + millis + " ms: draining");
+            long now = System.nanoTime();
+            for (Lane l : lanes) {
+                for (int i = 0; i < count; i++) {
+                    if (!driver.submit(ticket, l, Kind.LOW, now, TimeUnit.MILLISECONDS.toNanos(millis), op, null)) {
+                        break;
+                    }
                 }
             }
+            return op;
         }
-        return op;
     }
 
     /** {@code count} tiny HIGH tasks, one every {@code spacingMillis}, on each lane. */
@@ -96,9 +102,10 @@ public class Lab {
         List<Lane> lanes = lanes(lane);
         require(count >= 1 && count <= 10_000, "count must be 1..10000, was " + count);
         require(spacingMillis >= 1 && spacingMillis <= 1000, "spacingMillis must be 1..1000, was " + spacingMillis);
+        LabBudget.Ticket ticket = budget.reserve((long) count * lanes.size(), true);
         Operation op = register("HIGH probes", lane, (long) count * lanes.size(),
                 count + " HIGH tasks, one every " + spacingMillis + " ms");
-        driver.drive(op, () -> driver.probe(lanes, count, spacingMillis, op, null));
+        driver.drive(op, ticket, () -> driver.probe(ticket, lanes, count, spacingMillis, op, null));
         return op;
     }
 
@@ -107,16 +114,19 @@ public class Lab {
         List<Lane> lanes = lanes(lane);
         require(seconds >= 1 && seconds <= 60, "seconds must be 1..60, was " + seconds);
         int perTenMillis = Math.max(1, workers() * 9); // workers x 900 tasks of ~1 ms per second: ~100 % load
+        // a window of one second's tasks in flight: a flood that the executor cannot keep up with
+        // skips submissions instead of piling up without bound
+        LabBudget.Ticket ticket = budget.reserve(100L * perTenMillis * lanes.size(), true);
         Operation op = register("HIGH flood", lane, seconds * 100L,
                 "HIGH tasks of 1 ms, " + perTenMillis * 100 + "/s, for " + seconds + " s");
-        driver.drive(op, () -> {
+        driver.drive(op, ticket, () -> {
             long t0 = System.nanoTime();
             for (int tick = 0; tick < seconds * 100; tick++) {
                 long intended = t0 + TimeUnit.MILLISECONDS.toNanos(10L * tick);
                 Driver.sleepUntil(intended);
                 for (Lane l : lanes) {
                     for (int i = 0; i < perTenMillis; i++) {
-                        driver.submit(l, Kind.FLOOD, intended, TimeUnit.MILLISECONDS.toNanos(1), null, null);
+                        driver.submit(ticket, l, Kind.FLOOD, intended, TimeUnit.MILLISECONDS.toNanos(1), null, null);
                     }
                 }
                 op.advanceTo(tick + 1);
@@ -135,22 +145,41 @@ public class Lab {
         require(probes >= 10 && probes <= 1000, "probes must be 10..1000, was " + probes);
         SideBySide run = new SideBySide(backlog, probes);
         if (!compareRun.compareAndSet(null, run)) {
-            throw new IllegalStateException("a side-by-side run is already in progress (operation "
-                    + compareRun.get().op.id() + "): wait for it to finish");
+            SideBySide going = compareRun.get();
+            throw new IllegalStateException("a side-by-side run is already in progress"
+                    + (going == null || going.op == null ? "" : " (operation " + going.op.id() + ")") + ": wait for it to finish");
+        }
+        LabBudget.Ticket ticket;
+        try {
+            ticket = budget.reserve(2L * backlog + 2L * probes, true);
+        } catch (LabBudget.LabBusyException e) {
+            compareRun.set(null);
+            throw e;
         }
         run.op = register("side-by-side", "both", 2L * probes,
                 backlog + " LOW tasks of 1 ms on each executor, then " + probes + " HIGH probes every 10 ms");
-        driver.drive(run.op, () -> {
+        try {
+            driveCompare(run, ticket, backlog, probes);
+        } catch (RuntimeException e) {
+            compareRun.set(null); // no driver thread took it: the next run may start
+            run.op.fail(e.getMessage());
+            throw e;
+        }
+        return run.op;
+    }
+
+    private void driveCompare(SideBySide run, LabBudget.Ticket ticket, int backlog, int probes) {
+        driver.drive(run.op, ticket, () -> {
             try {
                 List<Lane> both = List.of(echoLane, libertyLane);
                 long now = System.nanoTime();
                 for (Lane l : both) {
                     for (int i = 0; i < backlog; i++) {
-                        driver.submit(l, Kind.LOW, now, TimeUnit.MILLISECONDS.toNanos(1), null, null);
+                        driver.submit(ticket, l, Kind.LOW, now, TimeUnit.MILLISECONDS.toNanos(1), null, null);
                     }
                 }
                 run.op.detail("backlog queued on both; sending " + probes + " HIGH probes every 10 ms");
-                driver.probe(both, probes, 10, run.op, run);
+                driver.probe(ticket, both, probes, 10, run.op, run);
                 awaitProbes(run);
                 run.op.finish(run.summary());
             } finally {
@@ -158,7 +187,6 @@ public class Lab {
                 dashboard.compareFinished(run);
             }
         });
-        return run.op;
     }
 
     private static void awaitProbes(SideBySide run) {
@@ -204,6 +232,9 @@ public class Lab {
 
     /** Everything the page shows, in one JSON object. */
     public Map<String, Object> dashboard() {
-        return dashboard.toJson(operations);
+        Map<String, Object> json = new java.util.LinkedHashMap<>(dashboard.toJson(operations));
+        json.put("limits", Map.of("tasksInProgress", budget.committed(), "maxTasks", LabBudget.MAX_TASKS,
+                "experimentsRunning", budget.driven(), "maxExperiments", LabBudget.MAX_DRIVEN));
+        return json;
     }
 }

@@ -37,7 +37,17 @@ public final class Http {
      */
     public static HttpResponse<String> send(String method, String url, String body, String user, String password)
             throws Exception {
-        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60));
+        return send(method, url, body, user, password, java.util.Map.of());
+    }
+
+    /** The showcase's header for its operations (what the dashboard page sends). */
+    public static final java.util.Map<String, String> DASHBOARD = java.util.Map.of("X-Echo-Dashboard", "1");
+
+    /** Like {@link #send(String, String, String, String, String)}, with extra request headers. */
+    public static HttpResponse<String> send(String method, String url, String body, String user, String password,
+                                            java.util.Map<String, String> headers) throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(150));
+        headers.forEach(r::header);
         if (user != null) {
             r.header("Authorization", basic(user, password));
         }

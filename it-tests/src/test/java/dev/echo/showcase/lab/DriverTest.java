@@ -33,7 +33,8 @@ class DriverTest {
         });
         Operation op = new Operation(1, "test", "echo", 1, "an hour-long wait");
         CountDownLatch waiting = new CountDownLatch(1);
-        driver.drive(op, () -> {
+        LabBudget budget = new LabBudget();
+        driver.drive(op, budget.reserve(5, true), () -> {
             waiting.countDown();
             Driver.sleepUntil(System.nanoTime() + TimeUnit.HOURS.toNanos(1));
         });
@@ -44,5 +45,7 @@ class DriverTest {
             assertFalse(t.isAlive(), "the driver thread ended after stop");
         }
         assertFalse(op.running(), "the operation ended");
+        assertEquals(0, budget.driven(), "its slot was given back");
+        assertEquals(0, budget.committed(), "its reservation was given back");
     }
 }
