@@ -153,6 +153,15 @@ public final class Sequence {
         }, delay, action.priority()));
     }
 
+    /**
+     * A chained run's id: the parent's id, ':' and the next action's name — one URL path segment —
+     * and, for the second and later action of that name in one {@code next} list, '@' and its
+     * ordinal, so that no two runs of one chain share an id ('@' is never part of a name).
+     */
+    static String chainedId(String parentId, String name, int ordinal) {
+        return parentId + ":" + name + (ordinal == 1 ? "" : "@" + ordinal);
+    }
+
     /** Queues one attempt at the action's priority; the attempt knows its own task (for a timeout's interrupt). */
     private java.util.concurrent.Future<?> startAttempt(ActionRun run, RunContext context) {
         java.util.concurrent.atomic.AtomicReference<java.util.concurrent.Future<?>> self =
@@ -229,10 +238,10 @@ public final class Sequence {
             if (failure == null) {
                 Object value = result;
                 run.succeed(result, () -> {
+                    Map<String, Integer> seen = new java.util.HashMap<>();
                     for (Action next : action.metadata().next()) {
-                        // id: parent id, ':' and the next action's name — one URL path segment
-                        Action fed = new Action(action.id() + ":" + next.name(), next.name(), value, next.priority(),
-                                next.metadata());
+                        Action fed = new Action(chainedId(action.id(), next.name(), seen.merge(next.name(), 1, Integer::sum)),
+                                next.name(), value, next.priority(), next.metadata());
                         run.chained(start(fed, context)); // its roles were checked with the first action; it runs as the first
                     }
                 });

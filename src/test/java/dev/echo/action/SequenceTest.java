@@ -245,6 +245,22 @@ class SequenceTest {
                 .submit(action("n", "never", null, null), r -> true, null));
     }
 
+    @Test
+    void chainedActionsOfOneNameGetIdsOfTheirOwn() throws Exception {
+        List<Object> ran = new CopyOnWriteArrayList<>();
+        Plan plan = Plan.builder().add("a", c -> 1).add("n", c -> ran.add(c)).add("m", c -> 0).build();
+        Action n = action("x", "n", null, null);
+        ActionRun run = sequence(plan).submit(action("p", "a", null, meta(null, null, null,
+                List.of(n, action("y", "m", null, null), n, n), null, null)), Set.of());
+        run.completion().get(10, TimeUnit.SECONDS);
+        List<String> ids = run.next().stream().map(r -> r.action().id()).toList();
+        assertEquals(List.of("p:n", "p:m", "p:n@2", "p:n@3"), ids);
+        for (ActionRun child : run.next()) {
+            child.completion().get(10, TimeUnit.SECONDS);
+        }
+        assertEquals(3, ran.size(), "each ran");
+    }
+
     /** The next action is started before its parent's completion, so it is there once the parent's result is. */
     private static ActionRun awaitChild(ActionRun run) {
         assertEquals(1, run.next().size(), "the next action was not started");

@@ -83,6 +83,8 @@ class EchoConfigTest {
         assertEquals(EchoConfig.DEFAULT_ACTIONS_KEPT_RUNS, EchoConfig.actionsKeptRuns(none));
         assertEquals(EchoConfig.DEFAULT_ACTIONS_MAX_DELAY, EchoConfig.actionsMaxDelay(none));
         assertEquals(64L << 20, EchoConfig.actionsKeptBytes(none));
+        assertEquals(32, EchoConfig.actionsMaxNext(none));
+        assertEquals(255, EchoConfig.actionsMaxNext(k -> java.util.Optional.of("255").filter(v -> k.equals(EchoConfig.ACTIONS_MAX_NEXT))));
         assertEquals(1L << 40, EchoConfig.actionsKeptBytes(k -> java.util.Optional.of(" 1099511627776 ")
                 .filter(v -> k.equals(EchoConfig.ACTIONS_KEPT_BYTES))));
         assertEquals(7, EchoConfig.actionsKeptRuns(k -> java.util.Optional.of("7").filter(v -> k.equals(EchoConfig.ACTIONS_KEPT_RUNS))));
@@ -91,7 +93,7 @@ class EchoConfigTest {
         for (String[] bad : new String[][]{{EchoConfig.ACTIONS_KEPT_RUNS, "0"}, {EchoConfig.ACTIONS_KEPT_RUNS, "1000001"},
                 {EchoConfig.ACTIONS_KEPT_RUNS, "many"},
                 {EchoConfig.ACTIONS_KEPT_BYTES, "0"}, {EchoConfig.ACTIONS_KEPT_BYTES, "1099511627777"},
-                {EchoConfig.ACTIONS_KEPT_BYTES, "64MB"}, {EchoConfig.ACTIONS_MAX_DELAY, "-PT1S"}, {EchoConfig.ACTIONS_MAX_DELAY, "P400D"}}) {
+                {EchoConfig.ACTIONS_KEPT_BYTES, "64MB"}, {EchoConfig.ACTIONS_MAX_NEXT, "0"}, {EchoConfig.ACTIONS_MAX_NEXT, "256"}, {EchoConfig.ACTIONS_MAX_DELAY, "-PT1S"}, {EchoConfig.ACTIONS_MAX_DELAY, "P400D"}}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> read(Map.of(bad[0], bad[1])),
                     "the whole configuration is checked at deployment: " + bad[0] + "=" + bad[1]);
             assertTrue(e.getMessage().contains("'" + bad[0] + "'") && e.getMessage().contains(bad[1]), e.getMessage());

@@ -46,9 +46,10 @@ public final class ActionJson {
     public static final int MAX_CHARS = 1_000_000;
     /** Deepest accepted nesting of objects and arrays. */
     public static final int MAX_DEPTH = 64;
-    /** Most chained actions one action may name in {@code next} (each level of a chain counts alone). */
-    public static final int MAX_NEXT = 32;
-    /** Most actions in one submission: the action and its whole chain. */
+    /**
+     * Most actions in one submission: the action and its whole chain. (How many one {@code next}
+     * list may hold is the application's {@code echo.actions.max-next}, checked on submission.)
+     */
     public static final int MAX_CHAIN = 256;
     /** Longest accepted idempotency key. */
     public static final int MAX_KEY_CHARS = 200;
@@ -156,8 +157,9 @@ public final class ActionJson {
         List<Action> next = new ArrayList<>();
         if (o.containsKey("next")) {
             JsonArray arr = array(o.get("next"), path + ".next");
-            if (arr.size() > MAX_NEXT) {
-                throw new ActionJsonException(path + ".next", arr.size() + " chained actions; at most " + MAX_NEXT);
+            if (arr.size() >= MAX_CHAIN) { // before parsing them: they could never fit in one chain
+                throw new ActionJsonException(path + ".next", arr.size() + " chained actions; a whole chain has at most "
+                        + MAX_CHAIN + " actions");
             }
             for (int i = 0; i < arr.size(); i++) {
                 next.add(action(arr.get(i), path + ".next[" + i + "]", false));

@@ -67,6 +67,8 @@ public class EchoActions {
     private volatile RunBook book;
     /** echo.actions.max-delay, read with the sequence. */
     private volatile Duration maxDelay;
+    /** echo.actions.max-next, read with the sequence. */
+    private volatile int maxNext;
     /** Guards the hand-over: one submission at a time checks its key, offers, polls and starts. */
     private final Object handOver = new Object();
 
@@ -88,6 +90,7 @@ public class EchoActions {
         book = new RunBook(dev.echo.cdi.config.EchoConfig.actionsKeptRuns(config),
                 dev.echo.cdi.config.EchoConfig.actionsKeptBytes(config));
         maxDelay = dev.echo.cdi.config.EchoConfig.actionsMaxDelay(config);
+        maxNext = dev.echo.cdi.config.EchoConfig.actionsMaxNext(config);
         Plan.Builder plan = Plan.builder();
         methods.actions().forEach((name, d) -> plan.add(name, d.source(), content -> invoke(d, bindArgument(d.method(), content))));
         Map<String, ActionHook> hooks = new LinkedHashMap<>();
@@ -192,20 +195,27 @@ public class EchoActions {
      */
     public Submitted submitAs(Action action, String principalName, Predicate<String> callerHasRole) {
         sequence().validate(action, callerHasRole); // routing first: the policy of a name that does not exist is moot
-        requireDelayWithin(action, "$");
+        requireWithinLimits(action, "$");
         authorize(action, principalName != null && !principalName.isEmpty(), callerHasRole);
         return handOver(action, RunBook.Owner.caller(principalName), submittersContext());
     }
 
-    /** A REST caller may not park work for longer than echo.actions.max-delay (each action of the chain). */
-    private void requireDelayWithin(Action action, String path) {
+    /**
+     * A REST caller may not park work for longer than echo.actions.max-delay, nor fan out to more
+     * than echo.actions.max-next actions in one next list (each action of the chain).
+     */
+    private void requireWithinLimits(Action action, String path) {
         if (action.metadata().delay().compareTo(maxDelay) > 0) {
             throw new ActionJson.ActionJsonException(path + ".metadata.delay", "at most " + maxDelay.toMillis()
                     + " ms (" + dev.echo.cdi.config.EchoConfig.ACTIONS_MAX_DELAY + "), was " + action.metadata().delay().toMillis());
         }
         java.util.List<Action> next = action.metadata().next();
+        if (next.size() > maxNext) {
+            throw new ActionJson.ActionJsonException(path + ".metadata.next", next.size() + " chained actions; at most "
+                    + maxNext + " (" + dev.echo.cdi.config.EchoConfig.ACTIONS_MAX_NEXT + ")");
+        }
         for (int i = 0; i < next.size(); i++) {
-            requireDelayWithin(next.get(i), path + ".metadata.next[" + i + "]");
+            requireWithinLimits(next.get(i), path + ".metadata.next[" + i + "]");
         }
     }
 

@@ -55,6 +55,11 @@ public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold
     /** Most kept runs one may configure: each holds its result in memory. */
     public static final int MAX_ACTIONS_KEPT_RUNS = 1_000_000;
     public static final Duration DEFAULT_ACTIONS_MAX_DELAY = Duration.ofDays(1);
+    /** Most actions one {@code next} list of a REST submission may hold (the fan-out of one step). */
+    public static final String ACTIONS_MAX_NEXT = "echo.actions.max-next";
+    public static final int DEFAULT_ACTIONS_MAX_NEXT = 32;
+    /** The largest max-next one may configure: a whole submission holds at most 256 actions. */
+    public static final int MAX_ACTIONS_MAX_NEXT = 255;
     /** How much memory kept runs may take, estimated (the oldest are forgotten first). */
     public static final String ACTIONS_KEPT_BYTES = "echo.actions.kept-bytes";
     public static final long DEFAULT_ACTIONS_KEPT_BYTES = 64L * 1024 * 1024;
@@ -96,6 +101,7 @@ public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold
         actionsRestEnabled(lookup);
         actionsKeptRuns(lookup);
         actionsKeptBytes(lookup);
+        actionsMaxNext(lookup);
         actionsMaxDelay(lookup);
         return new EchoConfig(workers, capacity, aging, stop, name, longRunning, maxWorkers, stall);
     }
@@ -137,6 +143,12 @@ public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold
             }
             throw bad(ACTIONS_KEPT_BYTES, v, "whole bytes from 1 to " + MAX_ACTIONS_KEPT_BYTES);
         }).orElse(DEFAULT_ACTIONS_KEPT_BYTES);
+    }
+
+    /** {@value #ACTIONS_MAX_NEXT}: 1 to {@value #MAX_ACTIONS_MAX_NEXT}, default {@value #DEFAULT_ACTIONS_MAX_NEXT}. */
+    public static int actionsMaxNext(Function<String, Optional<String>> lookup) {
+        return lookup.apply(ACTIONS_MAX_NEXT).map(v -> boundedInt(ACTIONS_MAX_NEXT, v, MAX_ACTIONS_MAX_NEXT))
+                .orElse(DEFAULT_ACTIONS_MAX_NEXT);
     }
 
     /** {@value #ACTIONS_MAX_DELAY}: a non-negative duration up to 365 days, default one day. */

@@ -370,6 +370,40 @@ class ActionsResourceTest {
     }
 
     @Test
+    void theFanOutOfOneStepIsCappedByTheApplication() throws Exception {
+        String next = "{\"name\": \"echo\"}";
+        java.util.function.IntFunction<String> wide = n -> "{\"name\": \"echo\", \"metadata\": {\"next\": ["
+                + String.join(", ", java.util.Collections.nCopies(n, next)) + "]}}";
+        EchoActions actions = container.select(EchoActions.class).get();
+        Response tooWide = resource.submit(wide.apply(33));
+        assertEquals(400, tooWide.getStatus());
+        assertEquals("$.metadata.next", json(tooWide).getString("path"));
+        assertTrue(json(tooWide).getString("error").contains("at most 32 (echo.actions.max-next)"), json(tooWide).toString());
+        assertEquals(0, actions.kept(), "nothing queued");
+        String ok = accepted(resource, wide.apply(32));
+        assertEquals("SUCCEEDED", awaitFinal(ok).getString("state"), "the default allows 32");
+        // 32 chained runs of one name: each its own id, each found
+        assertEquals("SUCCEEDED", awaitFinal(ok + ":echo").getString("state"));
+        for (int i = 2; i <= 32; i++) {
+            assertEquals("SUCCEEDED", awaitFinal(ok + ":echo@" + i).getString("state"), "the " + i + "th");
+        }
+        assertEquals(33, actions.kept(), "no chained run replaced another");
+        System.setProperty(dev.echo.cdi.config.EchoConfig.ACTIONS_MAX_NEXT, "1");
+        try (var capped = dev.echo.cdi.EchoWeld.with(ResultActions.class).initialize()) {
+            EchoActions cappedActions = capped.select(EchoActions.class).get();
+            ActionsResource r = resource(cappedActions, "alice", Set.of());
+            Response deep = r.submit("{\"name\": \"echo\", \"metadata\": {\"next\": [{\"name\": \"echo\", \"metadata\":"
+                    + " {\"next\": [" + next + ", " + next + "]}}]}}");
+            assertEquals(400, deep.getStatus());
+            assertEquals("$.metadata.next[0].metadata.next", json(deep).getString("path"), "each step of the chain counts");
+            assertEquals(0, cappedActions.kept(), "nothing queued");
+            accepted(r, wide.apply(1));
+        } finally {
+            System.clearProperty(dev.echo.cdi.config.EchoConfig.ACTIONS_MAX_NEXT);
+        }
+    }
+
+    @Test
     void theApplicationCapsDelaysAndKeptRuns() throws Exception {
         System.setProperty(dev.echo.cdi.config.EchoConfig.ACTIONS_MAX_DELAY, "PT1M");
         System.setProperty(dev.echo.cdi.config.EchoConfig.ACTIONS_KEPT_RUNS, "2");
