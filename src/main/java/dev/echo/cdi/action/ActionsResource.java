@@ -54,6 +54,9 @@ public class ActionsResource {
     @Context
     UriInfo uri;
 
+    @Context
+    jakarta.ws.rs.core.HttpHeaders headers;
+
     /** Every method answers as if there were no resource unless the application opened it. */
     private void requireEnabled() {
         if (!actions.restEnabled()) {
@@ -68,6 +71,10 @@ public class ActionsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response submit(java.io.InputStream body) {
         requireEnabled();
+        if (headers != null && headers.getLength() > MAX_BODY_BYTES) { // declared too long: not a byte is read
+            return error(Response.Status.REQUEST_ENTITY_TOO_LARGE, "the body is larger than " + MAX_BODY_BYTES + " bytes",
+                    Json.createObjectBuilder().add("path", "$"));
+        }
         String text;
         try {
             byte[] bytes = body.readNBytes(MAX_BODY_BYTES + 1); // never more than the limit in memory

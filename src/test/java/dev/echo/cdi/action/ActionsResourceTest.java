@@ -261,6 +261,27 @@ class ActionsResourceTest {
     }
 
     @Test
+    void aBodyDeclaredTooLongIs413BeforeAByteIsRead() {
+        ActionsResource r = resource(container.select(EchoActions.class).get(), "alice", Set.of("orders"));
+        r.headers = (jakarta.ws.rs.core.HttpHeaders) Proxy.newProxyInstance(ActionsResourceTest.class.getClassLoader(),
+                new Class<?>[]{jakarta.ws.rs.core.HttpHeaders.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getLength")) {
+                        return ActionsResource.MAX_BODY_BYTES + 1;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        java.io.InputStream untouchable = new java.io.InputStream() {
+            @Override
+            public int read() {
+                throw new AssertionError("the body was read");
+            }
+        };
+        Response response = r.submit(untouchable);
+        assertEquals(413, response.getStatus());
+        assertEquals("$", json(response).getString("path"));
+    }
+
+    @Test
     void aBodyThatIsNotUtf8Is400() throws Exception {
         Response r = resource.submit(new java.io.ByteArrayInputStream(new byte[]{'{', (byte) 0xC3, (byte) 0x28, '}'}));
         assertEquals(400, r.getStatus());
