@@ -5,8 +5,8 @@ import java.lang.invoke.VarHandle;
 import java.util.function.Consumer;
 
 /**
- * A bounded single-producer, multi-consumer FIFO ring: the per-worker, per-priority deque of the
- * work-stealing structure. Only the owning worker {@link #offer offers}; the owner and thieves
+ * A single-producer, multi-consumer FIFO ring that grows on demand up to a bound: the per-worker,
+ * per-priority deque of the work-stealing structure. Only the owning worker {@link #offer offers}; the owner and thieves
  * {@link #poll poll} and {@link #stealHalfInto steal} from the head, so items leave in the order
  * they were offered (same-priority tasks forked by one task start in FIFO order).
  *
@@ -23,6 +23,15 @@ import java.util.function.Consumer;
  *   <li>After a successful claim the consumer clears each claimed slot with a CAS from the item
  *       to {@code null}, so finished items are not retained; if the owner has already reused the
  *       slot the CAS fails harmlessly.</li>
+ *   <li>Growth (owner only, when full and below {@code maxCapacity}): the owner copies slots
+ *       {@code [head, tail)} into an array twice the size (same positions modulo the new length),
+ *       publishes it with a release store of {@code slots}, and only then writes the new item and
+ *       {@code tail}. A consumer reads {@code tail} (acquire) before {@code slots} (acquire), so
+ *       for every index below the tail it read, the array it sees holds that item: an old array is
+ *       never written again once replaced, and a copied item sits at the same index in the new
+ *       one. Which array a consumer read does not matter for ownership: the CAS on {@code head}
+ *       decides it. A consumer clears its claimed slot in the array it read and, if the ring grew
+ *       meanwhile, in the current one.</li>
  * </ul>
  *
  * @param <T> the item type; the queue knows nothing about it
@@ -31,6 +40,7 @@ public final class LocalQueue<T> {
 
     private static final VarHandle HEAD;
     private static final VarHandle TAIL;
+    private static final VarHandle SLOTS;
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
 
     static {
@@ -38,13 +48,16 @@ public final class LocalQueue<T> {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             HEAD = lookup.findVarHandle(LocalQueue.class, "head", long.class);
             TAIL = lookup.findVarHandle(LocalQueue.class, "tail", long.class);
+            SLOTS = lookup.findVarHandle(LocalQueue.class, "slots", Object[].class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    private final Object[] slots;
-    private final int mask;
+    /** The ring; replaced (never written again) when it grows. Written by the owner only, release/acquire. */
+    @SuppressWarnings("unused") // accessed through SLOTS, and plainly by the owner
+    private Object[] slots;
+    private final int maxCapacity;
 
     /** Next slot to consume; advanced by CAS (owner and thieves race for it). */
     @SuppressWarnings("unused") // accessed through HEAD
@@ -54,19 +67,39 @@ public final class LocalQueue<T> {
     private volatile long tail;
 
     /**
+     * A ring of fixed capacity.
+     *
      * @param capacity a power of two, at least 2
      */
     public LocalQueue(int capacity) {
-        if (capacity < 2 || Integer.bitCount(capacity) != 1) {
-            throw new IllegalArgumentException("local queue capacity must be a power of two >= 2, was " + capacity);
-        }
-        this.slots = new Object[capacity];
-        this.mask = capacity - 1;
+        this(capacity, capacity);
     }
 
-    /** The fixed capacity of this ring. */
+    /**
+     * A ring that starts at {@code initialCapacity} and doubles when full, up to {@code maxCapacity}.
+     *
+     * @param initialCapacity a power of two, at least 2
+     * @param maxCapacity     a power of two, at least {@code initialCapacity}
+     */
+    public LocalQueue(int initialCapacity, int maxCapacity) {
+        if (initialCapacity < 2 || Integer.bitCount(initialCapacity) != 1) {
+            throw new IllegalArgumentException("local queue capacity must be a power of two >= 2, was " + initialCapacity);
+        }
+        if (maxCapacity < initialCapacity || Integer.bitCount(maxCapacity) != 1) {
+            throw new IllegalArgumentException("local queue maximum capacity must be a power of two >= " + initialCapacity
+                    + ", was " + maxCapacity);
+        }
+        this.slots = new Object[initialCapacity];
+        this.maxCapacity = maxCapacity;
+    }
+
+    /** The capacity of this ring now (it grows up to its maximum). */
     public int capacity() {
-        return slots.length;
+        return ((Object[]) SLOTS.getAcquire(this)).length;
+    }
+
+    private Object[] slots() {
+        return (Object[]) SLOTS.getAcquire(this);
     }
 
     /**
@@ -77,12 +110,37 @@ public final class LocalQueue<T> {
     public boolean offer(T item) {
         long t = (long) TAIL.getOpaque(this);          // only we write tail
         long h = (long) HEAD.getAcquire(this);
-        if (t - h >= slots.length) {
-            return false;
+        Object[] a = slots;                            // only we write slots
+        if (t - h >= a.length) {
+            if (a.length >= maxCapacity) {
+                return false;
+            }
+            a = grow(a, h, t);
         }
-        SLOT.setRelease(slots, (int) (t & mask), item);
+        SLOT.setRelease(a, (int) (t & (a.length - 1)), item);
         TAIL.setRelease(this, t + 1);                 // publishes the slot to consumers
         return true;
+    }
+
+    /** Doubles the ring, keeping every item at its index; see the class invariants. Owner only. */
+    private Object[] grow(Object[] old, long h, long t) {
+        Object[] bigger = new Object[old.length * 2];
+        int oldMask = old.length - 1;
+        int newMask = bigger.length - 1;
+        for (long i = h; i < t; i++) {
+            bigger[(int) (i & newMask)] = SLOT.getAcquire(old, (int) (i & oldMask));
+        }
+        SLOTS.setRelease(this, bigger);
+        return bigger;
+    }
+
+    /** Drops the claimed item's reference from the array it was read in and, if the ring grew since, from the current one. */
+    private void clear(Object[] read, long index, Object item) {
+        SLOT.compareAndSet(read, (int) (index & (read.length - 1)), item, null);
+        Object[] now = slots();
+        if (now != read) {
+            SLOT.compareAndSet(now, (int) (index & (now.length - 1)), item, null);
+        }
     }
 
     /** Removes the oldest item, or returns {@code null} if empty. Any thread. */
@@ -93,11 +151,11 @@ public final class LocalQueue<T> {
             if (h >= t) {
                 return null;
             }
-            int index = (int) (h & mask);
+            Object[] a = slots(); // after tail: holds every item below it (see the class invariants)
             @SuppressWarnings("unchecked")
-            T item = (T) SLOT.getAcquire(slots, index);
+            T item = (T) SLOT.getAcquire(a, (int) (h & (a.length - 1)));
             if (HEAD.compareAndSet(this, h, h + 1)) {
-                SLOT.compareAndSet(slots, index, item, null); // drop our reference; fails if reused
+                clear(a, h, item); // drop our reference; fails harmlessly if the slot was reused
                 return item;
             }
         }
@@ -110,8 +168,9 @@ public final class LocalQueue<T> {
         if (h >= t) {
             return null;
         }
+        Object[] a = slots();
         @SuppressWarnings("unchecked")
-        T item = (T) SLOT.getAcquire(slots, (int) (h & mask));
+        T item = (T) SLOT.getAcquire(a, (int) (h & (a.length - 1)));
         return item;
     }
 
@@ -132,13 +191,15 @@ public final class LocalQueue<T> {
                 return null;
             }
             int n = (int) Math.min(Math.max(1, (available + 1) / 2), Math.max(1, max));
+            Object[] a = slots();
+            int mask = a.length - 1;
             Object[] claimed = new Object[n];
             for (int i = 0; i < n; i++) {
-                claimed[i] = SLOT.getAcquire(slots, (int) ((h + i) & mask));
+                claimed[i] = SLOT.getAcquire(a, (int) ((h + i) & mask));
             }
             if (HEAD.compareAndSet(this, h, h + n)) {
                 for (int i = 0; i < n; i++) {
-                    SLOT.compareAndSet(slots, (int) ((h + i) & mask), claimed[i], null);
+                    clear(a, h + i, claimed[i]);
                 }
                 for (int i = 1; i < n; i++) {
                     @SuppressWarnings("unchecked")

@@ -8,28 +8,47 @@ import java.util.Queue;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The generic priority work-stealing structure: for each priority level, one global injector
- * (unbounded, lock-free, FIFO) and one bounded {@link LocalQueue} per worker. It knows nothing
- * about threads, tasks or time: callers say which worker they are and which level an item has.
+ * The generic priority work-stealing structure. For each priority level: one {@link LocalQueue}
+ * per worker, a few submission rings for threads that are not workers, and one overflow injector
+ * (unbounded, lock-free, FIFO). It knows nothing about threads, tasks or time: callers say which
+ * worker (or which outside thread) they are and which level an item has.
  *
  * <h2>Where items go</h2>
  * <ul>
- *   <li>{@link #inject} (any thread) appends to the level's injector.</li>
+ *   <li>{@link #inject} (any thread) appends to a submission ring chosen by the calling thread's
+ *       id, under that ring's tiny lock (one uncontended CAS when each submitter has a ring of its
+ *       own); when the ring is full at its largest, to the level's overflow injector.</li>
  *   <li>{@link #push} (worker {@code w} only) appends to {@code w}'s local queue of that level,
- *       spilling to the injector when the local ring is full.</li>
+ *       growing it, and spilling to the injector only when it is full at its largest.</li>
  * </ul>
  *
  * <h2>Where a worker looks ({@link #poll})</h2>
- * Level by level, most urgent first: its own local queue, the injector, then the other workers'
- * local queues of that level (stealing half of the first non-empty one). So a worker never takes
- * a lower-level item while a higher-level one is visible anywhere, whichever queue holds it.
+ * Level by level, most urgent first: its own local queue, the overflow injector, the submission
+ * rings (stealing half of the first non-empty one into its own queue), then the other workers'
+ * local queues of that level (likewise). So a worker never takes a lower-level item while a
+ * higher-level one is visible anywhere, whichever queue holds it. Outside submitters used to
+ * share one multi-consumer injector, and two workers taking one task at a time from it spent a
+ * quarter of B1 on its indices; a submission ring is emptied in batches.
  *
  * <h2>Invariants</h2>
  * Every item offered is in exactly one queue until exactly one {@code poll}/{@code steal}/
  * {@link #drainTo} returns it; moving a stolen batch keeps that (the batch is claimed atomically
- * by {@link LocalQueue#stealHalfInto}). The structure holds no lock; the injectors are JCTools'
- * {@link MpmcUnboundedXaddArrayQueue} (lock-free, array chunks: 4 bytes a queued item instead of
- * a linked node, which matters when a million tasks are queued).
+ * by {@link LocalQueue#stealHalfInto}). A submission ring has one producer at a time: its
+ * {@code lock} (a CAS from 0 to 1, released by a release store) is held for each offer, which
+ * also orders one producer's writes before the next one's. Consumers take no lock. The overflow
+ * injectors are JCTools' {@link MpmcUnboundedXaddArrayQueue} (lock-free, array chunks: 4 bytes a
+ * queued item instead of a linked node, which matters when a million tasks are queued).
+ *
+ * <h2>Level hints</h2>
+ * {@code hints[level]} is 1 when the level may hold an item in any queue, 0 when a scan found it
+ * empty; a worker's {@link #poll} skips the shared part of a level whose hint is 0 (in a pool that
+ * uses one priority, the other two cost one read each instead of a look at every queue). No item
+ * is ever hidden: a producer publishes its item, then a full fence, then sets the hint if it reads
+ * 0; a worker clears a hint with a CAS (a full fence too) and then looks at every queue of the
+ * level, setting the hint again if it sees anything ({@link #clearHintsIfEmpty}). Either the
+ * producer reads the hint after the clear (and sets it), or its item was published before the
+ * clear and the worker's look finds it. Hints are cleared only on the way to idling, so a busy
+ * level's hint stays 1 and costs no writes.
  *
  * @param <T> the item type
  */
@@ -46,14 +65,32 @@ public final class StealingQueue<T> {
     private final List<Queue<T>> injectors;
     /** locals[level][worker]. */
     private final LocalQueue<T>[][] locals;
+    /** submissions[level][ring]: the rings outside threads offer to (see {@link #inject}). */
+    private final LocalQueue<T>[][] submissions;
+    /** One producer lock per ring index (all levels): 0 free, 1 held. */
+    private final java.util.concurrent.atomic.AtomicIntegerArray submitLocks;
+    private final int ringMask;
+    /** hints[level * HINT_STRIDE]: see the class comment. Padded: one cache line each. */
+    private final java.util.concurrent.atomic.AtomicIntegerArray hints;
+    private static final int HINT_STRIDE = 16;
 
     /**
      * @param workers       number of workers (owners of local queues), at least 1
      * @param levels        number of priority levels, at least 1
      * @param localCapacity capacity of each local ring, a power of two
      */
-    @SuppressWarnings("unchecked")
     public StealingQueue(int workers, int levels, int localCapacity) {
+        this(workers, levels, localCapacity, localCapacity);
+    }
+
+    /**
+     * @param workers          number of workers (owners of local queues), at least 1
+     * @param levels           number of priority levels, at least 1
+     * @param localCapacity    initial capacity of each local ring, a power of two
+     * @param maxLocalCapacity how far a local ring may grow before pushes spill to the injector
+     */
+    @SuppressWarnings("unchecked")
+    public StealingQueue(int workers, int levels, int localCapacity, int maxLocalCapacity) {
         if (workers < 1) {
             throw new IllegalArgumentException("workers must be >= 1, was " + workers);
         }
@@ -64,10 +101,19 @@ public final class StealingQueue<T> {
         this.levels = levels;
         this.injectors = new ArrayList<>(levels);
         this.locals = new LocalQueue[levels][workers];
+        int rings = Integer.highestOneBit(Math.max(4, 2 * workers) - 1) << 1; // a power of two >= 2 x workers
+        this.ringMask = rings - 1;
+        this.submissions = new LocalQueue[levels][rings];
+        // padded: each ring's lock on a cache line of its own (16 ints apart)
+        this.submitLocks = new java.util.concurrent.atomic.AtomicIntegerArray(rings * LOCK_STRIDE);
+        this.hints = new java.util.concurrent.atomic.AtomicIntegerArray(levels * HINT_STRIDE);
         for (int l = 0; l < levels; l++) {
             injectors.add(new MpmcUnboundedXaddArrayQueue<>(INJECTOR_CHUNK));
             for (int w = 0; w < workers; w++) {
-                locals[l][w] = new LocalQueue<>(localCapacity);
+                locals[l][w] = new LocalQueue<>(localCapacity, maxLocalCapacity);
+            }
+            for (int r = 0; r < rings; r++) {
+                submissions[l][r] = new LocalQueue<>(localCapacity, Math.max(maxLocalCapacity, MAX_SUBMISSION_RING));
             }
         }
     }
@@ -80,9 +126,89 @@ public final class StealingQueue<T> {
         return levels;
     }
 
-    /** Appends to the global injector of {@code level}. Any thread. */
+    private static final int LOCK_STRIDE = 16;
+
+    /**
+     * How far a submission ring grows before outside submissions spill to the overflow injector:
+     * a burst of tens of thousands from one thread stays in its ring (taken in batches). 4 bytes a
+     * slot, like the injector's chunks; a grown ring keeps its size.
+     */
+    static final int MAX_SUBMISSION_RING = 1 << 16;
+
+    /**
+     * Appends an item from a thread that is not a worker: to the submission ring of the calling
+     * thread (by its id; the next free ring if another thread holds that one), or to the overflow
+     * injector when that ring is full at its largest. Any thread.
+     */
     public void inject(int level, T item) {
-        injectors.get(level).offer(item);
+        inject(level, item, ADMIT_ALL);
+    }
+
+    /**
+     * Decides, under a submission ring's lock, whether an outside item may be queued: the caller's
+     * acceptance check and bookkeeping, kept per ring so that a submitter touches no shared
+     * counter (see {@link #inject(int, Object, Admission)}).
+     */
+    @FunctionalInterface
+    public interface Admission {
+        /** @return whether the item is accepted; called with {@code ring}'s lock held */
+        boolean admit(int ring, int level);
+    }
+
+    private static final Admission ADMIT_ALL = (ring, level) -> true;
+
+    /**
+     * Like {@link #inject(int, Object)}, asking {@code admission} first, under the chosen ring's
+     * lock; nothing is queued when it refuses.
+     *
+     * @return whether the item was accepted and queued
+     */
+    public boolean inject(int level, T item, Admission admission) {
+        int start = ringOf(Thread.currentThread().getId());
+        for (int i = 0; ; i++) {
+            int ring = (start + i) & ringMask;
+            if (submitLocks.compareAndSet(ring * LOCK_STRIDE, 0, 1)) {
+                try {
+                    if (!admission.admit(ring, level)) {
+                        return false;
+                    }
+                    if (!submissions[level][ring].offer(item)) {
+                        injectors.get(level).offer(item);
+                    }
+                } finally {
+                    submitLocks.lazySet(ring * LOCK_STRIDE, 0); // release: the next producer sees our writes
+                }
+                published(level);
+                return true;
+            }
+            if (i >= ringMask) { // every ring busy: wait a moment, then go round again
+                Thread.onSpinWait();
+                i = -1;
+            }
+        }
+    }
+
+    /** How many submission rings there are (ring indexes passed to an {@link Admission}). */
+    public int rings() {
+        return ringMask + 1;
+    }
+
+    /** Runs {@code action} holding {@code ring}'s lock (e.g. to take back what admissions kept there). Any thread. */
+    public void withRingLocked(int ring, Runnable action) {
+        int i = ring * LOCK_STRIDE;
+        while (!submitLocks.compareAndSet(i, 0, 1)) {
+            Thread.onSpinWait();
+        }
+        try {
+            action.run();
+        } finally {
+            submitLocks.lazySet(i, 0);
+        }
+    }
+
+    private int ringOf(long threadId) {
+        long h = threadId * 0x9E3779B97F4A7C15L;
+        return (int) (h >>> 32) & ringMask;
     }
 
     /**
@@ -92,11 +218,37 @@ public final class StealingQueue<T> {
      * @return {@code true} if the item went to the local queue, {@code false} if it spilled
      */
     public boolean push(int worker, int level, T item) {
-        if (locals[level][worker].offer(item)) {
-            return true;
+        boolean local = locals[level][worker].offer(item);
+        if (!local) {
+            injectors.get(level).offer(item);
         }
-        injectors.get(level).offer(item);
-        return false;
+        published(level);
+        return local;
+    }
+
+    /**
+     * After an item of {@code level} was published: a full fence, then the level's hint (see the
+     * class comment). Callers may rely on the fence: {@link #push} and {@link #inject} end with it.
+     */
+    private void published(int level) {
+        java.lang.invoke.VarHandle.fullFence();
+        int i = level * HINT_STRIDE;
+        if (hints.get(i) == 0) {
+            hints.set(i, 1);
+        }
+    }
+
+    /**
+     * For a worker on its way to idling: clears the hint of every level whose queues are all
+     * empty now (see the class comment); a level that shows an item keeps (or gets back) its hint.
+     */
+    public void clearHintsIfEmpty() {
+        for (int level = 0; level < levels; level++) {
+            int i = level * HINT_STRIDE;
+            if (hints.get(i) != 0 && hints.compareAndSet(i, 1, 0) && !isLevelEmpty(level)) {
+                hints.set(i, 1);
+            }
+        }
     }
 
     /**
@@ -108,7 +260,10 @@ public final class StealingQueue<T> {
      */
     public T poll(int worker, StealObserver stealObserver) {
         for (int level = 0; level < levels; level++) {
-            T item = pollLevel(worker, level, stealObserver);
+            T item = locals[level][worker].poll();
+            if (item == null && hints.get(level * HINT_STRIDE) != 0) {
+                item = pollShared(worker, level, stealObserver);
+            }
             if (item != null) {
                 return item;
             }
@@ -126,6 +281,12 @@ public final class StealingQueue<T> {
             T item = injectors.get(level).poll();
             if (item != null) {
                 return item;
+            }
+            for (LocalQueue<T> ring : submissions[level]) {
+                item = ring.poll();
+                if (item != null) {
+                    return item;
+                }
             }
             int start = ThreadLocalRandom.current().nextInt(workers);
             for (int i = 0; i < workers; i++) {
@@ -148,11 +309,72 @@ public final class StealingQueue<T> {
         if (item != null) {
             return item;
         }
-        item = injectors.get(level).poll();
+        return pollShared(worker, level, stealObserver);
+    }
+
+    /** The shared part of a level: the injector, the submission rings, the other workers' queues. */
+    private T pollShared(int worker, int level, StealObserver stealObserver) {
+        T item = injectors.get(level).poll();
+        if (item != null) {
+            return item;
+        }
+        item = takeSubmitted(worker, level);
         if (item != null) {
             return item;
         }
         return steal(worker, level, stealObserver);
+    }
+
+    /** Moves half of the first non-empty submission ring of {@code level} into {@code worker}'s queue. */
+    private T takeSubmitted(int worker, int level) {
+        LocalQueue<T>[] rings = submissions[level];
+        for (LocalQueue<T> ring : rings) {
+            if (ring.isEmpty()) {
+                continue;
+            }
+            T item = ring.stealHalfInto(moveTo(worker, level), MAX_STEAL_BATCH);
+            if (item != null) {
+                if (!locals[level][worker].isEmpty()) {
+                    published(level); // the batch is in our queue now: let the others see the level
+                }
+                return item;
+            }
+        }
+        return null;
+    }
+
+    /** Where a batch taken by {@code worker} goes: its own queue, or the injector when that is full. */
+    private java.util.function.Consumer<T> moveTo(int worker, int level) {
+        LocalQueue<T> own = locals[level][worker];
+        return moved -> {
+            if (!own.offer(moved)) {
+                injectors.get(level).offer(moved);
+            }
+        };
+    }
+
+    /**
+     * Takes the oldest item at the head of the overflow injector or of a submission ring of
+     * {@code level} that satisfies {@code take} (e.g. "has waited long enough"), if any. Any thread.
+     */
+    public T pollSharedIf(int level, java.util.function.Predicate<? super T> take) {
+        T head = injectors.get(level).peek();
+        if (head != null && take.test(head)) {
+            T item = injectors.get(level).poll();
+            if (item != null) {
+                return item;
+            }
+        }
+        for (LocalQueue<T> ring : submissions[level]) {
+            head = ring.peek();
+            if (head != null && take.test(head)) {
+                T item = ring.poll();
+                if (item != null) {
+                    return item;
+                }
+            }
+        }
+        return null;
     }
 
     /** Takes the oldest item of {@code worker}'s local queue of {@code level} only. Any thread. */
@@ -160,7 +382,7 @@ public final class StealingQueue<T> {
         return locals[level][worker].poll();
     }
 
-    /** Takes the oldest item of the injector of {@code level} only. Any thread. */
+    /** Takes the oldest item of the overflow injector of {@code level} only (not the submission rings). Any thread. */
     public T pollInjector(int level) {
         return injectors.get(level).poll();
     }
@@ -170,7 +392,7 @@ public final class StealingQueue<T> {
         return locals[level][worker].peek();
     }
 
-    /** The oldest item of the injector of {@code level}, without taking it. */
+    /** The oldest item of the overflow injector of {@code level}, without taking it (not the submission rings). */
     public T peekInjector(int level) {
         return injectors.get(level).peek();
     }
@@ -198,6 +420,9 @@ public final class StealingQueue<T> {
                 }
             }, MAX_STEAL_BATCH);
             if (item != null) {
+                if (moved[0] > 1) {
+                    published(level); // the batch is in our queue now: let the others see the level
+                }
                 if (stealObserver != null) {
                     stealObserver.stole(thief, victim, level, moved[0]);
                 }
@@ -222,6 +447,11 @@ public final class StealingQueue<T> {
         if (!injectors.get(level).isEmpty()) {
             return false;
         }
+        for (LocalQueue<T> q : submissions[level]) {
+            if (!q.isEmpty()) {
+                return false;
+            }
+        }
         for (LocalQueue<T> q : locals[level]) {
             if (!q.isEmpty()) {
                 return false;
@@ -243,6 +473,12 @@ public final class StealingQueue<T> {
             while ((item = injectors.get(level).poll()) != null) {
                 sink.accept(item);
                 n++;
+            }
+            for (LocalQueue<T> q : submissions[level]) {
+                while ((item = q.poll()) != null) {
+                    sink.accept(item);
+                    n++;
+                }
             }
             for (LocalQueue<T> q : locals[level]) {
                 while ((item = q.poll()) != null) {

@@ -84,6 +84,68 @@ class LocalQueueTest {
         assertNull(ref.get(), "the ring still references a polled item");
     }
 
+    @Test
+    void aGrowingRingDoublesUpToItsMaximumAndKeepsFifoOrder() {
+        LocalQueue<Integer> q = new LocalQueue<>(4, 16);
+        assertEquals(1, q.poll() == null ? 1 : 0);
+        q.offer(-1);
+        assertEquals(-1, q.poll(), "head moved: the copy must keep indexes, not start at 0");
+        for (int i = 0; i < 16; i++) {
+            assertTrue(q.offer(i), "room up to the maximum: " + i);
+        }
+        assertEquals(16, q.capacity());
+        assertFalse(q.offer(16), "full at its maximum");
+        for (int i = 0; i < 16; i++) {
+            assertEquals(i, q.poll());
+        }
+        assertNull(q.poll());
+        assertThrows(IllegalArgumentException.class, () -> new LocalQueue<>(8, 4));
+        assertThrows(IllegalArgumentException.class, () -> new LocalQueue<>(8, 12));
+    }
+
+    /** The owner grows the ring while thieves take from it: every item leaves exactly once, none is lost in a copy. */
+    @Test
+    void growingWhileThievesTakeLosesAndDuplicatesNothing() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            int items = 50_000;
+            LocalQueue<Integer> q = new LocalQueue<>(2, 1 << 16);
+            ConcurrentLinkedQueue<Integer> taken = new ConcurrentLinkedQueue<>();
+            AtomicBoolean done = new AtomicBoolean();
+            CountDownLatch start = new CountDownLatch(1);
+            List<Thread> thieves = new ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                boolean batch = t == 0;
+                Thread thief = new Thread(() -> {
+                    await(start);
+                    while (!done.get() || !q.isEmpty()) {
+                        Integer x = batch ? q.stealHalfInto(taken::add, 8) : q.poll();
+                        if (x != null) {
+                            taken.add(x);
+                        }
+                    }
+                });
+                thief.start();
+                thieves.add(thief);
+            }
+            start.countDown();
+            for (int i = 0; i < items; i++) {
+                assertTrue(q.offer(i), "grows instead of refusing");
+            }
+            done.set(true);
+            for (Thread t : thieves) {
+                t.join(30_000);
+                assertFalse(t.isAlive());
+            }
+            boolean[] seen = new boolean[items];
+            for (Integer x : taken) {
+                assertNotNull(x, "a null item was handed out (a slot read from a stale copy)");
+                assertFalse(seen[x], "item taken twice: " + x);
+                seen[x] = true;
+            }
+            assertEquals(items, taken.size(), "round " + round);
+        }
+    }
+
     /** One owner offering, three thieves polling and stealing: every item leaves exactly once. */
     @Test
     void concurrentOwnerAndThievesSeeEveryItemExactlyOnce() throws Exception {

@@ -84,4 +84,93 @@ class StealingQueueTest {
         assertEquals(List.of("high", "normal", "low"), out);
         assertFalse(q.hasVisibleItems());
     }
+
+    @Test
+    void outsideSubmissionsFromManyThreadsAreEachTakenExactlyOnceWithTheLevelOrderKept() throws Exception {
+        StealingQueue<Integer> q = new StealingQueue<>(2, 3, 4, 64);
+        int threads = 8, each = 5_000;
+        List<Thread> submitters = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int base = t * each;
+            Thread s = new Thread(() -> {
+                for (int i = 0; i < each; i++) {
+                    q.inject(1, base + i); // rings of 64 at most: the rest spills to the injector
+                }
+            });
+            submitters.add(s);
+            s.start();
+        }
+        for (Thread s : submitters) {
+            s.join(30_000);
+        }
+        q.inject(0, -1);
+        assertEquals(-1, q.poll(1, null), "a higher level in a submission ring comes first");
+        boolean[] seen = new boolean[threads * each];
+        int count = 0;
+        Integer x;
+        while ((x = q.poll(count % 2, null)) != null) {
+            assertFalse(seen[x], "taken twice: " + x);
+            seen[x] = true;
+            count++;
+        }
+        assertEquals(threads * each, count);
+        assertFalse(q.hasVisibleItems());
+    }
+
+    @Test
+    void anAdmissionThatRefusesQueuesNothingAndRunsUnderTheRingsLock() {
+        StealingQueue<String> q = new StealingQueue<>(1, 2, 4);
+        int[] ring = {-1};
+        assertFalse(q.inject(0, "refused", (r, level) -> {
+            ring[0] = r;
+            return false;
+        }));
+        assertFalse(q.hasVisibleItems());
+        assertTrue(ring[0] >= 0 && ring[0] < q.rings());
+        // the lock was released: the same thread gets the same ring again, and it is free
+        boolean[] ran = {false};
+        q.withRingLocked(ring[0], () -> ran[0] = true);
+        assertTrue(ran[0]);
+        assertTrue(q.inject(0, "admitted", (r, level) -> r == ring[0] && level == 0));
+        assertEquals("admitted", q.poll(0, null));
+    }
+
+    /**
+     * A level whose hint was cleared is skipped by poll, yet an item published after the clear is
+     * found: the producer sets the hint again (the protocol in the class comment).
+     */
+    @Test
+    void aClearedLevelHintNeverHidesAnItemPublishedLater() {
+        StealingQueue<String> q = new StealingQueue<>(2, 3, 4);
+        q.clearHintsIfEmpty(); // everything empty: every hint cleared
+        assertNull(q.poll(0, null));
+        q.inject(0, "outside-high");
+        q.push(1, 2, "low-of-worker-1");
+        assertEquals("outside-high", q.poll(0, null));
+        assertEquals("low-of-worker-1", q.poll(0, null), "stolen from worker 1 although the hint was cleared before");
+        q.push(1, 1, "kept");
+        q.clearHintsIfEmpty(); // not empty: the level keeps its hint
+        assertEquals("kept", q.poll(0, null));
+    }
+
+    @Test
+    void racingProducersAndHintClearingLoseNoItem() throws Exception {
+        for (int round = 0; round < 200; round++) {
+            StealingQueue<Integer> q = new StealingQueue<>(2, 3, 4);
+            java.util.concurrent.CyclicBarrier go = new java.util.concurrent.CyclicBarrier(2);
+            Thread producer = new Thread(() -> {
+                try {
+                    go.await();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                q.inject(2, 7);
+            });
+            producer.start();
+            go.await();
+            q.clearHintsIfEmpty(); // races with the producer's publication
+            producer.join(10_000);
+            assertEquals(7, q.poll(0, null), "round " + round + ": the item must be found after the race");
+        }
+    }
 }
