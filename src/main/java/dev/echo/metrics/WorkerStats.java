@@ -22,7 +22,9 @@ public final class WorkerStats {
     private static final int COMPLETED_BASE = STARTED_BASE + Priority.count(); // + level
     private static final int FAILED_BASE = COMPLETED_BASE + Priority.count(); // + level
     private static final int CANCELLED_BASE = FAILED_BASE + Priority.count(); // + level
-    private static final int SIZE = CANCELLED_BASE + Priority.count();
+    /** + level: tasks this worker accepted into the ready queues (forks, stages it submitted). */
+    private static final int ACCEPTED_BASE = CANCELLED_BASE + Priority.count();
+    private static final int SIZE = ACCEPTED_BASE + Priority.count();
 
     private final long[] counters = new long[SIZE];
     private final LatencyHistogram[] wait = new LatencyHistogram[Priority.count()];
@@ -38,6 +40,19 @@ public final class WorkerStats {
     /** Adds one to a counter ({@link #STEALS}, {@link #PARKS}, {@link #UNPARKS}). Owner only. */
     public void increment(int counter) {
         LONGS.setOpaque(counters, counter, (long) LONGS.getOpaque(counters, counter) + 1);
+    }
+
+    /**
+     * Counts a task of {@code priority} this worker accepted and queued ready (a fork). Owner
+     * only: a worker counts its own submissions here instead of in {@link SharedStats}, so a fork
+     * touches no cache line another thread writes.
+     */
+    public void acceptedReady(Priority priority) {
+        increment(ACCEPTED_BASE + priority.level());
+    }
+
+    public long acceptedReady(int level) {
+        return get(ACCEPTED_BASE + level);
     }
 
     /** Counts a task of {@code priority} taken from the queue. Owner only. */

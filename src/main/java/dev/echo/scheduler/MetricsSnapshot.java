@@ -28,14 +28,16 @@ final class MetricsSnapshot {
      * @param awaiting async tasks waiting for their stage
      * @param running  whether the scheduler still runs (a worker that ended before a stop is dead)
      */
-    static SchedulerMetrics take(Worker[] workers, SharedStats shared, int parked, int delayed, int awaiting, boolean running,
+    static SchedulerMetrics take(Worker[] workers, SharedStats shared, java.util.function.IntToLongFunction acceptedOutside, int parked, int delayed, int awaiting, boolean running,
                                  Spares spares) {
         int levels = Priority.count();
         long steals = 0, parks = 0, unparks = 0;
+        long[] accepted = new long[levels];
         long[] dequeued = new long[levels], completed = new long[levels], failed = new long[levels], cancelled = new long[levels];
         LatencyHistogram.Accumulator[] waits = new LatencyHistogram.Accumulator[levels];
         LatencyHistogram.Accumulator[] runs = new LatencyHistogram.Accumulator[levels];
         for (int l = 0; l < levels; l++) {
+            accepted[l] = acceptedOutside.applyAsLong(l);
             waits[l] = new LatencyHistogram.Accumulator();
             runs[l] = new LatencyHistogram.Accumulator();
             cancelled[l] = shared.cancelled(l);
@@ -54,6 +56,7 @@ final class MetricsSnapshot {
             unparks += s.get(WorkerStats.UNPARKS);
             for (int l = 0; l < levels; l++) {
                 dequeued[l] += s.dequeued(l);
+                accepted[l] += s.acceptedReady(l);
                 completed[l] += s.completed(l);
                 failed[l] += s.failed(l);
                 cancelled[l] += s.cancelled(l);
@@ -68,18 +71,19 @@ final class MetricsSnapshot {
         Map<Priority, LatencySummary> wait = new EnumMap<>(Priority.class);
         Map<Priority, LatencySummary> run = new EnumMap<>(Priority.class);
         Map<Priority, PriorityCounts> counts = new EnumMap<>(Priority.class);
-        long totalCompleted = 0, totalFailed = 0, totalCancelled = 0;
+        long totalCompleted = 0, totalFailed = 0, totalCancelled = 0, submitted = 0;
         for (Priority p : Priority.values()) {
             int l = p.level();
-            depth.put(p, Math.max(0, shared.enqueued(l) - dequeued[l] - shared.drained(l)));
+            depth.put(p, Math.max(0, shared.enqueued(l) + accepted[l] - dequeued[l] - shared.drained(l)));
             wait.put(p, waits[l].toSummary());
             run.put(p, runs[l].toSummary());
-            counts.put(p, new PriorityCounts(shared.submitted(l), completed[l], failed[l], cancelled[l], shared.rejected(l)));
+            submitted += shared.submitted(l) + accepted[l];
+            counts.put(p, new PriorityCounts(shared.submitted(l) + accepted[l], completed[l], failed[l], cancelled[l], shared.rejected(l)));
             totalCompleted += completed[l];
             totalFailed += failed[l];
             totalCancelled += cancelled[l];
         }
-        return new SchedulerMetrics(shared.submitted(), totalCompleted, totalFailed, totalCancelled, shared.rejectedCount(),
+        return new SchedulerMetrics(submitted, totalCompleted, totalFailed, totalCancelled, shared.rejectedCount(),
                 shared.returnedCount(), steals, parks, unparks, workers.length, parked, dead, depth,
                 delayed, awaiting, wait, run, counts,
                 spares == null ? 0 : spares.running(), spares == null ? 0 : spares.started());

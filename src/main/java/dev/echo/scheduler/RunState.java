@@ -20,7 +20,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *       termination can be late by one batch flush, never early. A worker that holds such
  *       unsubtracted finishes accounts for a task it forks by consuming one of them instead of
  *       incrementing {@code pending} (the over-count shrinks by one as the true count grows by
- *       one); its own running task keeps {@code pending} above zero meanwhile. Its
+ *       one); its own running task keeps {@code pending} above zero meanwhile. A worker without
+ *       such credits, while the scheduler runs, takes a batch of counts at once with one CAS and
+ *       keeps the unused ones as credits: again an over-count, returned by its next flush. Its
  *       {@link #TERMINATED_BIT} is set by one CAS from exactly {@code 0} once shut down; after
  *       that nothing is ever accepted again. Increments are CAS loops that refuse once the bit
  *       is set, so no task can slip in after the workers were told to exit.</li>
@@ -75,12 +77,20 @@ final class RunState {
 
     /** One more accepted task, unless terminated (CAS loop: +1 unless the bit is set). */
     boolean tryAccept() {
+        return tryAccept(1);
+    }
+
+    /**
+     * {@code n} more accepted tasks, unless terminated: a worker takes counts in advance and
+     * holds the ones it has not used yet as credits (an over-count, see the class invariants).
+     */
+    boolean tryAccept(long n) {
         while (true) {
             long c = pending.get();
             if ((c & TERMINATED_BIT) != 0) {
                 return false;
             }
-            if (pending.compareAndSet(c, c + 1)) {
+            if (pending.compareAndSet(c, c + n)) {
                 return true;
             }
         }

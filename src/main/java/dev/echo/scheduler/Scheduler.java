@@ -8,7 +8,6 @@ import dev.echo.task.Outcome;
 import dev.echo.task.Priority;
 import dev.echo.task.Task;
 
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,6 +80,12 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
     private static final Logger LOG = Logger.getLogger(Scheduler.class.getName());
 
     private static final int LOCAL_QUEUE_CAPACITY = 256;
+    /**
+     * How far a worker's deque grows before its forks spill to the shared injector: a deep fan-out
+     * keeps its work local (B2 spent a fifth of its time in the injector with 256 fixed slots).
+     * A grown ring keeps its size (4 MB at most per level and worker).
+     */
+    private static final int MAX_LOCAL_QUEUE_CAPACITY = 1 << 12;
 
     private final String name;
     private final ThreadFactory threadFactory;
@@ -101,6 +106,17 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
 
     /** See class invariants; unused when unbounded. */
     private final AtomicLong queued = new AtomicLong();
+    /**
+     * Pending counts each submission ring holds in advance for outside submitters (see
+     * {@link #admitOutside}); element {@code ring} is guarded by that ring's lock.
+     */
+    private final long[] ringCredits;
+    /** Tasks outside threads queued ready, per ring and level ({@code ring * 8 + level}); written under the ring's lock. */
+    private final java.util.concurrent.atomic.AtomicLongArray ringAccepted;
+    /** The one admission all outside submissions use (no allocation per task). */
+    private final StealingQueue.Admission outsideAdmission = this::admitOutside;
+    /** Counts an outside submitter takes in advance: one shared CAS per this many submissions. */
+    private static final int RING_CREDIT_BATCH = 32;
     /** Accepting or not, pending tasks, live threads; when quiescent the threads are told to exit. */
     private final RunState runState = new RunState(this::quiesce);
 
@@ -110,7 +126,9 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
         this.capacity = b.queueCapacity();
         this.agingThreshold = b.agingThreshold();
         int n = b.workerCount();
-        this.queue = new StealingQueue<>(n, Priority.count(), LOCAL_QUEUE_CAPACITY);
+        this.queue = new StealingQueue<>(n, Priority.count(), LOCAL_QUEUE_CAPACITY, MAX_LOCAL_QUEUE_CAPACITY);
+        this.ringCredits = new long[queue.rings()];
+        this.ringAccepted = new java.util.concurrent.atomic.AtomicLongArray(queue.rings() * 8);
         this.idle = new IdleWorkers(n);
         this.delayed = new DelayedTasks(this);
         for (Priority p : Priority.values()) {
@@ -179,9 +197,13 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
         return accept(new Task<Void>(task, requirePriority(priority), stageExecutors[priority.level()]), 0);
     }
 
-    /** Runs {@code task} at {@code priority}, without a result. */
+    /**
+     * Runs {@code task} at {@code priority}, without a result and without a future: the cheapest
+     * submission. What the task throws is counted as a failure in the metrics.
+     */
     public void execute(Runnable task, Priority priority) {
-        submit(task, priority);
+        Objects.requireNonNull(task, "task");
+        accept(new dev.echo.task.PlainTask(task, requirePriority(priority), stageExecutors[priority.level()]), 0);
     }
 
     /** Runs {@code task} at {@link Priority#NORMAL}. */
@@ -211,7 +233,7 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
             accept(t, 0); // a task made by newTaskFor (invokeAll / invokeAny)
             return;
         }
-        submit(command, Priority.NORMAL);
+        execute(command, Priority.NORMAL);
     }
 
     @Override
@@ -339,6 +361,9 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
             throw reject(task, "its queue is full (capacity " + capacity + ")");
         }
         Worker self = currentWorker();
+        if (self == null && delayNanos == 0) {
+            return acceptOutside(task, bounded);
+        }
         // A worker that has finished tasks not yet subtracted from 'pending' pays for a fork with
         // one of them: pending stays an over-count, with no shared atomic on the fork path.
         boolean credit = self != null && self.takeFinishedCredit();
@@ -363,10 +388,80 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
             shared.acceptedDelayed(task.priority());
             delayed.schedule(task, delayNanos);
         } else {
-            shared.acceptedReady(task.priority());
+            if (self != null) {
+                self.stats.acceptedReady(task.priority()); // the worker's own counter: no shared write per fork
+            } else {
+                shared.acceptedReady(task.priority());
+            }
             push(task, self);
         }
         return task;
+    }
+
+    /**
+     * A ready task from a thread that is not a worker: counted and queued in one step under its
+     * submission ring's lock ({@link #admitOutside}), so the submitter touches no shared counter.
+     */
+    private <T, F extends Task<T>> F acceptOutside(F task, boolean bounded) {
+        task.markQueued(System.nanoTime());
+        if (!queue.inject(task.priority().level(), task, outsideAdmission)) {
+            if (bounded) {
+                queued.decrementAndGet();
+            }
+            int state = runState.state();
+            throw reject(task, state == RunState.RUNNING ? "it has terminated"
+                    : state == RunState.SHUTDOWN ? "it is shut down" : "it was stopped (shutdownNow)");
+        }
+        afterPublish();
+        return task;
+    }
+
+    /**
+     * Under {@code ring}'s lock: accepts one outside task while the scheduler runs. Its pending
+     * count comes from the ring's credits, bought {@value #RING_CREDIT_BATCH} at a time with one
+     * CAS (an over-count, like a worker's credits: see RunState). The state is read under the
+     * lock, and shutdown sets the state before it takes the credits back under each ring's lock
+     * ({@link #returnRingCredits}): either this admission sees the shutdown and refuses, or the
+     * shutdown finds what this admission left in the ring.
+     */
+    private boolean admitOutside(int ring, int level) {
+        if (runState.state() != RunState.RUNNING) {
+            return false;
+        }
+        if (ringCredits[ring] > 0) {
+            ringCredits[ring]--;
+        } else if (runState.tryAccept(RING_CREDIT_BATCH)) {
+            ringCredits[ring] = RING_CREDIT_BATCH - 1;
+        } else {
+            return false; // terminated
+        }
+        int i = ring * 8 + level;
+        ringAccepted.lazySet(i, ringAccepted.get(i) + 1); // one writer at a time: the ring's lock holder
+        return true;
+    }
+
+    /** Takes back the counts the submission rings hold in advance (on shutdown), so termination can come. */
+    private void returnRingCredits() {
+        long[] taken = new long[1];
+        for (int r = 0; r < ringCredits.length; r++) {
+            int ring = r;
+            queue.withRingLocked(ring, () -> {
+                taken[0] += ringCredits[ring];
+                ringCredits[ring] = 0;
+            });
+        }
+        if (taken[0] > 0) {
+            runState.finished(taken[0]);
+        }
+    }
+
+    /** Tasks outside threads queued ready at {@code level} (for the metrics). */
+    long acceptedOutside(int level) {
+        long n = 0;
+        for (int r = 0; r < ringCredits.length; r++) {
+            n += ringAccepted.get(r * 8 + level);
+        }
+        return n;
     }
 
     /** Gives back what accept took for a task it then refuses: its queue place and its pending count. */
@@ -394,17 +489,26 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
     }
 
     private void push(Task<?> task, Worker w) {
+        // A fresh clock read even for a fork (a tenth of B2's time in a VM): the worker's own clock
+        // (the start of the forking task) would make a fork look older than it is, and it would
+        // overtake more urgent work before its time (AgingTest).
         task.markQueued(System.nanoTime());
         if (w != null) {
             queue.push(w.index, task.priority().level(), task);
         } else {
             queue.inject(task.priority().level(), task);
         }
-        // StoreLoad: the task's publication (a release store in the local ring, a plain store of
-        // the element after the injector's index XADD) must be visible before notifyOne reads the
-        // idle state. Without it a parking worker and this submitter can each miss the other (see
-        // IdleWorkers: the argument needs both steps sequentially consistent).
-        VarHandle.fullFence();
+        afterPublish();
+    }
+
+    /**
+     * After a task was published: wake a worker if needed. StoreLoad: the publication must be
+     * visible before notifyOne reads the idle state, or a parking worker and this submitter can
+     * each miss the other (see IdleWorkers: the argument needs both steps sequentially
+     * consistent). push and inject end with a full fence after the publication (StealingQueue's
+     * level hints need the same one).
+     */
+    private void afterPublish() {
         if (idle.notifyOne() && spares != null && spares.watching()) {
             spares.stallPossible(); // every worker busy: watch for a stall (one flag read when armed)
         }
@@ -448,6 +552,11 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
     /** {@code n} accepted tasks reached their end (a worker flushes its batch). */
     void finished(long n) {
         runState.finished(n);
+    }
+
+    /** Counts {@code n} accepted tasks at once (a worker's credits for its forks); false once terminated. */
+    boolean acceptInAdvance(int n) {
+        return runState.tryAccept(n);
     }
 
     /** {@code true} once shutdown or shutdownNow was called (workers then stop batching). */
@@ -623,6 +732,7 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
     @Override
     public void shutdown() {
         runState.advanceTo(RunState.SHUTDOWN);
+        returnRingCredits(); // after the state: see admitOutside
         runState.tryTerminate(); // terminates at once only if nothing is pending
     }
 
@@ -636,6 +746,7 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
         runState.advanceTo(RunState.STOP);
         // Hold the count above zero while draining so termination waits for the drain.
         boolean holding = runState.tryAccept();
+        returnRingCredits(); // after the state: see admitOutside
         List<Runnable> notStarted = new ArrayList<>();
         List<Task<?>> resumptions = new ArrayList<>();
         for (Task<?> t : delayed.drain()) {
@@ -770,7 +881,7 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
 
     /** A cheap snapshot of the counters; see {@link SchedulerMetrics}. */
     public SchedulerMetrics metrics() {
-        return MetricsSnapshot.take(workers, shared, idle.parkedCount(), delayed.size(), awaiting.size(), runState.isRunning(),
+        return MetricsSnapshot.take(workers, shared, this::acceptedOutside, idle.parkedCount(), delayed.size(), awaiting.size(), runState.isRunning(),
                 spares);
     }
 

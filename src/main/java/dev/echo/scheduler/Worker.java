@@ -44,6 +44,13 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
     /** Finished tasks a busy worker reports to the scheduler at once (see {@link #runTask}). */
     private static final int FLUSH_BATCH = 64;
 
+    /**
+     * Counts a worker without credits takes in advance for its forks, with one CAS on the shared
+     * pending count instead of one per fork. Half the flush batch: the credits it leaves do not
+     * trigger a flush by themselves.
+     */
+    private static final int CREDIT_BATCH = FLUSH_BATCH / 2;
+
     /** Upper bound of the interval between two looks for aged tasks. */
     private static final long MAX_AGING_CHECK_INTERVAL = 5_000_000L; // 5 ms
 
@@ -237,6 +244,12 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
             unflushedFinished--;
             return true;
         }
+        // While running, buy a batch: one shared CAS for CREDIT_BATCH forks. During a stop every
+        // count is flushed after each task anyway, so buy only the one needed then.
+        if (!scheduler.isShuttingDown() && scheduler.acceptInAdvance(CREDIT_BATCH)) {
+            unflushedFinished += CREDIT_BATCH - 1;
+            return true;
+        }
         return false;
     }
 
@@ -296,13 +309,11 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
     private Task<?> pollAged(long now) {
         int workers = queue.workers();
         for (int level = levels - 1; level >= 1; level--) {
-            Task<?> head = queue.peekInjector(level);
-            if (head != null && now - head.queuedAtNanos() >= agingNanos) {
-                Task<?> t = queue.pollInjector(level);
-                if (t != null) {
-                    return t;
-                }
+            Task<?> shared = queue.pollSharedIf(level, t -> now - t.queuedAtNanos() >= agingNanos);
+            if (shared != null) {
+                return shared;
             }
+            Task<?> head;
             // own deque first, then the others, starting after this worker so no victim is favoured
             for (int i = 0; i < workers; i++) {
                 int w = (index + i) % workers;
@@ -328,6 +339,7 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
      */
     private Task<?> awaitTask() {
         flushFinished(); // before going idle: termination must not wait for our batch
+        queue.clearHintsIfEmpty(); // levels found empty are skipped by busy workers' polls
         if (spare) {
             // A spare never parks: a short look, then it retires (it was only needed while others blocked).
             for (int round = 0; round < SPIN_ROUNDS; round++) {

@@ -93,6 +93,13 @@ public class Task<T> extends TaskFuture<T> implements RunnableFuture<T> {
         this((Callable<T>) null, priority, stageExecutor);
     }
 
+    /** The user's work, taken once (later calls give {@code null}): for subclasses that run it themselves. */
+    protected final Object takeWork() {
+        Object w = work;
+        work = null;
+        return w;
+    }
+
     public final Priority priority() {
         return priority;
     }
