@@ -1,43 +1,37 @@
 package dev.echo.queue;
 
-import org.jctools.queues.MpmcUnboundedXaddArrayQueue;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Queue;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The generic priority work-stealing structure. For each priority level: one {@link LocalQueue}
- * per worker, a few submission rings for threads that are not workers, and one overflow injector
- * (unbounded, lock-free, FIFO). It knows nothing about threads, tasks or time: callers say which
- * worker (or which outside thread) they are and which level an item has.
+ * The generic priority work-stealing structure. For each priority level: one queue per worker and
+ * a few submission queues for threads that are not workers, each a growing ring with a spill queue
+ * behind it ({@link SpillingRing}: FIFO even past the ring's largest size). It knows nothing about
+ * threads, tasks or time: callers say which worker (or which outside thread) they are and which
+ * level an item has.
  *
  * <h2>Where items go</h2>
  * <ul>
- *   <li>{@link #inject} (any thread) appends to a submission ring chosen by the calling thread's
- *       id, under that ring's tiny lock (one uncontended CAS when each submitter has a ring of its
- *       own); when the ring is full at its largest, to the level's overflow injector.</li>
- *   <li>{@link #push} (worker {@code w} only) appends to {@code w}'s local queue of that level,
- *       growing it, and spilling to the injector only when it is full at its largest.</li>
+ *   <li>{@link #inject} (any thread) appends to the submission queue of the calling thread (by its
+ *       id) under that queue's tiny lock — one uncontended CAS when each submitter has one of its
+ *       own. A thread always uses the same queue, so its items of one level leave in its order.</li>
+ *   <li>{@link #push} (worker {@code w} only) appends to {@code w}'s queue of that level.</li>
  * </ul>
  *
  * <h2>Where a worker looks ({@link #poll})</h2>
- * Level by level, most urgent first: its own local queue, the overflow injector, the submission
- * rings (stealing half of the first non-empty one into its own queue), then the other workers'
- * local queues of that level (likewise). So a worker never takes a lower-level item while a
- * higher-level one is visible anywhere, whichever queue holds it. Outside submitters used to
- * share one multi-consumer injector, and two workers taking one task at a time from it spent a
- * quarter of B1 on its indices; a submission ring is emptied in batches.
+ * Level by level, most urgent first: its own queue, the submission queues (taking half of the
+ * first non-empty ring into its own queue), then the other workers' queues of that level
+ * (likewise). So a worker never takes a lower-level item while a higher-level one is visible
+ * anywhere, whichever queue holds it. Outside submitters used to share one multi-consumer
+ * injector, and two workers taking one task at a time from it spent a quarter of B1 on its
+ * indices; a submission ring is emptied in batches.
  *
  * <h2>Invariants</h2>
  * Every item offered is in exactly one queue until exactly one {@code poll}/{@code steal}/
  * {@link #drainTo} returns it; moving a stolen batch keeps that (the batch is claimed atomically
- * by {@link LocalQueue#stealHalfInto}). A submission ring has one producer at a time: its
+ * by {@link LocalQueue#stealHalfInto}). A submission queue has one producer at a time: its
  * {@code lock} (a CAS from 0 to 1, released by a release store) is held for each offer, which
- * also orders one producer's writes before the next one's. Consumers take no lock. The overflow
- * injectors are JCTools' {@link MpmcUnboundedXaddArrayQueue} (lock-free, array chunks: 4 bytes a
- * queued item instead of a linked node, which matters when a million tasks are queued).
+ * also orders one producer's writes before the next one's. Takers take no lock.
  *
  * <h2>Level hints</h2>
  * {@code hints[level]} is 1 when the level may hold an item in any queue, 0 when a scan found it
@@ -54,19 +48,15 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class StealingQueue<T> {
 
-    /** Slots per chunk of an injector (chunks are linked and recycled as the queue grows). */
-    private static final int INJECTOR_CHUNK = 1024;
-
     /** Largest batch a thief takes from one victim at once. */
     private static final int MAX_STEAL_BATCH = 32;
 
     private final int workers;
     private final int levels;
-    private final List<Queue<T>> injectors;
     /** locals[level][worker]. */
-    private final LocalQueue<T>[][] locals;
-    /** submissions[level][ring]: the rings outside threads offer to (see {@link #inject}). */
-    private final LocalQueue<T>[][] submissions;
+    private final SpillingRing<T>[][] locals;
+    /** submissions[level][ring]: the queues outside threads offer to (see {@link #inject}). */
+    private final SpillingRing<T>[][] submissions;
     /** One producer lock per ring index (all levels): 0 free, 1 held. */
     private final java.util.concurrent.atomic.AtomicIntegerArray submitLocks;
     private final int ringMask;
@@ -87,7 +77,7 @@ public final class StealingQueue<T> {
      * @param workers          number of workers (owners of local queues), at least 1
      * @param levels           number of priority levels, at least 1
      * @param localCapacity    initial capacity of each local ring, a power of two
-     * @param maxLocalCapacity how far a local ring may grow before pushes spill to the injector
+     * @param maxLocalCapacity how far a local ring may grow before pushes go to its spill queue
      */
     @SuppressWarnings("unchecked")
     public StealingQueue(int workers, int levels, int localCapacity, int maxLocalCapacity) {
@@ -99,21 +89,19 @@ public final class StealingQueue<T> {
         }
         this.workers = workers;
         this.levels = levels;
-        this.injectors = new ArrayList<>(levels);
-        this.locals = new LocalQueue[levels][workers];
+        this.locals = new SpillingRing[levels][workers];
         int rings = Integer.highestOneBit(Math.max(4, 2 * workers) - 1) << 1; // a power of two >= 2 x workers
         this.ringMask = rings - 1;
-        this.submissions = new LocalQueue[levels][rings];
+        this.submissions = new SpillingRing[levels][rings];
         // padded: each ring's lock on a cache line of its own (16 ints apart)
         this.submitLocks = new java.util.concurrent.atomic.AtomicIntegerArray(rings * LOCK_STRIDE);
         this.hints = new java.util.concurrent.atomic.AtomicIntegerArray(levels * HINT_STRIDE);
         for (int l = 0; l < levels; l++) {
-            injectors.add(new MpmcUnboundedXaddArrayQueue<>(INJECTOR_CHUNK));
             for (int w = 0; w < workers; w++) {
-                locals[l][w] = new LocalQueue<>(localCapacity, maxLocalCapacity);
+                locals[l][w] = new SpillingRing<>(localCapacity, maxLocalCapacity);
             }
             for (int r = 0; r < rings; r++) {
-                submissions[l][r] = new LocalQueue<>(localCapacity, Math.max(maxLocalCapacity, MAX_SUBMISSION_RING));
+                submissions[l][r] = new SpillingRing<>(localCapacity, Math.max(maxLocalCapacity, MAX_SUBMISSION_RING));
             }
         }
     }
@@ -129,17 +117,13 @@ public final class StealingQueue<T> {
     private static final int LOCK_STRIDE = 16;
 
     /**
-     * How far a submission ring grows before outside submissions spill to the overflow injector:
-     * a burst of tens of thousands from one thread stays in its ring (taken in batches). 4 bytes a
-     * slot, like the injector's chunks; a grown ring keeps its size.
+     * How far a submission ring grows before outside submissions go to its spill queue: a burst of
+     * tens of thousands from one thread stays in its ring (taken in batches). 4 bytes a slot, like
+     * the spill queue's chunks; a grown ring keeps its size.
      */
     static final int MAX_SUBMISSION_RING = 1 << 16;
 
-    /**
-     * Appends an item from a thread that is not a worker: to the submission ring of the calling
-     * thread (by its id; the next free ring if another thread holds that one), or to the overflow
-     * injector when that ring is full at its largest. Any thread.
-     */
+    /** Appends an item from a thread that is not a worker, to its submission queue. Any thread. */
     public void inject(int level, T item) {
         inject(level, item, ADMIT_ALL);
     }
@@ -164,28 +148,23 @@ public final class StealingQueue<T> {
      * @return whether the item was accepted and queued
      */
     public boolean inject(int level, T item, Admission admission) {
-        int start = ringOf(Thread.currentThread().getId());
-        for (int i = 0; ; i++) {
-            int ring = (start + i) & ringMask;
-            if (submitLocks.compareAndSet(ring * LOCK_STRIDE, 0, 1)) {
-                try {
-                    if (!admission.admit(ring, level)) {
-                        return false;
-                    }
-                    if (!submissions[level][ring].offer(item)) {
-                        injectors.get(level).offer(item);
-                    }
-                } finally {
-                    submitLocks.lazySet(ring * LOCK_STRIDE, 0); // release: the next producer sees our writes
-                }
-                published(level);
-                return true;
-            }
-            if (i >= ringMask) { // every ring busy: wait a moment, then go round again
-                Thread.onSpinWait();
-                i = -1;
-            }
+        // Always the thread's own queue, waiting while another thread holds it: moving on to a
+        // free one would let this thread's later items overtake its earlier ones.
+        int ring = ringOf(Thread.currentThread().getId());
+        int lock = ring * LOCK_STRIDE;
+        while (!submitLocks.compareAndSet(lock, 0, 1)) {
+            Thread.onSpinWait();
         }
+        try {
+            if (!admission.admit(ring, level)) {
+                return false;
+            }
+            submissions[level][ring].offer(item);
+        } finally {
+            submitLocks.lazySet(lock, 0); // release: the next producer sees our writes
+        }
+        published(level);
+        return true;
     }
 
     /** How many submission rings there are (ring indexes passed to an {@link Admission}). */
@@ -212,18 +191,17 @@ public final class StealingQueue<T> {
     }
 
     /**
-     * Appends to {@code worker}'s local queue of {@code level}; spills to the injector if the
-     * ring is full. <b>Only the thread acting as {@code worker} may call this.</b>
+     * Appends to {@code worker}'s queue of {@code level} (its ring, or the spill queue behind it).
+     * <b>Only the thread acting as {@code worker} may call this.</b>
      *
-     * @return {@code true} if the item went to the local queue, {@code false} if it spilled
+     * @return {@code true} if the item went to the ring, {@code false} if it spilled
      */
     public boolean push(int worker, int level, T item) {
-        boolean local = locals[level][worker].offer(item);
-        if (!local) {
-            injectors.get(level).offer(item);
-        }
+        SpillingRing<T> own = locals[level][worker];
+        own.offer(item);
+        boolean inRing = !own.spilling();
         published(level);
-        return local;
+        return inRing;
     }
 
     /**
@@ -252,7 +230,7 @@ public final class StealingQueue<T> {
     }
 
     /**
-     * Takes the most urgent item visible to {@code worker}: its local queue, then the injector,
+     * Takes the most urgent item visible to {@code worker}: its local queue, then the submission queues,
      * then a steal, for each level in turn. Returns {@code null} if nothing is visible.
      * <b>Only the thread acting as {@code worker} may call this</b> (a steal refills its queue).
      *
@@ -272,17 +250,14 @@ public final class StealingQueue<T> {
     }
 
     /**
-     * For a thread that owns no local queue (a helper): the most urgent item of the injectors or
-     * of any worker's local queue, one at a time (nothing is moved: the helper has nowhere to put
-     * a batch). Any thread.
+     * For a thread that owns no local queue (a helper): the most urgent item of the submission
+     * queues or of any worker's queue, one at a time (nothing is moved: the helper has nowhere to
+     * put a batch). Any thread.
      */
     public T pollHelper(StealObserver stealObserver, int helper) {
         for (int level = 0; level < levels; level++) {
-            T item = injectors.get(level).poll();
-            if (item != null) {
-                return item;
-            }
-            for (LocalQueue<T> ring : submissions[level]) {
+            T item;
+            for (SpillingRing<T> ring : submissions[level]) {
                 item = ring.poll();
                 if (item != null) {
                     return item;
@@ -312,13 +287,9 @@ public final class StealingQueue<T> {
         return pollShared(worker, level, stealObserver);
     }
 
-    /** The shared part of a level: the injector, the submission rings, the other workers' queues. */
+    /** The shared part of a level: the submission queues, the other workers' queues. */
     private T pollShared(int worker, int level, StealObserver stealObserver) {
-        T item = injectors.get(level).poll();
-        if (item != null) {
-            return item;
-        }
-        item = takeSubmitted(worker, level);
+        T item = takeSubmitted(worker, level);
         if (item != null) {
             return item;
         }
@@ -327,8 +298,8 @@ public final class StealingQueue<T> {
 
     /** Moves half of the first non-empty submission ring of {@code level} into {@code worker}'s queue. */
     private T takeSubmitted(int worker, int level) {
-        LocalQueue<T>[] rings = submissions[level];
-        for (LocalQueue<T> ring : rings) {
+        SpillingRing<T>[] rings = submissions[level];
+        for (SpillingRing<T> ring : rings) {
             if (ring.isEmpty()) {
                 continue;
             }
@@ -343,29 +314,18 @@ public final class StealingQueue<T> {
         return null;
     }
 
-    /** Where a batch taken by {@code worker} goes: its own queue, or the injector when that is full. */
+    /** Where a batch taken by {@code worker} goes: its own queue (behind what it holds). */
     private java.util.function.Consumer<T> moveTo(int worker, int level) {
-        LocalQueue<T> own = locals[level][worker];
-        return moved -> {
-            if (!own.offer(moved)) {
-                injectors.get(level).offer(moved);
-            }
-        };
+        return locals[level][worker]::offer;
     }
 
     /**
-     * Takes the oldest item at the head of the overflow injector or of a submission ring of
-     * {@code level} that satisfies {@code take} (e.g. "has waited long enough"), if any. Any thread.
+     * Takes the oldest item of a submission queue of {@code level} whose head satisfies
+     * {@code take} (e.g. "has waited long enough"), if any. Any thread.
      */
     public T pollSharedIf(int level, java.util.function.Predicate<? super T> take) {
-        T head = injectors.get(level).peek();
-        if (head != null && take.test(head)) {
-            T item = injectors.get(level).poll();
-            if (item != null) {
-                return item;
-            }
-        }
-        for (LocalQueue<T> ring : submissions[level]) {
+        T head;
+        for (SpillingRing<T> ring : submissions[level]) {
             head = ring.peek();
             if (head != null && take.test(head)) {
                 T item = ring.poll();
@@ -377,47 +337,35 @@ public final class StealingQueue<T> {
         return null;
     }
 
-    /** Takes the oldest item of {@code worker}'s local queue of {@code level} only. Any thread. */
+    /** Takes the oldest item of {@code worker}'s queue of {@code level} only. Any thread. */
     public T pollLocal(int worker, int level) {
         return locals[level][worker].poll();
     }
 
-    /** Takes the oldest item of the overflow injector of {@code level} only (not the submission rings). Any thread. */
-    public T pollInjector(int level) {
-        return injectors.get(level).poll();
-    }
-
-    /** The oldest item of {@code worker}'s local queue of {@code level}, without taking it. */
+    /** The oldest item of {@code worker}'s queue of {@code level}, without taking it. */
     public T peekLocal(int worker, int level) {
         return locals[level][worker].peek();
-    }
-
-    /** The oldest item of the overflow injector of {@code level}, without taking it (not the submission rings). */
-    public T peekInjector(int level) {
-        return injectors.get(level).peek();
     }
 
     private T steal(int thief, int level, StealObserver stealObserver) {
         if (workers == 1) {
             return null;
         }
-        LocalQueue<T> own = locals[level][thief];
+        SpillingRing<T> own = locals[level][thief];
         int start = ThreadLocalRandom.current().nextInt(workers);
         for (int i = 0; i < workers; i++) {
             int victim = (start + i) % workers;
             if (victim == thief) {
                 continue;
             }
-            LocalQueue<T> source = locals[level][victim];
+            SpillingRing<T> source = locals[level][victim];
             if (source.isEmpty()) {
                 continue;
             }
             int[] moved = {1};
             T item = source.stealHalfInto(stolen -> {
                 moved[0]++;
-                if (!own.offer(stolen)) {
-                    injectors.get(level).offer(stolen);
-                }
+                own.offer(stolen);
             }, MAX_STEAL_BATCH);
             if (item != null) {
                 if (moved[0] > 1) {
@@ -444,15 +392,12 @@ public final class StealingQueue<T> {
 
     /** {@code true} if no item of {@code level} is visible now. A hint under concurrency. */
     public boolean isLevelEmpty(int level) {
-        if (!injectors.get(level).isEmpty()) {
-            return false;
-        }
-        for (LocalQueue<T> q : submissions[level]) {
+        for (SpillingRing<T> q : submissions[level]) {
             if (!q.isEmpty()) {
                 return false;
             }
         }
-        for (LocalQueue<T> q : locals[level]) {
+        for (SpillingRing<T> q : locals[level]) {
             if (!q.isEmpty()) {
                 return false;
             }
@@ -470,17 +415,13 @@ public final class StealingQueue<T> {
         int n = 0;
         for (int level = 0; level < levels; level++) {
             T item;
-            while ((item = injectors.get(level).poll()) != null) {
-                sink.accept(item);
-                n++;
-            }
-            for (LocalQueue<T> q : submissions[level]) {
+            for (SpillingRing<T> q : submissions[level]) {
                 while ((item = q.poll()) != null) {
                     sink.accept(item);
                     n++;
                 }
             }
-            for (LocalQueue<T> q : locals[level]) {
+            for (SpillingRing<T> q : locals[level]) {
                 while ((item = q.poll()) != null) {
                     sink.accept(item);
                     n++;

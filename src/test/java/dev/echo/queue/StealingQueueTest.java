@@ -94,7 +94,7 @@ class StealingQueueTest {
             int base = t * each;
             Thread s = new Thread(() -> {
                 for (int i = 0; i < each; i++) {
-                    q.inject(1, base + i); // rings of 64 at most: the rest spills to the injector
+                    q.inject(1, base + i);
                 }
             });
             submitters.add(s);
@@ -172,5 +172,47 @@ class StealingQueueTest {
             producer.join(10_000);
             assertEquals(7, q.poll(0, null), "round " + round + ": the item must be found after the race");
         }
+    }
+
+    /** Past its largest ring a queue spills, and order holds even when the ring has room again. */
+    @Test
+    void aWorkersQueueKeepsFifoOrderAcrossItsSpill() {
+        StealingQueue<Integer> q = new StealingQueue<>(1, 1, 2, 2);
+        List<Integer> order = new ArrayList<>();
+        int next = 0;
+        for (int round = 0; round < 50; round++) {
+            for (int i = 0; i < 3; i++) {
+                q.push(0, 0, next++); // the third of each round spills (or follows a spill)
+            }
+            order.add(q.poll(0, null)); // room in the ring again: the next push must still queue behind the spill
+        }
+        Integer x;
+        while ((x = q.poll(0, null)) != null) {
+            order.add(x);
+        }
+        List<Integer> expected = new ArrayList<>();
+        for (int i = 0; i < next; i++) {
+            expected.add(i);
+        }
+        assertEquals(expected, order);
+    }
+
+    /** One outside thread's items of one level leave in its order, also past its ring's largest size. */
+    @Test
+    void anOutsideThreadsItemsLeaveInItsOrderPastTheRing() {
+        StealingQueue<Integer> q = new StealingQueue<>(2, 1, 4, 4);
+        int items = StealingQueue.MAX_SUBMISSION_RING + 5_000;
+        for (int i = 0; i < items; i++) {
+            q.inject(0, i);
+            if (i % 3 == 0) {
+                assertEquals(i / 3, q.pollHelper(null, 9), "a taker interleaved with the producer");
+            }
+        }
+        int expected = (items - 1) / 3 + 1;
+        Integer x;
+        while ((x = q.poll(0, null)) != null) { // one taker: a batch it moved to its own queue comes first, in order
+            assertEquals(expected++, x);
+        }
+        assertEquals(items, expected);
     }
 }

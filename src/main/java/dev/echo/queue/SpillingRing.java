@@ -1,0 +1,96 @@
+package dev.echo.queue;
+
+import org.jctools.queues.MpmcUnboundedXaddArrayQueue;
+
+import java.util.Queue;
+import java.util.function.Consumer;
+
+/**
+ * A {@link LocalQueue} with an unbounded spill queue behind it, FIFO across both: once an item
+ * has spilled, every later item spills too until the spill queue is empty again, and takers look
+ * at the ring before the spill queue. So items leave in the order they were offered even when a
+ * burst outgrows the ring (a shared injector behind every ring broke that: newer items pushed into
+ * a ring that had room again were taken before older ones waiting in the injector).
+ *
+ * <h2>Invariants</h2>
+ * <ul>
+ *   <li>One producer at a time (the owning worker, or the holder of a submission ring's lock);
+ *       any number of takers.</li>
+ *   <li>Every item in the ring is older than every item in the spill queue: the producer writes
+ *       to the ring only while the spill queue is empty (it alone adds to it, so "empty" can only
+ *       become more true under it).</li>
+ *   <li>{@code spill} is created by the producer on the first overflow and published with a
+ *       volatile write; {@code null} reads as empty.</li>
+ * </ul>
+ */
+final class SpillingRing<T> {
+
+    /** Slots per chunk of a spill queue (created only when a ring overflows). */
+    private static final int SPILL_CHUNK = 1024;
+
+    private final LocalQueue<T> ring;
+    /** Written once by the producer (volatile: published to takers). */
+    private volatile Queue<T> spill;
+
+    SpillingRing(int initialCapacity, int maxCapacity) {
+        this.ring = new LocalQueue<>(initialCapacity, maxCapacity);
+    }
+
+    /** Appends; into the spill queue when the ring is full or has spilled already. Producer only. */
+    void offer(T item) {
+        Queue<T> s = spill;
+        if ((s == null || s.isEmpty()) && ring.offer(item)) {
+            return;
+        }
+        if (s == null) {
+            s = new MpmcUnboundedXaddArrayQueue<>(SPILL_CHUNK);
+            spill = s;
+        }
+        s.offer(item);
+    }
+
+    /** {@code true} if the last offers went past the ring (for callers counting spills). Producer only. */
+    boolean spilling() {
+        Queue<T> s = spill;
+        return s != null && !s.isEmpty();
+    }
+
+    /** The oldest item, or {@code null}. Any thread. */
+    T poll() {
+        T item = ring.poll();
+        if (item != null) {
+            return item;
+        }
+        Queue<T> s = spill;
+        return s == null ? null : s.poll();
+    }
+
+    /** The oldest item without taking it, or {@code null}. A hint. */
+    T peek() {
+        T item = ring.peek();
+        if (item != null) {
+            return item;
+        }
+        Queue<T> s = spill;
+        return s == null ? null : s.peek();
+    }
+
+    /**
+     * Moves up to half of the ring (at most {@code max}) to {@code sink} and returns the oldest
+     * moved item; from the spill queue one item when the ring is empty. Any thread.
+     */
+    T stealHalfInto(Consumer<? super T> sink, int max) {
+        T item = ring.stealHalfInto(sink, max);
+        if (item != null) {
+            return item;
+        }
+        Queue<T> s = spill;
+        return s == null ? null : s.poll();
+    }
+
+    /** {@code true} if nothing is visible now. A hint. */
+    boolean isEmpty() {
+        Queue<T> s = spill;
+        return ring.isEmpty() && (s == null || s.isEmpty());
+    }
+}
