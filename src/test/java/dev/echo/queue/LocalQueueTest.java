@@ -109,12 +109,41 @@ class LocalQueueTest {
         for (int round = 0; round < 20; round++) {
             int items = 50_000;
             LocalQueue<Integer> q = new LocalQueue<>(2, 1 << 16);
-            ConcurrentLinkedQueue<Integer> taken = new ConcurrentLinkedQueue<>();
-            AtomicBoolean done = new AtomicBoolean();
+            Thieves thieves = new Thieves(q, 2);
+            for (int i = 0; i < items; i++) {
+                assertTrue(q.offer(i), "grows instead of refusing");
+            }
+            thieves.assertEachTakenOnce(items, "round " + round);
+        }
+    }
+
+    /** One owner offering, three thieves polling and stealing: every item leaves exactly once. */
+    @Test
+    void concurrentOwnerAndThievesSeeEveryItemExactlyOnce() throws Exception {
+        int items = 200_000;
+        LocalQueue<Integer> q = new LocalQueue<>(64);
+        Thieves thieves = new Thieves(q, 3);
+        for (int i = 0; i < items; i++) {
+            while (!q.offer(i)) {
+                Integer x = q.poll(); // owner helps when full
+                if (x != null) {
+                    thieves.taken.add(x);
+                }
+            }
+        }
+        thieves.assertEachTakenOnce(items, "");
+    }
+
+    /** Threads taking from a queue while its owner offers: every other one steals batches, the rest poll. */
+    private static final class Thieves {
+        final ConcurrentLinkedQueue<Integer> taken = new ConcurrentLinkedQueue<>();
+        private final AtomicBoolean done = new AtomicBoolean();
+        private final List<Thread> threads = new ArrayList<>();
+
+        Thieves(LocalQueue<Integer> q, int count) {
             CountDownLatch start = new CountDownLatch(1);
-            List<Thread> thieves = new ArrayList<>();
-            for (int t = 0; t < 2; t++) {
-                boolean batch = t == 0;
+            for (int t = 0; t < count; t++) {
+                boolean batch = t % 2 == 0;
                 Thread thief = new Thread(() -> {
                     await(start);
                     while (!done.get() || !q.isEmpty()) {
@@ -125,14 +154,15 @@ class LocalQueueTest {
                     }
                 });
                 thief.start();
-                thieves.add(thief);
+                threads.add(thief);
             }
             start.countDown();
-            for (int i = 0; i < items; i++) {
-                assertTrue(q.offer(i), "grows instead of refusing");
-            }
+        }
+
+        /** Tells the thieves the owner is done, waits for them, and checks items 0..items-1 were each taken once. */
+        void assertEachTakenOnce(int items, String what) throws InterruptedException {
             done.set(true);
-            for (Thread t : thieves) {
+            for (Thread t : threads) {
                 t.join(30_000);
                 assertFalse(t.isAlive());
             }
@@ -142,55 +172,8 @@ class LocalQueueTest {
                 assertFalse(seen[x], "item taken twice: " + x);
                 seen[x] = true;
             }
-            assertEquals(items, taken.size(), "round " + round);
+            assertEquals(items, taken.size(), what);
         }
-    }
-
-    /** One owner offering, three thieves polling and stealing: every item leaves exactly once. */
-    @Test
-    void concurrentOwnerAndThievesSeeEveryItemExactlyOnce() throws Exception {
-        int items = 200_000;
-        LocalQueue<Integer> q = new LocalQueue<>(64);
-        ConcurrentLinkedQueue<Integer> taken = new ConcurrentLinkedQueue<>();
-        AtomicBoolean done = new AtomicBoolean();
-        CountDownLatch start = new CountDownLatch(1);
-        List<Thread> thieves = new ArrayList<>();
-        for (int t = 0; t < 3; t++) {
-            boolean batch = t % 2 == 0;
-            Thread thief = new Thread(() -> {
-                await(start);
-                while (!done.get() || !q.isEmpty()) {
-                    Integer x = batch ? q.stealHalfInto(taken::add, 8) : q.poll();
-                    if (x != null) {
-                        taken.add(x);
-                    }
-                }
-            });
-            thief.start();
-            thieves.add(thief);
-        }
-        start.countDown();
-        for (int i = 0; i < items; i++) {
-            while (!q.offer(i)) {
-                Integer x = q.poll(); // owner helps when full
-                if (x != null) {
-                    taken.add(x);
-                }
-            }
-        }
-        done.set(true);
-        for (Thread t : thieves) {
-            t.join(30_000);
-            assertFalse(t.isAlive());
-        }
-        boolean[] seen = new boolean[items];
-        int count = 0;
-        for (Integer x : taken) {
-            assertFalse(seen[x], "item taken twice: " + x);
-            seen[x] = true;
-            count++;
-        }
-        assertEquals(items, count);
     }
 
     private static void await(CountDownLatch latch) {
