@@ -22,7 +22,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *       incrementing {@code pending} (the over-count shrinks by one as the true count grows by
  *       one); its own running task keeps {@code pending} above zero meanwhile. A worker without
  *       such credits, while the scheduler runs, takes a batch of counts at once with one CAS and
- *       keeps the unused ones as credits: again an over-count, returned by its next flush. Its
+ *       keeps the unused ones as credits: again an over-count, returned by its next flush. Each
+ *       submission ring of outside threads holds such credits too (under its lock, see
+ *       {@code Scheduler.admitOutside}); shutdown and shutdownNow take them back after moving the
+ *       state, so they never hold termination off. Its
  *       {@link #TERMINATED_BIT} is set by one CAS from exactly {@code 0} once shut down; after
  *       that nothing is ever accepted again. Increments are CAS loops that refuse once the bit
  *       is set, so no task can slip in after the workers were told to exit.</li>

@@ -81,9 +81,9 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
 
     private static final int LOCAL_QUEUE_CAPACITY = 256;
     /**
-     * How far a worker's deque grows before its forks spill to the shared injector: a deep fan-out
-     * keeps more of its work local (B2 spent a fifth of its time in the injector with 256 fixed
-     * slots). Not further: with 2^20 slots one worker held the whole frontier and the other stole
+     * How far a worker's deque grows before its forks go to the spill queue behind it: a deep
+     * fan-out keeps more of its work in the ring (B2 spent a fifth of its time in the shared
+     * injector that used to be behind 256 fixed slots). Not further: with 2^20 slots one worker held the whole frontier and the other stole
      * it 32 at a time from the same head (B2 fell from 1.75 to 1.05 M leaves/s). A grown ring
      * keeps its size (16 KB at most per level and worker).
      */
