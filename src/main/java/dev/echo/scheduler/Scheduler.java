@@ -4,6 +4,7 @@ import dev.echo.metrics.SchedulerMetrics;
 import dev.echo.metrics.SharedStats;
 import dev.echo.queue.StealingQueue;
 import dev.echo.task.AsyncTask;
+import dev.echo.task.Job;
 import dev.echo.task.Outcome;
 import dev.echo.task.Priority;
 import dev.echo.task.Task;
@@ -93,7 +94,7 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
     private final ThreadFactory threadFactory;
     private final int capacity;
     private final Duration agingThreshold;
-    private final StealingQueue<Task<?>> queue;
+    private final StealingQueue<Job> queue;
     private final Worker[] workers;
     /** Thread -> worker, built once the worker threads exist (before any task is accepted). */
     private final WorkerLookup lookup;
@@ -205,7 +206,7 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
      */
     public void execute(Runnable task, Priority priority) {
         Objects.requireNonNull(task, "task");
-        accept(new dev.echo.task.PlainTask(task, requirePriority(priority), stageExecutors[priority.level()]), 0);
+        accept(new dev.echo.task.PlainTask(task, requirePriority(priority)), 0);
     }
 
     /** Runs {@code task} at {@link Priority#NORMAL}. */
@@ -356,7 +357,7 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
     }
 
     /** Accepts a task from a caller: capacity, shutdown, then queueing. */
-    private <T, F extends Task<T>> F accept(F task, long delayNanos) {
+    private <F extends Job> F accept(F task, long delayNanos) {
         boolean bounded = capacity != Integer.MAX_VALUE;
         if (bounded && queued.incrementAndGet() > capacity) {
             queued.decrementAndGet();
@@ -388,7 +389,7 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
                 throw reject(task, "its thread factory could not make the timer thread for delayed tasks: " + noTimer);
             }
             shared.acceptedDelayed(task.priority());
-            delayed.schedule(task, delayNanos);
+            delayed.schedule((Task<?>) task, delayNanos); // only futures are delayed (schedule, onTimer)
         } else {
             if (self != null) {
                 self.stats.acceptedReady(task.priority()); // the worker's own counter: no shared write per fork
@@ -404,7 +405,7 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
      * A ready task from a thread that is not a worker: counted and queued in one step under its
      * submission ring's lock ({@link #admitOutside}), so the submitter touches no shared counter.
      */
-    private <T, F extends Task<T>> F acceptOutside(F task, boolean bounded) {
+    private <F extends Job> F acceptOutside(F task, boolean bounded) {
         task.markQueued(System.nanoTime());
         if (!queue.inject(task.priority().level(), task, outsideAdmission)) {
             if (bounded) {
@@ -478,7 +479,7 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
         }
     }
 
-    private RejectedExecutionException reject(Task<?> task, String why) {
+    private RejectedExecutionException reject(Job task, String why) {
         shared.rejected(task.priority());
         String message = "Echo scheduler '" + name + "' rejected a " + task.priority() + " task: " + why;
         LOG.fine(message);
@@ -486,11 +487,11 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
     }
 
     /** Queues a task (new, due, or resuming) where its submitting thread would look first. */
-    private void push(Task<?> task) {
+    private void push(Job task) {
         push(task, currentWorker());
     }
 
-    private void push(Task<?> task, Worker w) {
+    private void push(Job task, Worker w) {
         // A fresh clock read even for a fork (a tenth of B2's time in a VM): the worker's own clock
         // (the start of the forking task) would make a fork look older than it is, and it would
         // overtake more urgent work before its time (AgingTest).
@@ -530,7 +531,7 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
     // ------------------------------------------------------------------ worker callbacks
 
     /** An async task released its worker; it is still pending. */
-    void suspended(Task<?> task) {
+    void suspended(Job task) {
         if (task instanceof AsyncTask<?> a && !a.isResumption()) {
             awaiting.add(a);
             if (a.isResumption()) {
@@ -750,7 +751,7 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
         boolean holding = runState.tryAccept();
         returnRingCredits(); // after the state: see admitOutside
         List<Runnable> notStarted = new ArrayList<>();
-        List<Task<?>> resumptions = new ArrayList<>();
+        List<Job> resumptions = new ArrayList<>();
         for (Task<?> t : delayed.drain()) {
             dropUnstarted(t, notStarted);
         }
@@ -762,7 +763,7 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
                 dropUnstarted(t, notStarted);
             }
         });
-        for (Task<?> t : resumptions) {
+        for (Job t : resumptions) {
             push(t);
         }
         for (AsyncTask<?> a : awaiting.toArray(new AsyncTask<?>[0])) {
@@ -785,7 +786,7 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
         return notStarted;
     }
 
-    private void dropUnstarted(Task<?> t, List<Runnable> notStarted) {
+    private void dropUnstarted(Job t, List<Runnable> notStarted) {
         leftQueue();
         if (t.isDone()) {
             shared.cancelled(t.priority());

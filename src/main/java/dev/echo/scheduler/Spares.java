@@ -1,9 +1,9 @@
 package dev.echo.scheduler;
 
+import dev.echo.task.Job;
 import dev.echo.metrics.TaskObserver;
 import dev.echo.metrics.WorkerStats;
 import dev.echo.queue.StealingQueue;
-import dev.echo.task.Task;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,7 +51,7 @@ final class Spares {
     private static final Logger LOG = Logger.getLogger(Spares.class.getName());
 
     private final Scheduler scheduler;
-    private final StealingQueue<Task<?>> queue;
+    private final StealingQueue<Job> queue;
     private final IdleWorkers idle;
     private final Worker[] workers;
     private final int maxSpares;
@@ -70,7 +70,7 @@ final class Spares {
     private long baseline;
     private volatile boolean warnedNoTimer;
 
-    Spares(Scheduler scheduler, StealingQueue<Task<?>> queue, IdleWorkers idle, Worker[] workers, int maxSpares,
+    Spares(Scheduler scheduler, StealingQueue<Job> queue, IdleWorkers idle, Worker[] workers, int maxSpares,
            long stallNanos, long agingNanos, TaskObserver observer) {
         this.scheduler = scheduler;
         this.queue = queue;

@@ -4,8 +4,8 @@ import dev.echo.metrics.TaskObserver;
 import dev.echo.metrics.WorkerStats;
 import dev.echo.queue.StealingQueue;
 import dev.echo.task.Outcome;
+import dev.echo.task.Job;
 import dev.echo.task.Priority;
-import dev.echo.task.Task;
 
 import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
@@ -68,7 +68,7 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
     /** A spare (see {@link Spares}): no deque of its own, never parks, retires when idle. */
     final boolean spare;
     final WorkerStats stats = new WorkerStats();
-    private final StealingQueue<Task<?>> queue;
+    private final StealingQueue<Job> queue;
     private final IdleWorkers idle;
     /** Wait after which a lower-priority task is served first ({@link #promotionNanos}). */
     private final long agingNanos;
@@ -82,13 +82,13 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
     /** Written under IdleWorkers' lock; see class comment. */
     volatile boolean sleeping;
     /** The task running now; owner only (see class comment). */
-    private Task<?> current;
+    private Job current;
     /** Finished tasks not yet subtracted from the scheduler's pending count; owner only. */
     private long unflushedFinished;
     /** When this worker next looks for aged tasks ({@link System#nanoTime()}); owner only. */
     private long nextAgingCheck;
 
-    Worker(Scheduler scheduler, int index, StealingQueue<Task<?>> queue, IdleWorkers idle, long agingNanos,
+    Worker(Scheduler scheduler, int index, StealingQueue<Job> queue, IdleWorkers idle, long agingNanos,
             TaskObserver observer, boolean spare) {
         this.scheduler = scheduler;
         this.spare = spare;
@@ -132,7 +132,7 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
 
     /** The priority of the task running on this worker now, or {@code null}. */
     Priority currentPriority() {
-        Task<?> t = current;
+        Job t = current;
         return t == null ? null : t.priority();
     }
 
@@ -146,7 +146,7 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
         try {
             while (true) {
                 try {
-                    Task<?> task = findTask();
+                    Job task = findTask();
                     if (task == null) {
                         task = awaitTask();
                         if (task == null) {
@@ -181,7 +181,7 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
         }
     }
 
-    private void runTask(Task<?> task) {
+    private void runTask(Job task) {
         Priority priority = task.priority();
         boolean resumption = task.isResumption();
         long start = clock; // the end of the previous task, or the end of idling: one clock read per task
@@ -284,10 +284,10 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
     }
 
     /** The next task for this worker, or {@code null} if none is visible. */
-    private Task<?> findTask() {
+    private Job findTask() {
         if (levels > 1 && clock - nextAgingCheck >= 0) {
             nextAgingCheck = clock + agingCheckInterval;
-            Task<?> aged = pollAged(clock);
+            Job aged = pollAged(clock);
             if (aged != null) {
                 return aged;
             }
@@ -306,20 +306,20 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
      * no extra clock and touches the lower queues' heads rarely: an aged task starts within
      * threshold + interval + one task.
      */
-    private Task<?> pollAged(long now) {
+    private Job pollAged(long now) {
         int workers = queue.workers();
         for (int level = levels - 1; level >= 1; level--) {
-            Task<?> shared = queue.pollSharedIf(level, t -> now - t.queuedAtNanos() >= agingNanos);
+            Job shared = queue.pollSharedIf(level, t -> now - t.queuedAtNanos() >= agingNanos);
             if (shared != null) {
                 return shared;
             }
-            Task<?> head;
+            Job head;
             // own deque first, then the others, starting after this worker so no victim is favoured
             for (int i = 0; i < workers; i++) {
                 int w = (index + i) % workers;
                 head = queue.peekLocal(w, level);
                 if (head != null && now - head.queuedAtNanos() >= agingNanos) {
-                    Task<?> t = queue.pollLocal(w, level);
+                    Job t = queue.pollLocal(w, level);
                     if (t != null) {
                         if (w != index) {
                             stats.increment(WorkerStats.STEALS);
@@ -337,13 +337,13 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
      * park until a submission or the scheduler's termination wakes us. Returns a task, or
      * {@code null} once the scheduler has terminated. See {@link IdleWorkers} for the protocol.
      */
-    private Task<?> awaitTask() {
+    private Job awaitTask() {
         flushFinished(); // before going idle: termination must not wait for our batch
         queue.clearHintsIfEmpty(); // levels found empty are skipped by busy workers' polls
         if (spare) {
             // A spare never parks: a short look, then it retires (it was only needed while others blocked).
             for (int round = 0; round < SPIN_ROUNDS; round++) {
-                Task<?> t = findTask();
+                Job t = findTask();
                 if (t != null || scheduler.isQuiescent()) {
                     return t;
                 }
@@ -355,7 +355,7 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
         while (true) {
             if (searching) {
                 for (int round = 0; round < SPIN_ROUNDS; round++) {
-                    Task<?> t = findTask();
+                    Job t = findTask();
                     if (t != null) {
                         foundWhileSearching();
                         return t;
@@ -370,7 +370,7 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
                 return null; // closed: the scheduler terminated
             }
             searching = false;
-            Task<?> t = findTask(); // the second look that makes lost wake-ups impossible
+            Job t = findTask(); // the second look that makes lost wake-ups impossible
             if (t != null) {
                 if (!idle.cancelPark(this)) {
                     foundWhileSearching(); // a waker beat us: we count as searching

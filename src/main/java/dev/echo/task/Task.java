@@ -30,7 +30,7 @@ import java.util.concurrent.RunnableFuture;
  *
  * @param <T> the result type
  */
-public class Task<T> extends TaskFuture<T> implements RunnableFuture<T> {
+public class Task<T> extends TaskFuture<T> implements RunnableFuture<T>, Job {
 
     private static final int NEW = 0;
     private static final int RUNNING = 1;
@@ -93,13 +93,7 @@ public class Task<T> extends TaskFuture<T> implements RunnableFuture<T> {
         this((Callable<T>) null, priority, stageExecutor);
     }
 
-    /** The user's work, taken once (later calls give {@code null}): for subclasses that run it themselves. */
-    protected final Object takeWork() {
-        Object w = work;
-        work = null;
-        return w;
-    }
-
+    @Override
     public final Priority priority() {
         return priority;
     }

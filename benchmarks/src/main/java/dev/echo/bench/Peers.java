@@ -24,6 +24,14 @@ public enum Peers {
             return new Pool(name(), s, s::execute);
         }
     },
+    /** Echo through {@code submit}: each task is also its future (B7 reports it beside {@code execute}). */
+    ECHO_SUBMIT {
+        @Override
+        public Pool create(int workers) {
+            Scheduler s = SchedulerBuilder.create().workerCount(workers).agingThreshold(AGING).name("bench").build();
+            return new Pool(name(), s, s::submit);
+        }
+    },
     /** ForkJoinPool in async (FIFO) mode: what users pick for throughput. No priorities. */
     FORKJOIN_ASYNC {
         @Override
