@@ -1,5 +1,6 @@
 package dev.echo.showcase;
 
+import dev.echo.showcase.lab.Printable;
 import dev.echo.task.Priority;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -46,7 +47,7 @@ public class BenchmarkResource {
         if ("liberty".equals(executor)) {
             return executors.liberty();
         }
-        throw bad("executor must be 'echo' or 'liberty', was '" + printable(executor) + "'");
+        throw bad("executor must be 'echo' or 'liberty', was '" + Printable.of(executor) + "'");
     }
 
     /**
@@ -56,15 +57,6 @@ public class BenchmarkResource {
     private static BadRequestException bad(String message) {
         return new BadRequestException(jakarta.ws.rs.core.Response.status(400).type(MediaType.APPLICATION_JSON)
                 .entity(Map.of("error", message)).build());
-    }
-
-    /** A caller's value as it may appear in a message: printable ASCII, at most 64 characters. */
-    private static String printable(String value) {
-        if (value == null) {
-            return "<none>";
-        }
-        String cut = value.length() > 64 ? value.substring(0, 64) + "..." : value;
-        return cut.replaceAll("[^\\x20-\\x7e]", "?");
     }
 
     /** One bench run at a time: each saturates both executors (a second one would measure the first). */

@@ -3,6 +3,7 @@ package dev.echo.showcase;
 import dev.echo.showcase.lab.Lab;
 import dev.echo.showcase.lab.LabBudget;
 import dev.echo.showcase.lab.Operation;
+import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -21,11 +22,17 @@ import java.util.function.Supplier;
  * {@code {"error": "..."}} naming the parameter; a second side-by-side run while one is going is
  * a 409; an experiment that would pass the lab's caps on tasks in progress or experiments running
  * ({@link LabBudget}) is a 429 with {@code Retry-After}. Nothing is started by a refused request.
+ *
+ * <h2>Who may call it</h2>
+ * Everyone, on purpose: {@code @PermitAll} on every method, anonymous callers and users without
+ * any role included (ShowcaseAccessIT calls it as both). The dashboard page calls it without a
+ * login, and the demo server listens on the loopback interface only. What stands in for a role:
+ * operations are POST only and need the dashboard's header ({@link DashboardOnly}: a cross-site
+ * page cannot send it, 403 otherwise), each is bounded per request (400 beyond) and all of them
+ * together by the lab's caps (429). A server reachable by others would put a role here, as
+ * {@code BenchmarkResource} does with {@code @RolesAllowed("bench")}.
  */
-// Anyone who reaches the loopback-only demo server may drive the lab: the dashboard page calls it
-// without a login. Operations are POST only and need the dashboard's header (DashboardOnly: a
-// cross-site page cannot send it); each is bounded per request and by the lab's caps.
-@jakarta.annotation.security.PermitAll
+@PermitAll
 @Path("lab")
 @Produces(MediaType.APPLICATION_JSON)
 public class LabResource {
@@ -34,11 +41,13 @@ public class LabResource {
     Lab lab;
 
     @GET
+    @PermitAll
     public Map<String, Object> dashboard() {
         return lab.dashboard();
     }
 
     @POST
+    @PermitAll
     @DashboardOnly
     @Path("backlog")
     public Response backlog(@QueryParam("lane") String lane, @QueryParam("count") String count, @QueryParam("millis") String millis) {
@@ -46,6 +55,7 @@ public class LabResource {
     }
 
     @POST
+    @PermitAll
     @DashboardOnly
     @Path("high")
     public Response high(@QueryParam("lane") String lane, @QueryParam("count") String count, @QueryParam("spacing") String spacing) {
@@ -53,6 +63,7 @@ public class LabResource {
     }
 
     @POST
+    @PermitAll
     @DashboardOnly
     @Path("flood")
     public Response flood(@QueryParam("lane") String lane, @QueryParam("seconds") String seconds) {
@@ -60,6 +71,7 @@ public class LabResource {
     }
 
     @POST
+    @PermitAll
     @DashboardOnly
     @Path("compare")
     public Response compare(@QueryParam("backlog") String backlog, @QueryParam("probes") String probes) {
@@ -73,7 +85,7 @@ public class LabResource {
         try {
             return Integer.parseInt(value.strip());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number, was '" + value + "'");
+            throw new IllegalArgumentException(name + " must be a whole number, was '" + dev.echo.showcase.lab.Printable.of(value) + "'");
         }
     }
 

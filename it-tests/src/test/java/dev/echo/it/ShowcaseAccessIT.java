@@ -101,6 +101,31 @@ class ShowcaseAccessIT {
                 "operations are POST only");
     }
 
+    /**
+     * The lab is open on purpose (@PermitAll, see LabResource): anonymous callers and a user with
+     * no role read it and start an operation; without the dashboard's header neither starts one.
+     */
+    @Test
+    @RunAsClient
+    void theLabIsOpenToAnonymousCallersAndToUsersWithoutARoleButOnlyWithTheHeader() throws Exception {
+        for (String user : new String[]{null, "bob"}) {
+            String who = user == null ? "anonymous" : user;
+            assertEquals(200, get("api/lab", user).statusCode(), who + " reads the dashboard");
+            long before = echoTasksRun();
+            HttpResponse<String> forged = Http.send("POST", base + "api/lab/backlog?lane=echo&count=10&millis=0", null,
+                    user, user == null ? null : user + "pwd");
+            assertEquals(403, forged.statusCode(), who + " without the header: " + forged.body());
+            assertEquals(before, echoTasksRun(), who + ": nothing ran");
+            HttpResponse<String> started = post("api/lab/backlog?lane=echo&count=10&millis=0", user);
+            assertEquals(202, started.statusCode(), who + " with the header: " + started.body());
+            assertTrue(started.body().contains("\"operation\""), started.body());
+        }
+        HttpResponse<String> huge = post("api/lab/backlog?lane=echo&count=" + "9".repeat(400) + "&millis=0", "bob");
+        assertEquals(400, huge.statusCode(), "a huge number is a 400: " + huge.body());
+        assertTrue(huge.body().contains("count") && huge.body().contains("...") && huge.body().length() < 300,
+                "names the parameter, echoes at most 64 characters of it: " + huge.body());
+    }
+
     @Test
     @RunAsClient
     void aLabOperationWithoutTheDashboardsHeaderIsRefusedAndStartsNothing() throws Exception {

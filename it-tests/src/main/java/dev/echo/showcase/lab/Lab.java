@@ -216,7 +216,7 @@ public class Lab {
             case "echo" -> List.of(echoLane);
             case "liberty" -> List.of(libertyLane);
             case "both" -> List.of(echoLane, libertyLane);
-            default -> throw new IllegalArgumentException("lane must be 'echo', 'liberty' or 'both', was '" + lane + "'");
+            default -> throw new IllegalArgumentException("lane must be 'echo', 'liberty' or 'both', was '" + Printable.of(lane) + "'");
         };
     }
 
