@@ -134,7 +134,21 @@ public final class LocalQueue<T> {
         return bigger;
     }
 
-    /** Drops the claimed item's reference from the array it was read in and, if the ring grew since, from the current one. */
+    /**
+     * Drops claimed items' references from the array they were read in and, if the ring grew
+     * since, from the current one (one read of the current array for the whole batch).
+     */
+    private void clear(Object[] read, long from, Object[] items, int n) {
+        Object[] now = slots();
+        for (int i = 0; i < n; i++) {
+            long index = from + i;
+            SLOT.compareAndSet(read, (int) (index & (read.length - 1)), items[i], null);
+            if (now != read) {
+                SLOT.compareAndSet(now, (int) (index & (now.length - 1)), items[i], null);
+            }
+        }
+    }
+
     private void clear(Object[] read, long index, Object item) {
         SLOT.compareAndSet(read, (int) (index & (read.length - 1)), item, null);
         Object[] now = slots();
@@ -198,9 +212,7 @@ public final class LocalQueue<T> {
                 claimed[i] = SLOT.getAcquire(a, (int) ((h + i) & mask));
             }
             if (HEAD.compareAndSet(this, h, h + n)) {
-                for (int i = 0; i < n; i++) {
-                    clear(a, h + i, claimed[i]);
-                }
+                clear(a, h, claimed, n);
                 for (int i = 1; i < n; i++) {
                     @SuppressWarnings("unchecked")
                     T item = (T) claimed[i];

@@ -36,23 +36,22 @@ final class SpillingRing<T> {
         this.ring = new LocalQueue<>(initialCapacity, maxCapacity);
     }
 
-    /** Appends; into the spill queue when the ring is full or has spilled already. Producer only. */
-    void offer(T item) {
+    /**
+     * Appends; into the spill queue when the ring is full or has spilled already. Producer only.
+     *
+     * @return {@code true} if the item went into the ring, {@code false} if it spilled
+     */
+    boolean offer(T item) {
         Queue<T> s = spill;
         if ((s == null || s.isEmpty()) && ring.offer(item)) {
-            return;
+            return true;
         }
         if (s == null) {
             s = new MpmcUnboundedXaddArrayQueue<>(SPILL_CHUNK);
             spill = s;
         }
         s.offer(item);
-    }
-
-    /** {@code true} if the last offers went past the ring (for callers counting spills). Producer only. */
-    boolean spilling() {
-        Queue<T> s = spill;
-        return s != null && !s.isEmpty();
+        return false;
     }
 
     /** The oldest item, or {@code null}. Any thread. */

@@ -197,9 +197,7 @@ public final class StealingQueue<T> {
      * @return {@code true} if the item went to the ring, {@code false} if it spilled
      */
     public boolean push(int worker, int level, T item) {
-        SpillingRing<T> own = locals[level][worker];
-        own.offer(item);
-        boolean inRing = !own.spilling();
+        boolean inRing = locals[level][worker].offer(item);
         published(level);
         return inRing;
     }
