@@ -290,6 +290,7 @@ public class EchoActions {
     private Submitted handOver(Action action, RunBook.Owner owner, RunContext context) {
         Sequence seq = sequence();
         String key = action.metadata().idempotencyKey();
+        long weight = RunBook.weigh(action); // serializing up to a megabyte: not under the hand-over lock
         synchronized (handOver) {
             Optional<ActionRun> first = book.byKey(owner, key);
             if (first.isPresent()) {
@@ -308,7 +309,7 @@ public class EchoActions {
                 Thread.currentThread().interrupt();
                 throw new java.util.concurrent.RejectedExecutionException("interrupted while handing over action " + action.id(), e);
             }
-            book.expect(action.id(), owner);
+            book.expect(action.id(), owner, weight);
             ActionRun run;
             try {
                 run = seq.submit(delivery.action(), role -> true, context); // roles were checked above; recorded by onStart

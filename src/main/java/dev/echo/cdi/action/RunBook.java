@@ -74,6 +74,11 @@ final class RunBook {
         return OVERHEAD_BYTES + 2L * ActionJson.toJson(jsonLike).toString().length();
     }
 
+    /** What an action costs kept: its JSON form (content, metadata, chain) and the overhead. */
+    static long weigh(dev.echo.action.Action action) {
+        return OVERHEAD_BYTES + 2L * ActionJson.write(action).length();
+    }
+
     /** What a kept run costs beyond its content and result (the run, its record, map entries). */
     static final long OVERHEAD_BYTES = 512;
 
@@ -88,6 +93,8 @@ final class RunBook {
     private final Map<Key, String> keys;
     /** Owners named for a run about to start (its id), taken when it is recorded. */
     private final Map<String, Owner> expected = new HashMap<>();
+    /** Weights measured before a run's hand-over (its id), taken when it is recorded. */
+    private final Map<String, Long> expectedWeights = new HashMap<>();
 
     RunBook(int capacity, long capacityBytes) {
         this.capacity = capacity;
@@ -101,13 +108,15 @@ final class RunBook {
     }
 
     /** The run {@code id} about to start belongs to {@code owner}. */
-    synchronized void expect(String id, Owner owner) {
+    synchronized void expect(String id, Owner owner, long weight) {
         expected.put(id, Objects.requireNonNull(owner, "owner"));
+        expectedWeights.put(id, weight);
     }
 
     /** Forgets an expectation whose run never started (its hand-over failed). */
     synchronized void unexpect(String id) {
         expected.remove(id);
+        expectedWeights.remove(id);
     }
 
     /**
@@ -115,8 +124,12 @@ final class RunBook {
      * result is weighed when it ends (on the thread that ends it, outside the book's lock).
      */
     void started(ActionRun run) {
-        long weight = OVERHEAD_BYTES + 2L * ActionJson.write(run.action()).length(); // content, metadata, chain
-        Kept kept = record(run, weight);
+        Long measured;
+        synchronized (this) {
+            measured = expectedWeights.remove(run.action().id());
+        }
+        // a submitted run was weighed before its hand-over, outside that lock; a chained one here
+        Kept kept = record(run, measured != null ? measured : weigh(run.action()));
         run.completion().whenComplete((result, failure) -> {
             if (failure == null && result != null) {
                 long resultWeight = weigh(result);
