@@ -64,6 +64,16 @@ final class SpillingRing<T> {
         return s == null ? null : s.poll();
     }
 
+    /** Like {@link #poll}, for the ring's one producer (a worker taking from its own queue). */
+    T pollOwned() {
+        T item = ring.pollOwned();
+        if (item != null) {
+            return item;
+        }
+        Queue<T> s = spill;
+        return s == null ? null : s.poll();
+    }
+
     /** The oldest item without taking it, or {@code null}. A hint. */
     T peek() {
         T item = ring.peek();

@@ -60,7 +60,7 @@ public final class StealingQueue<T> {
     /** One producer lock per ring index (all levels): 0 free, 1 held. */
     private final java.util.concurrent.atomic.AtomicIntegerArray submitLocks;
     private final int ringMask;
-    /** hints[level * HINT_STRIDE]: see the class comment. Padded: one cache line each. */
+    /** hints[(level + 1) * HINT_STRIDE]: see the class comment. Padded: one cache line each. */
     private final java.util.concurrent.atomic.AtomicIntegerArray hints;
     private static final int HINT_STRIDE = 16;
 
@@ -94,8 +94,10 @@ public final class StealingQueue<T> {
         this.ringMask = rings - 1;
         this.submissions = new SpillingRing[levels][rings];
         // padded: each ring's lock on a cache line of its own (16 ints apart)
-        this.submitLocks = new java.util.concurrent.atomic.AtomicIntegerArray(rings * LOCK_STRIDE);
-        this.hints = new java.util.concurrent.atomic.AtomicIntegerArray(levels * HINT_STRIDE);
+        // one stride more than used, the cells start a stride in: no cell shares a line with the
+        // array's header or a neighbouring object
+        this.submitLocks = new java.util.concurrent.atomic.AtomicIntegerArray((rings + 2) * LOCK_STRIDE);
+        this.hints = new java.util.concurrent.atomic.AtomicIntegerArray((levels + 2) * HINT_STRIDE);
         for (int l = 0; l < levels; l++) {
             for (int w = 0; w < workers; w++) {
                 locals[l][w] = new SpillingRing<>(localCapacity, maxLocalCapacity);
@@ -151,7 +153,7 @@ public final class StealingQueue<T> {
         // Always the thread's own queue, waiting while another thread holds it: moving on to a
         // free one would let this thread's later items overtake its earlier ones.
         int ring = ringOf(Thread.currentThread().getId());
-        int lock = ring * LOCK_STRIDE;
+        int lock = (ring + 1) * LOCK_STRIDE;
         while (!submitLocks.compareAndSet(lock, 0, 1)) {
             Thread.onSpinWait();
         }
@@ -174,7 +176,7 @@ public final class StealingQueue<T> {
 
     /** Runs {@code action} holding {@code ring}'s lock (e.g. to take back what admissions kept there). Any thread. */
     public void withRingLocked(int ring, Runnable action) {
-        int i = ring * LOCK_STRIDE;
+        int i = (ring + 1) * LOCK_STRIDE;
         while (!submitLocks.compareAndSet(i, 0, 1)) {
             Thread.onSpinWait();
         }
@@ -208,7 +210,7 @@ public final class StealingQueue<T> {
      */
     private void published(int level) {
         java.lang.invoke.VarHandle.fullFence();
-        int i = level * HINT_STRIDE;
+        int i = (level + 1) * HINT_STRIDE;
         if (hints.get(i) == 0) {
             hints.set(i, 1);
         }
@@ -220,7 +222,7 @@ public final class StealingQueue<T> {
      */
     public void clearHintsIfEmpty() {
         for (int level = 0; level < levels; level++) {
-            int i = level * HINT_STRIDE;
+            int i = (level + 1) * HINT_STRIDE;
             if (hints.get(i) != 0 && hints.compareAndSet(i, 1, 0) && !isLevelEmpty(level)) {
                 hints.set(i, 1);
             }
@@ -236,8 +238,8 @@ public final class StealingQueue<T> {
      */
     public T poll(int worker, StealObserver stealObserver) {
         for (int level = 0; level < levels; level++) {
-            T item = locals[level][worker].poll();
-            if (item == null && hints.get(level * HINT_STRIDE) != 0) {
+            T item = locals[level][worker].pollOwned();
+            if (item == null && hints.get((level + 1) * HINT_STRIDE) != 0) {
                 item = pollShared(worker, level, stealObserver);
             }
             if (item != null) {
@@ -278,7 +280,7 @@ public final class StealingQueue<T> {
 
     /** Like {@link #poll} but for one level only. <b>Owner thread only.</b> */
     public T pollLevel(int worker, int level, StealObserver stealObserver) {
-        T item = locals[level][worker].poll();
+        T item = locals[level][worker].pollOwned();
         if (item != null) {
             return item;
         }

@@ -1,7 +1,7 @@
 package dev.echo.scheduler;
 
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -45,8 +45,15 @@ final class RunState {
     static final int SHUTDOWN = 1;
     static final int STOP = 2;
 
-    /** See class invariants. */
-    private final AtomicLong pending = new AtomicLong();
+    /**
+     * {@code pending} (see class invariants) is the one element in the middle of this array: the
+     * padding keeps it off the cache line of {@code state} and of any object allocated next to it.
+     * Workers CAS it once per batch while every submission and every finished task reads
+     * {@code state}; sharing a line, each CAS cost every reader a cache miss (B1, two submitters).
+     */
+    private final AtomicLongArray cells = new AtomicLongArray(2 * PAD);
+    private static final int PAD = 16;
+    private static final int PENDING = PAD;
     /** See class invariants. */
     private volatile int state = RUNNING;
     /** Guards {@code liveThreads}; {@code terminated} is signalled when the scheduler terminates. */
@@ -89,11 +96,11 @@ final class RunState {
      */
     boolean tryAccept(long n) {
         while (true) {
-            long c = pending.get();
+            long c = cells.get(PENDING);
             if ((c & TERMINATED_BIT) != 0) {
                 return false;
             }
-            if (pending.compareAndSet(c, c + n)) {
+            if (cells.compareAndSet(PENDING, c, c + n)) {
                 return true;
             }
         }
@@ -101,7 +108,7 @@ final class RunState {
 
     /** {@code n} accepted tasks reached their end. */
     void finished(long n) {
-        long c = pending.addAndGet(-n);
+        long c = cells.addAndGet(PENDING, -n);
         if (c == 0 && state != RUNNING) {
             tryTerminate();
         }
@@ -109,12 +116,12 @@ final class RunState {
 
     /** Whether the terminated bit is set: nothing is pending and nothing will be accepted. */
     boolean isQuiescent() {
-        return (pending.get() & TERMINATED_BIT) != 0;
+        return (cells.get(PENDING) & TERMINATED_BIT) != 0;
     }
 
     /** Sets the terminated bit if shut down with nothing pending, and then tells the threads. */
     void tryTerminate() {
-        if (state == RUNNING || !pending.compareAndSet(0, TERMINATED_BIT)) {
+        if (state == RUNNING || !cells.compareAndSet(PENDING, 0, TERMINATED_BIT)) {
             return;
         }
         onQuiescent.run();

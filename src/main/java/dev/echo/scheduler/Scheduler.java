@@ -82,13 +82,15 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
 
     private static final int LOCAL_QUEUE_CAPACITY = 256;
     /**
-     * How far a worker's deque grows before its forks go to the spill queue behind it: a deep
-     * fan-out keeps more of its work in the ring (B2 spent a fifth of its time in the shared
-     * injector that used to be behind 256 fixed slots). Not further: with 2^20 slots one worker held the whole frontier and the other stole
-     * it 32 at a time from the same head (B2 fell from 1.75 to 1.05 M leaves/s). A grown ring
-     * keeps its size (16 KB at most per level and worker).
+     * How far a worker's deque grows before its forks go to the spill queue behind it: as far as
+     * a deep fan-out's frontier (B2 holds half a million forks at once; with 2^12 slots most of
+     * them went through the spill queue, a fifth of B2's time). Rejected at first because one
+     * worker held the frontier and the other stole from the same head — that cost was the head
+     * and tail sharing a cache line (now padded apart, see PaddedIndexes): B2 went from 0.31x to
+     * 0.55x ForkJoinPool with it. A drained ring shrinks back to 256 slots, so a burst does not
+     * keep 4 MB per level and worker.
      */
-    private static final int MAX_LOCAL_QUEUE_CAPACITY = 1 << 12;
+    private static final int MAX_LOCAL_QUEUE_CAPACITY = 1 << 20;
 
     private final String name;
     private final ThreadFactory threadFactory;
@@ -109,13 +111,8 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
 
     /** See class invariants; unused when unbounded. */
     private final AtomicLong queued = new AtomicLong();
-    /**
-     * Pending counts each submission ring holds in advance for outside submitters (see
-     * {@link #admitOutside}); element {@code ring} is guarded by that ring's lock.
-     */
-    private final long[] ringCredits;
-    /** Tasks outside threads queued ready, per ring and level ({@code ring * 8 + level}); written under the ring's lock. */
-    private final java.util.concurrent.atomic.AtomicLongArray ringAccepted;
+    /** Credits and accepted counts per submission ring (see {@link #admitOutside}). */
+    private final RingBooks ringBooks;
     /** The one admission all outside submissions use (no allocation per task). */
     private final StealingQueue.Admission outsideAdmission = this::admitOutside;
     /** Counts an outside submitter takes in advance: one shared CAS per this many submissions. */
@@ -130,8 +127,7 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
         this.agingThreshold = b.agingThreshold();
         int n = b.workerCount();
         this.queue = new StealingQueue<>(n, Priority.count(), LOCAL_QUEUE_CAPACITY, MAX_LOCAL_QUEUE_CAPACITY);
-        this.ringCredits = new long[queue.rings()];
-        this.ringAccepted = new java.util.concurrent.atomic.AtomicLongArray(queue.rings() * 8);
+        this.ringBooks = new RingBooks(queue.rings(), Priority.count());
         this.idle = new IdleWorkers(n);
         this.delayed = new DelayedTasks(this);
         for (Priority p : Priority.values()) {
@@ -431,26 +427,26 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
         if (runState.state() != RunState.RUNNING) {
             return false;
         }
-        if (ringCredits[ring] > 0) {
-            ringCredits[ring]--;
+        long credits = ringBooks.credits(ring);
+        if (credits > 0) {
+            ringBooks.setCredits(ring, credits - 1);
         } else if (runState.tryAccept(RING_CREDIT_BATCH)) {
-            ringCredits[ring] = RING_CREDIT_BATCH - 1;
+            ringBooks.setCredits(ring, RING_CREDIT_BATCH - 1);
         } else {
             return false; // terminated
         }
-        int i = ring * 8 + level;
-        ringAccepted.lazySet(i, ringAccepted.get(i) + 1); // one writer at a time: the ring's lock holder
+        ringBooks.countAccepted(ring, level);
         return true;
     }
 
     /** Takes back the counts the submission rings hold in advance (on shutdown), so termination can come. */
     private void returnRingCredits() {
         long[] taken = new long[1];
-        for (int r = 0; r < ringCredits.length; r++) {
+        for (int r = 0; r < ringBooks.rings(); r++) {
             int ring = r;
             queue.withRingLocked(ring, () -> {
-                taken[0] += ringCredits[ring];
-                ringCredits[ring] = 0;
+                taken[0] += ringBooks.credits(ring);
+                ringBooks.setCredits(ring, 0);
             });
         }
         if (taken[0] > 0) {
@@ -460,11 +456,7 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
 
     /** Tasks outside threads queued ready at {@code level} (for the metrics). */
     long acceptedOutside(int level) {
-        long n = 0;
-        for (int r = 0; r < ringCredits.length; r++) {
-            n += ringAccepted.get(r * 8 + level);
-        }
-        return n;
+        return ringBooks.accepted(level);
     }
 
     /** Gives back what accept took for a task it then refuses: its queue place and its pending count. */

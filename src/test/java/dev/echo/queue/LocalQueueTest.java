@@ -103,6 +103,90 @@ class LocalQueueTest {
         assertThrows(IllegalArgumentException.class, () -> new LocalQueue<>(8, 12));
     }
 
+    @Test
+    void aDrainedRingGoesBackToItsInitialSize() {
+        LocalQueue<Integer> q = new LocalQueue<>(4, 64);
+        for (int i = 0; i < 64; i++) {
+            assertTrue(q.offer(i));
+        }
+        assertEquals(64, q.capacity());
+        for (int i = 0; i < 64; i++) {
+            assertEquals(i, q.poll(), "FIFO across the growth");
+        }
+        assertEquals(64, q.capacity(), "a taker never replaces the ring");
+        assertNull(q.pollOwned(), "empty");
+        assertEquals(4, q.capacity(), "the owner finding its ring empty gives the grown array back");
+        for (int i = 0; i < 64; i++) {
+            assertTrue(q.offer(i));
+        }
+        for (int i = 0; i < 63; i++) {
+            assertEquals(i, q.poll());
+        }
+        assertTrue(q.offer(64)); // at tail 128: a multiple of the initial size, but one item is left
+        assertEquals(64, q.capacity(), "a ring that still holds an item keeps its size");
+        assertEquals(63, q.poll());
+        assertEquals(64, q.poll());
+        for (int i = 65; i < 68; i++) {
+            assertTrue(q.offer(i)); // at tails 129..131: not multiples of the initial size
+        }
+        assertEquals(65, q.poll());
+        assertEquals(66, q.poll());
+        assertEquals(67, q.poll());
+        assertTrue(q.offer(68)); // at tail 132, empty: the producer shrinks on its own
+        assertEquals(4, q.capacity(), "a producer that finds the ring empty gives the grown array back");
+        assertEquals(68, q.poll());
+    }
+
+    @Test
+    void pollOwnedTakesInOrderAndDoesNotRetain() throws Exception {
+        LocalQueue<Object> q = new LocalQueue<>(4);
+        Object first = new Object();
+        Object second = new Object();
+        q.offer(first);
+        q.offer(second);
+        java.lang.ref.WeakReference<Object> ref = new java.lang.ref.WeakReference<>(first);
+        assertSame(first, q.pollOwned());
+        assertSame(second, q.pollOwned());
+        assertNull(q.pollOwned());
+        first = null;
+        dev.echo.testing.Await.until(() -> {
+            System.gc();
+            return ref.get() == null;
+        }, java.time.Duration.ofSeconds(5), () -> "the ring still references an item its owner took");
+        assertNull(ref.get(), "the ring still references an item its owner took");
+    }
+
+    /**
+     * The owner grows the ring in bursts, takes its own items until the ring is empty (which
+     * shrinks it) and starts again, while thieves take: every item leaves exactly once.
+     */
+    @Test
+    void growingAndShrinkingWhileThievesTakeLosesAndDuplicatesNothing() throws Exception {
+        for (int round = 0; round < 10; round++) {
+            int items = 60_000;
+            LocalQueue<Integer> q = new LocalQueue<>(4, 1 << 12);
+            Thieves thieves = new Thieves(q, 2);
+            int next = 0;
+            while (next < items) {
+                int burst = Math.min(items - next, 1 + (next * 7919) % 3000);
+                for (int i = 0; i < burst; i++) {
+                    int item = next++;
+                    while (!q.offer(item)) {
+                        Integer x = q.pollOwned();
+                        if (x != null) {
+                            thieves.taken.add(x);
+                        }
+                    }
+                }
+                Integer x;
+                while ((x = q.pollOwned()) != null) {
+                    thieves.taken.add(x);
+                }
+            }
+            thieves.assertEachTakenOnce(items, "round " + round);
+        }
+    }
+
     /** The owner grows the ring while thieves take from it: every item leaves exactly once, none is lost in a copy. */
     @Test
     void growingWhileThievesTakeLosesAndDuplicatesNothing() throws Exception {
