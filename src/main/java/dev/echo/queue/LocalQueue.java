@@ -27,7 +27,7 @@ import java.util.function.Consumer;
  *   <li>After a successful claim the consumer clears each claimed slot with a CAS from the item
  *       to {@code null}, so finished items are not retained; if the owner has already reused the
  *       slot the CAS fails harmlessly.</li>
- *   <li>Shrinking (owner only, when {@code head == tail}): the owner publishes an empty array of
+ *   <li>Trimming (producer only, when {@code head == tail}): the owner publishes an empty array of
  *       the initial size. Nothing is lost: no index below the tail is left to take, and a taker
  *       that read an older {@code head} fails its CAS; a taker clearing a claimed slot in the
  *       new array compares against its item and fails harmlessly.</li>
@@ -66,7 +66,7 @@ public final class LocalQueue<T> extends PaddedIndexes.TrailingPad {
     @SuppressWarnings("unused") // accessed through SLOTS, and plainly by the owner
     private Object[] slots;
     private final int maxCapacity;
-    /** The size a ring starts with and goes back to once drained ({@link #shrinkIfEmpty}). */
+    /** The size a ring starts with and goes back to when trimmed ({@link #trimIfEmpty}). */
     private final int initialCapacity;
 
     // head (advanced by CAS: the owner and thieves race for it) and tail (written only by the
@@ -118,9 +118,6 @@ public final class LocalQueue<T> extends PaddedIndexes.TrailingPad {
     public boolean offer(T item) {
         long t = (long) TAIL.getOpaque(this);          // only we write tail
         Object[] a = slots;                            // only we write slots
-        if (a.length > initialCapacity && (t & (initialCapacity - 1)) == 0) {
-            a = shrinkIfEmpty(a, t);                   // a grown ring gives its memory back once drained
-        }
         if (t - headSeen >= a.length) {
             // Looks full by our last reading of head (a lower bound): read the takers' line only now.
             long h = (long) HEAD.getAcquire(this);
@@ -138,21 +135,34 @@ public final class LocalQueue<T> extends PaddedIndexes.TrailingPad {
     }
 
     /**
-     * Replaces a grown ring by one of the initial size if it is empty: after a burst (a deep
-     * fan-out grows a worker's ring to a million slots) the ring does not keep megabytes it no
-     * longer needs. Safe because only the owner adds: with {@code head == tail} nothing is left
-     * to take, and a taker holding older indexes fails its CAS on {@code head}. Owner only, every
-     * {@code initialCapacity} offers and whenever the owner finds its ring empty.
+     * Replaces a grown ring by one of the initial size if it is empty, so that a burst (a deep
+     * fan-out grows a worker's ring to a million slots, 4 MB) does not hold that memory for good.
+     * <b>Producer only</b> (the owner, or the holder of a submission ring's lock). Not done on
+     * every drain: a ring that is drained and refilled many times a second (B2, one tree after the
+     * other) would reallocate its large arrays each time — G1 allocates them outside the young
+     * generation, and the extra collections cost B2 a tenth of its throughput. The scheduler trims
+     * rings once a worker has been idle for a while.
+     *
+     * @return whether the ring was replaced
      */
-    private Object[] shrinkIfEmpty(Object[] a, long t) {
+    public boolean trimIfEmpty() {
+        Object[] a = slots;                            // only the producer writes slots
+        if (a.length == initialCapacity) {
+            return false;
+        }
+        long t = (long) TAIL.getOpaque(this);
         long h = (long) HEAD.getAcquire(this);
         headSeen = h;
         if (h != t) {
-            return a;
+            return false;
         }
-        Object[] small = new Object[initialCapacity];
-        SLOTS.setRelease(this, small);
-        return small;
+        SLOTS.setRelease(this, new Object[initialCapacity]);
+        return true;
+    }
+
+    /** Whether this ring has grown beyond its initial size (a hint for the producer). */
+    public boolean isGrown() {
+        return slots().length > initialCapacity;
     }
 
     /** Doubles the ring, keeping every item at its index; see the class invariants. Owner only. */
@@ -221,9 +231,6 @@ public final class LocalQueue<T> extends PaddedIndexes.TrailingPad {
             long t = (long) TAIL.getOpaque(this);       // only we write tail
             Object[] a = slots;                         // only we write slots
             if (h >= t) {
-                if (a.length > initialCapacity) {
-                    shrinkIfEmpty(a, t);
-                }
                 return null;
             }
             int i = (int) (h & (a.length - 1));

@@ -97,6 +97,19 @@ final class SpillingRing<T> {
         return s == null ? null : s.poll();
     }
 
+    /** Gives a grown, empty ring its initial size back. Producer only; see {@link LocalQueue#trimIfEmpty}. */
+    boolean trimIfEmpty() {
+        return ring.trimIfEmpty();
+    }
+
+    boolean isGrown() {
+        return ring.isGrown();
+    }
+
+    int capacity() {
+        return ring.capacity();
+    }
+
     /** {@code true} if nothing is visible now. A hint. */
     boolean isEmpty() {
         Queue<T> s = spill;

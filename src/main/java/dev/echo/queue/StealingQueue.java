@@ -380,6 +380,67 @@ public final class StealingQueue<T> {
         return null;
     }
 
+    /**
+     * Whether any ring {@code worker} may trim has grown beyond its initial size: its own queues
+     * or a submission queue. A hint.
+     */
+    public boolean hasGrownRings(int worker) {
+        for (int level = 0; level < levels; level++) {
+            if (locals[level][worker].isGrown()) {
+                return true;
+            }
+            for (SpillingRing<T> ring : submissions[level]) {
+                if (ring.isGrown()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Gives every empty, grown ring of {@code worker} and every empty, grown submission ring its
+     * initial size back (each submission ring under its lock). <b>Only the thread acting as
+     * {@code worker} may call this</b>; meant for a worker that has been idle for a while.
+     *
+     * @return how many rings were trimmed
+     */
+    public int trimIdle(int worker) {
+        int trimmed = 0;
+        for (int level = 0; level < levels; level++) {
+            if (locals[level][worker].trimIfEmpty()) {
+                trimmed++;
+            }
+        }
+        for (int r = 0; r <= ringMask; r++) {
+            int[] n = {0};
+            int ring = r;
+            withRingLocked(ring, () -> {
+                for (int level = 0; level < levels; level++) {
+                    if (submissions[level][ring].trimIfEmpty()) {
+                        n[0]++;
+                    }
+                }
+            });
+            trimmed += n[0];
+        }
+        return trimmed;
+    }
+
+    /** The size of the largest ring now, of any queue (for tests and diagnostics). */
+    public int largestRingCapacity() {
+        int max = 0;
+        for (int level = 0; level < levels; level++) {
+            for (SpillingRing<T> q : locals[level]) {
+                max = Math.max(max, q.capacity());
+            }
+            for (SpillingRing<T> q : submissions[level]) {
+                max = Math.max(max, q.capacity());
+            }
+        }
+        return max;
+    }
+
     /** {@code true} if some item of any level is visible now. A hint under concurrency. */
     public boolean hasVisibleItems() {
         for (int level = 0; level < levels; level++) {

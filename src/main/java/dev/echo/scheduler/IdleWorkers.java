@@ -112,6 +112,11 @@ final class IdleWorkers {
         return false;
     }
 
+    /** Every worker is parked. A hint. */
+    boolean allParked() {
+        return unparked(state.get()) == 0;
+    }
+
     /** Every worker runs a task now: none parked, none searching. A hint. */
     boolean allBusy() {
         long s = state.get();

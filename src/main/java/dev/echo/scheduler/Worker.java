@@ -51,6 +51,9 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
      */
     private static final int CREDIT_BATCH = FLUSH_BATCH / 2;
 
+    /** How long a worker idles before it gives grown rings back ({@link #parkWhileSleeping}). */
+    static final long TRIM_AFTER_IDLE_NANOS = 1_000_000_000L;
+
     /** Upper bound of the interval between two looks for aged tasks. */
     private static final long MAX_AGING_CHECK_INTERVAL = 5_000_000L; // 5 ms
 
@@ -381,15 +384,37 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
                 return null;
             }
             stats.increment(WorkerStats.PARKS);
-            while (sleeping) {
-                LockSupport.park(this);
-                Thread.interrupted(); // a stray interrupt must not turn parking into spinning
-            }
+            parkWhileSleeping();
             if (scheduler.isQuiescent()) {
                 return null;
             }
             stats.increment(WorkerStats.UNPARKS);
             searching = true; // the waker counted us as a searcher
+        }
+    }
+
+    /**
+     * Parks until woken. A worker whose rings (or the submission rings) grew gives the memory back
+     * once it has been idle for {@link #TRIM_AFTER_IDLE_NANOS}: one timed park, then an untimed
+     * one, so an idle pool still wakes no thread periodically. Not sooner: trimming on every drain
+     * made a busy fan-out reallocate its large rings many times a second.
+     */
+    private void parkWhileSleeping() {
+        boolean trimmed = !queue.hasGrownRings(index);
+        long parkedAt = trimmed ? 0 : System.nanoTime();
+        while (sleeping) {
+            if (trimmed) {
+                LockSupport.park(this);
+            } else {
+                long left = TRIM_AFTER_IDLE_NANOS - (System.nanoTime() - parkedAt);
+                if (left <= 0) {
+                    queue.trimIdle(index); // we are the owner of our rings, and idle
+                    trimmed = true;
+                    continue;
+                }
+                LockSupport.parkNanos(this, left);
+            }
+            Thread.interrupted(); // a stray interrupt must not turn parking into spinning
         }
     }
 

@@ -104,37 +104,33 @@ class LocalQueueTest {
     }
 
     @Test
-    void aDrainedRingGoesBackToItsInitialSize() {
+    void trimGivesAGrownEmptyRingItsInitialSizeBack() {
         LocalQueue<Integer> q = new LocalQueue<>(4, 64);
+        assertFalse(q.isGrown());
+        assertFalse(q.trimIfEmpty(), "nothing to give back");
         for (int i = 0; i < 64; i++) {
             assertTrue(q.offer(i));
         }
         assertEquals(64, q.capacity());
-        for (int i = 0; i < 64; i++) {
+        assertTrue(q.isGrown());
+        for (int i = 0; i < 63; i++) {
             assertEquals(i, q.poll(), "FIFO across the growth");
         }
-        assertEquals(64, q.capacity(), "a taker never replaces the ring");
-        assertNull(q.pollOwned(), "empty");
-        assertEquals(4, q.capacity(), "the owner finding its ring empty gives the grown array back");
-        for (int i = 0; i < 64; i++) {
-            assertTrue(q.offer(i));
-        }
-        for (int i = 0; i < 63; i++) {
-            assertEquals(i, q.poll());
-        }
-        assertTrue(q.offer(64)); // at tail 128: a multiple of the initial size, but one item is left
-        assertEquals(64, q.capacity(), "a ring that still holds an item keeps its size");
+        assertFalse(q.trimIfEmpty(), "a ring that still holds an item keeps its size");
+        assertEquals(64, q.capacity());
         assertEquals(63, q.poll());
-        assertEquals(64, q.poll());
-        for (int i = 65; i < 68; i++) {
-            assertTrue(q.offer(i)); // at tails 129..131: not multiples of the initial size
+        assertNull(q.pollOwned());
+        assertEquals(64, q.capacity(), "draining alone does not trim (a busy ring would reallocate all the time)");
+        assertTrue(q.trimIfEmpty());
+        assertEquals(4, q.capacity());
+        assertFalse(q.isGrown());
+        for (int i = 100; i < 110; i++) {
+            assertTrue(q.offer(i), "grows again after a trim");
         }
-        assertEquals(65, q.poll());
-        assertEquals(66, q.poll());
-        assertEquals(67, q.poll());
-        assertTrue(q.offer(68)); // at tail 132, empty: the producer shrinks on its own
-        assertEquals(4, q.capacity(), "a producer that finds the ring empty gives the grown array back");
-        assertEquals(68, q.poll());
+        for (int i = 100; i < 110; i++) {
+            assertEquals(i, q.pollOwned(), "FIFO after a trim");
+        }
+        assertNull(q.poll());
     }
 
     @Test
@@ -157,11 +153,11 @@ class LocalQueueTest {
     }
 
     /**
-     * The owner grows the ring in bursts, takes its own items until the ring is empty (which
-     * shrinks it) and starts again, while thieves take: every item leaves exactly once.
+     * The owner grows the ring in bursts, takes its own items until the ring is empty, trims it
+     * and starts again, while thieves take: every item leaves exactly once.
      */
     @Test
-    void growingAndShrinkingWhileThievesTakeLosesAndDuplicatesNothing() throws Exception {
+    void growingAndTrimmingWhileThievesTakeLosesAndDuplicatesNothing() throws Exception {
         for (int round = 0; round < 10; round++) {
             int items = 60_000;
             LocalQueue<Integer> q = new LocalQueue<>(4, 1 << 12);
@@ -182,6 +178,7 @@ class LocalQueueTest {
                 while ((x = q.pollOwned()) != null) {
                     thieves.taken.add(x);
                 }
+                q.trimIfEmpty(); // thieves may still hold older indexes: their CAS must fail
             }
             thieves.assertEachTakenOnce(items, "round " + round);
         }

@@ -100,7 +100,7 @@ public final class Suite {
     // ------------------------------------------------------------------ B1, B2 (JMH)
 
     /** JMH forks per peer for B1/B2, each a separate run, peers interleaved fork by fork. */
-    static final int B12_FORKS = 3;
+    static final int B12_FORKS = 5;
 
     /**
      * B1 and B2 with every fork a run of its own and the peers interleaved (fork 1 of every peer,
