@@ -60,10 +60,14 @@ final class CoarseClock implements Runnable {
     private final AtomicLongArray cells = new AtomicLongArray(2 * PAD);
     /** See class invariants. */
     private volatile boolean sleeping;
-    /** The clock thread, once made; guarded by {@code this}. */
-    private Thread thread;
-    /** Set when the factory failed or the scheduler terminated: never try to start again; guarded by {@code this}. */
-    private boolean unavailable;
+    /** The clock thread, once made: written once, under {@code this}; volatile so forks read it without the lock. */
+    private volatile Thread thread;
+    /**
+     * Set (under {@code this}) when the factory failed or the scheduler terminated: never try to
+     * start again. Volatile: a fork checks it without the lock, so a pool whose factory refused
+     * the thread pays no lock per fork.
+     */
+    private volatile boolean unavailable;
 
     CoarseClock(Scheduler scheduler, IdleWorkers idle) {
         this.scheduler = scheduler;
@@ -92,17 +96,16 @@ final class CoarseClock implements Runnable {
 
     /** Gets the clock thread ticking (starting it the first time). */
     private void wake() {
-        Thread t = thread();
+        if (unavailable) {
+            return;
+        }
+        Thread t = thread;
         if (t == null) {
             start();
         } else if (sleeping) {
             sleeping = false;
             LockSupport.unpark(t);
         }
-    }
-
-    private synchronized Thread thread() {
-        return thread;
     }
 
     private synchronized void start() {
