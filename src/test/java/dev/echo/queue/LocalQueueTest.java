@@ -77,11 +77,16 @@ class LocalQueueTest {
         q.offer(item);
         assertSame(item, q.poll());
         item = null;
+        assertCollected(ref, "the ring still references a polled item");
+    }
+
+    /** Waits (collecting garbage) until {@code ref}'s object is gone; fails with {@code what} if it stays. */
+    private static void assertCollected(java.lang.ref.WeakReference<?> ref, String what) {
         dev.echo.testing.Await.until(() -> {
             System.gc();
             return ref.get() == null;
-        }, java.time.Duration.ofSeconds(5), () -> "the ring still references a polled item");
-        assertNull(ref.get(), "the ring still references a polled item");
+        }, java.time.Duration.ofSeconds(5), () -> what);
+        assertNull(ref.get(), what);
     }
 
     @Test
@@ -145,11 +150,7 @@ class LocalQueueTest {
         assertSame(second, q.pollOwned());
         assertNull(q.pollOwned());
         first = null;
-        dev.echo.testing.Await.until(() -> {
-            System.gc();
-            return ref.get() == null;
-        }, java.time.Duration.ofSeconds(5), () -> "the ring still references an item its owner took");
-        assertNull(ref.get(), "the ring still references an item its owner took");
+        assertCollected(ref, "the ring still references an item its owner took");
     }
 
     /**
