@@ -337,6 +337,16 @@ public final class StealingQueue<T> {
         return null;
     }
 
+    /** The oldest item of submission queue {@code ring} of {@code level}, without taking it. A hint. */
+    public T peekSubmitted(int level, int ring) {
+        return submissions[level][ring].peek();
+    }
+
+    /** Takes the oldest item of submission queue {@code ring} of {@code level} only. Any thread. */
+    public T pollSubmitted(int level, int ring) {
+        return submissions[level][ring].poll();
+    }
+
     /** Takes the oldest item of {@code worker}'s queue of {@code level} only. Any thread. */
     public T pollLocal(int worker, int level) {
         return locals[level][worker].poll();

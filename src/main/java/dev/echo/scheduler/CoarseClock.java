@@ -19,7 +19,7 @@ import java.util.logging.Logger;
  * clock thread's wake-up delay) behind the real time, so {@code now + 2 ticks} is not earlier than
  * the fork unless the clock thread was kept off the CPU for more than a tick; and it is at most two
  * ticks later, which delays the fork's promotion by at most two ticks. The scheduler uses the
- * clock only when that fits inside its ageing check interval (promotion happens two intervals
+ * clock only when that fits inside its ageing check interval (promotion happens three intervals
  * before the threshold), see {@link #usable}; a fork's measured wait is then exact to two ticks.
  *
  * <h2>Invariants</h2>

@@ -88,6 +88,21 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
     private Job current;
     /** Finished tasks not yet subtracted from the scheduler's pending count; owner only. */
     private long unflushedFinished;
+    /**
+     * Per queue ({@code level * (rings + workers) + ring}, then {@code + rings + worker}): the head
+     * this worker saw there at its previous look for aged tasks ({@link #pollAged}); owner only.
+     * Cleared when the worker idles, so it keeps no finished task reachable.
+     */
+    private final Job[] headsSeen;
+    /**
+     * Per level: whether this worker started a task of that level since its last look for aged
+     * tasks, and the newest queueing stamp among them; the look works on a copy
+     * ({@code look...}). Owner only.
+     */
+    private final boolean[] servedAny;
+    private final long[] newestServed;
+    private final boolean[] lookServedAny;
+    private final long[] lookNewestServed;
     /** When this worker next looks for aged tasks ({@link System#nanoTime()}); owner only. */
     private long nextAgingCheck;
 
@@ -102,6 +117,11 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
         this.agingCheckInterval = checkIntervalNanos(agingNanos);
         this.agingNanos = promotionNanos(agingNanos);
         this.levels = queue.levels();
+        this.headsSeen = new Job[levels * (queue.rings() + queue.workers())];
+        this.servedAny = new boolean[levels];
+        this.newestServed = new long[levels];
+        this.lookServedAny = new boolean[levels];
+        this.lookNewestServed = new long[levels];
         this.clock = System.nanoTime();
         this.nextAgingCheck = clock;
     }
@@ -126,11 +146,11 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
 
     /**
      * How long a task waits before it is promoted. The threshold is a deadline for the task to
-     * <em>start</em>: promotion happens two check intervals earlier, so that the look-up lag
-     * (at most one interval) still leaves it within the threshold.
+     * <em>start</em>: promotion happens three check intervals earlier, because a look may come an
+     * interval late and a head must be seen at two looks in a row ({@link #pollAged}).
      */
     static long promotionNanos(long thresholdNanos) {
-        return Math.max(1, thresholdNanos - 2 * checkIntervalNanos(thresholdNanos));
+        return Math.max(1, thresholdNanos - 3 * checkIntervalNanos(thresholdNanos));
     }
 
     /** The priority of the task running on this worker now, or {@code null}. */
@@ -191,6 +211,7 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
         // 'start' may predate the enqueue (a task queued while this worker was searching): 0 then
         long wait = resumption ? 0 : Math.max(0, start - task.queuedAtNanos());
         if (!resumption) {
+            served(priority.level(), task.queuedAtNanos());
             stats.dequeued(priority);
             stats.recordWait(priority, wait);
             scheduler.leftQueue();
@@ -299,29 +320,44 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
     }
 
     /**
-     * Anti-starvation: a lower-priority task at the head of the injector, of this worker's own
-     * deque or of another worker's deque that has waited at least the ageing threshold is served
-     * before fresher, more urgent work. Other workers' deques count too: a worker that forked a
-     * LOW task and then blocks (or runs a long task) would otherwise hold it past any bound while
-     * the rest of the pool serves a flood. Lowest level first, because those are the ones a
-     * flood starves. Checked at most every {@code agingCheckInterval} (a fraction of the
-     * threshold), using the worker's clock from the end of its last task, so a busy worker reads
-     * no extra clock and touches the lower queues' heads rarely: an aged task starts within
-     * threshold + interval + one task.
+     * Anti-starvation: a lower-priority task at the head of a submission queue, of this worker's
+     * own deque or of another worker's deque is served before fresher, more urgent work once it
+     * has waited the promotion time <em>and</em> starves: the head of its queue has not moved
+     * since this worker's previous look, and this worker has not been serving older tasks of its
+     * level meanwhile (see {@link #starving}). Other workers' deques count too: a worker that forked a LOW task and
+     * then blocks (or runs a long task) would otherwise hold it past any bound while the rest of
+     * the pool serves a flood. A queue whose head moves is being served: its aged head waits
+     * behind its own backlog, not behind more urgent work, and promoting it would only make a
+     * HIGH task wait for it (B3: with a LOW backlog deeper than the threshold every LOW task is
+     * aged, and one was served before a waiting HIGH task every check interval). Lowest level
+     * first, because those are the ones a flood starves. Checked at most every
+     * {@code agingCheckInterval} using the worker's clock from the end of its last task, so a
+     * busy worker reads no extra clock: an aged task starts within promotion + two intervals +
+     * one task (promotion is three intervals before the threshold).
      */
     private Job pollAged(long now) {
         int workers = queue.workers();
+        int rings = queue.rings();
+        // what this worker started since its previous look, per level; then a fresh record
+        System.arraycopy(servedAny, 0, lookServedAny, 0, levels);
+        System.arraycopy(newestServed, 0, lookNewestServed, 0, levels);
+        java.util.Arrays.fill(servedAny, false);
         for (int level = levels - 1; level >= 1; level--) {
-            Job shared = queue.pollSharedIf(level, t -> now - t.queuedAtNanos() >= agingNanos);
-            if (shared != null) {
-                return shared;
+            int base = level * (rings + workers);
+            for (int r = 0; r < rings; r++) {
+                Job head = queue.peekSubmitted(level, r);
+                if (starving(base + r, level, head, now)) {
+                    Job t = queue.pollSubmitted(level, r);
+                    if (t != null) {
+                        return t;
+                    }
+                }
             }
-            Job head;
             // own deque first, then the others, starting after this worker so no victim is favoured
             for (int i = 0; i < workers; i++) {
                 int w = (index + i) % workers;
-                head = queue.peekLocal(w, level);
-                if (head != null && now - head.queuedAtNanos() >= agingNanos) {
+                Job head = queue.peekLocal(w, level);
+                if (starving(base + rings + w, level, head, now)) {
                     Job t = queue.pollLocal(w, level);
                     if (t != null) {
                         if (w != index) {
@@ -336,12 +372,38 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
     }
 
     /**
+     * Whether {@code head}, now at the head of queue {@code slot} of {@code level}, starves: it
+     * has waited the promotion time, it was at the head at this worker's previous look too, and
+     * since that look this worker started no task of its level, or only younger ones (it is
+     * being passed over). A head that waits behind tasks of its level that are older than it —
+     * its own backlog, taken in a batch into a deque — is not starving: its level is being
+     * served in order. Remembers the head for the next look.
+     */
+    private boolean starving(int slot, int level, Job head, long now) {
+        Job before = headsSeen[slot];
+        headsSeen[slot] = head;
+        if (head == null || head != before || now - head.queuedAtNanos() < agingNanos) {
+            return false;
+        }
+        return !lookServedAny[level] || lookNewestServed[level] - head.queuedAtNanos() > 0;
+    }
+
+    /** Records a task of {@code level} queued at {@code queuedAt} as started by this worker (for {@link #starving}). */
+    private void served(int level, long queuedAt) {
+        if (!servedAny[level] || queuedAt - newestServed[level] > 0) {
+            newestServed[level] = queuedAt;
+        }
+        servedAny[level] = true;
+    }
+
+    /**
      * Nothing visible: search for a few rounds (if not too many others search already), then
      * park until a submission or the scheduler's termination wakes us. Returns a task, or
      * {@code null} once the scheduler has terminated. See {@link IdleWorkers} for the protocol.
      */
     private Job awaitTask() {
         flushFinished(); // before going idle: termination must not wait for our batch
+        java.util.Arrays.fill(headsSeen, null); // keep no task reachable while idle
         queue.clearHintsIfEmpty(); // levels found empty are skipped by busy workers' polls
         if (spare) {
             // A spare never parks: a short look, then it retires (it was only needed while others blocked).

@@ -115,6 +115,92 @@ class AgingTest {
         }
     }
 
+    /**
+     * A LOW backlog deeper than the threshold, with no flood of more urgent work: every LOW task
+     * is aged, but its level is being served in order, so none is promoted ahead of a HIGH task.
+     * Some LOW tasks fork a HIGH task as they start: the next task to start must be that HIGH
+     * task. (Promoting every aged head made the next task an aged LOW one whenever a look for
+     * aged tasks fell on that boundary: one HIGH task in every few waited for an extra LOW task,
+     * B3's p99.)
+     */
+    @Test
+    void anAgedTaskWaitingBehindItsOwnBacklogDoesNotOvertakeHigh() throws Exception {
+        Duration aging = Duration.ofMillis(40); // check interval 5 ms, promotion after 25 ms
+        Scheduler s = SchedulerBuilder.create().workerCount(1).agingThreshold(aging).name("aging-backlog").build();
+        java.util.List<String> starts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        int lows = 150; // 2 ms each: 300 ms of LOW work, far past the threshold
+        java.util.List<Integer> forkers = new java.util.ArrayList<>();
+        try {
+            CountDownLatch done = new CountDownLatch(lows);
+            for (int i = 0; i < lows; i++) {
+                int n = i;
+                boolean forks = n >= 20 && n % 7 == 0; // from 40 ms on: every waiting LOW task is aged
+                if (forks) {
+                    forkers.add(n);
+                }
+                s.execute(() -> {
+                    starts.add("L" + n);
+                    if (forks) {
+                        s.execute(() -> starts.add("H" + n), Priority.HIGH);
+                    }
+                    Spin.busy(2_000_000);
+                    done.countDown();
+                }, Priority.LOW);
+            }
+            assertTrue(done.await(20, TimeUnit.SECONDS));
+        } finally {
+            s.stop(Duration.ofSeconds(10));
+        }
+        assertTrue(forkers.size() >= 15, "enough HIGH tasks to see a promotion: " + forkers.size());
+        for (int n : forkers) {
+            int at = starts.indexOf("L" + n);
+            assertTrue(at >= 0 && at + 1 < starts.size(), "L" + n + " " + starts);
+            assertEquals("H" + n, starts.get(at + 1), "the task started after L" + n + ", which forked H" + n
+                    + ", was not H" + n + ": an aged LOW task overtook it " + starts.subList(at, Math.min(starts.size(), at + 4)));
+        }
+    }
+
+    /**
+     * The other side of the previous test: a LOW task in a blocked worker's deque is passed over
+     * while the other worker serves younger LOW tasks from outside (its own level is served, so
+     * "is its level being served?" alone would let it starve for good). It must still age out.
+     */
+    @Test
+    void anAgedTaskPassedOverByYoungerTasksOfItsLevelIsServed() throws Exception {
+        Duration aging = Duration.ofMillis(100);
+        Scheduler s = SchedulerBuilder.create().workerCount(2).agingThreshold(aging).name("aging-passed-over").build();
+        AtomicLong submittedAt = new AtomicLong();
+        AtomicLong startedAt = new AtomicLong();
+        CountDownLatch forked = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicReference<CompletableFuture<Void>> stuck = new java.util.concurrent.atomic.AtomicReference<>();
+        Blocker holder = new Blocker(() -> {
+            submittedAt.set(System.nanoTime());
+            stuck.set(s.submit(() -> startedAt.set(System.nanoTime()), Priority.LOW)); // into this worker's deque
+            forked.countDown();
+        });
+        try {
+            for (int i = 0; i < 200; i++) { // the other worker is busy at LOW before the fork: it steals nothing
+                s.execute(() -> Spin.busy(300_000), Priority.LOW);
+            }
+            s.execute(holder, Priority.HIGH);
+            assertTrue(forked.await(10, TimeUnit.SECONDS));
+            // a stream of younger LOW tasks from outside keeps the other worker busy at LOW
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!stuck.get().isDone() && System.nanoTime() < until) {
+                for (int i = 0; i < 5; i++) {
+                    s.execute(() -> Spin.busy(300_000), Priority.LOW);
+                }
+                Thread.sleep(1);
+            }
+            assertTrue(stuck.get().isDone(), "a LOW task passed over by younger LOW tasks never started: " + s.metrics());
+            long waited = startedAt.get() - submittedAt.get();
+            assertTrue(waited >= Worker.promotionNanos(aging.toNanos()), "it started before it aged: " + waited + " ns");
+        } finally {
+            holder.release();
+            s.stop(Duration.ofSeconds(30));
+        }
+    }
+
     @Test
     void withoutAgingWithinTheWindowLowStaysBehindTheFlood() throws Exception {
         // Control: with a threshold far beyond the observation window, the same flood starves
