@@ -57,19 +57,17 @@ final class SpillingRing<T> {
     /** The oldest item, or {@code null}. Any thread. */
     T poll() {
         T item = ring.poll();
-        if (item != null) {
-            return item;
-        }
-        Queue<T> s = spill;
-        return s == null ? null : s.poll();
+        return item != null ? item : pollSpill();
     }
 
     /** Like {@link #poll}, for the ring's one producer (a worker taking from its own queue). */
     T pollOwned() {
         T item = ring.pollOwned();
-        if (item != null) {
-            return item;
-        }
+        return item != null ? item : pollSpill();
+    }
+
+    /** Takes the oldest item of the spill queue (used once the ring is empty: FIFO across both). */
+    private T pollSpill() {
         Queue<T> s = spill;
         return s == null ? null : s.poll();
     }
@@ -90,11 +88,7 @@ final class SpillingRing<T> {
      */
     T stealHalfInto(Consumer<? super T> sink, int max) {
         T item = ring.stealHalfInto(sink, max);
-        if (item != null) {
-            return item;
-        }
-        Queue<T> s = spill;
-        return s == null ? null : s.poll();
+        return item != null ? item : pollSpill();
     }
 
     /** Gives a grown, empty ring its initial size back. Producer only; see {@link LocalQueue#trimIfEmpty}. */
