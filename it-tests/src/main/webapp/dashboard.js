@@ -76,9 +76,27 @@ function show(d) {
     li.append(`#${op.id} ${op.kind} on ${op.lane}: `, bar, ` ${Math.round(op.progress * 100)} % · ${op.state} · ${op.detail}`);
     return li;
   }));
+  if (d.actions) showActions(d.actions);
   if (d.compare) $('compare-summary').textContent = d.compare.summary;
   $('updated').textContent = new Date(d.time).toLocaleTimeString();
   $('update-count').textContent = ++updates;
+}
+
+function showActions(a) {
+  $('actions-queue').textContent = a.queue;
+  const rows = Object.entries(a.byServer).map(([server, states]) => {
+    const n = s => states[s] || 0;
+    const tr = document.createElement('tr');
+    tr.dataset.server = server;
+    for (const v of [server, n('SUCCEEDED'), n('QUEUED') + n('DELAYED') + n('RUNNING') + n('RETRY_WAIT'),
+                     n('FAILED') + ' / ' + n('CANCELLED')]) {
+      const td = document.createElement('td');
+      td.textContent = v; // server names are text, never markup
+      tr.append(td);
+    }
+    return tr;
+  });
+  $('actions-by-server').tBodies[0].replaceChildren(...rows);
 }
 
 async function poll() {
@@ -99,7 +117,7 @@ async function start(path) {
     const r = await fetch(path, { method: 'POST', headers: { 'X-Echo-Dashboard': '1' } });
     const body = await r.json();
     msg.className = r.ok ? '' : 'error';
-    msg.textContent = r.ok ? `operation #${body.operation} started` : body.error;
+    msg.textContent = r.ok ? (body.operation !== undefined ? `operation #${body.operation} started` : `${body.accepted} actions accepted (${body.queue} queue)`) : body.error;
   } catch (err) {
     msg.className = 'error';
     msg.textContent = String(err);
@@ -111,4 +129,5 @@ $('btn-backlog').onclick = () => start(`api/lab/backlog?lane=${lane()}&count=${e
 $('btn-high').onclick = () => start(`api/lab/high?lane=${lane()}&count=50&spacing=20`);
 $('btn-flood').onclick = () => start(`api/lab/flood?lane=${lane()}&seconds=3`);
 $('btn-compare').onclick = () => start(`api/lab/compare?backlog=${encodeURIComponent($('backlog-count').value)}&probes=100`);
+$('btn-actions').onclick = () => start(`api/lab/actions?count=${encodeURIComponent($('actions-count').value)}&millis=5`);
 poll();

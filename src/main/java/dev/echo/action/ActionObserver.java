@@ -5,6 +5,14 @@ import java.time.Duration;
 /** Told what actions do, for metrics; implementations must be cheap and thread-safe. */
 public interface ActionObserver {
 
+    /**
+     * Attempt {@code attempt} of {@code action} is starting on the calling thread (a worker). Counts
+     * continue across servers: an action redelivered after its server died starts at the attempt
+     * after the last one any server started.
+     */
+    default void started(Action action, int attempt) {
+    }
+
     /** A failed attempt will be retried after {@code wait}. */
     default void retrying(Action action, int failedAttempt, Duration wait) {
     }

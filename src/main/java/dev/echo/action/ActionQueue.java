@@ -5,8 +5,9 @@ import java.util.Optional;
 
 /**
  * Where submitted actions wait to be delivered to a {@link Sequence} (the seed's Production).
- * In memory now ({@link InMemoryActionQueue}); a later implementation carries actions across
- * servers with Jakarta Messaging, so the contract is the one a message broker can keep:
+ * In memory ({@link InMemoryActionQueue}), or, in the EE layer, persistent messages on a Jakarta
+ * Messaging queue shared by many servers ({@code echo.actions.queue=jms}); the contract is the one
+ * a message broker can keep:
  *
  * <ul>
  *   <li><b>At-least-once delivery.</b> A delivered action stays owned by the queue until it is
@@ -46,6 +47,15 @@ public interface ActionQueue {
 
         /** The action was not handled: deliver it again. */
         void nack();
+    }
+
+    /** The queue cannot take actions now (its provider is unreachable); nothing was accepted. */
+    final class QueueUnavailableException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public QueueUnavailableException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /** The queue is at capacity; the message names it. */

@@ -30,7 +30,16 @@ public final class ActionRun {
     private volatile Runnable onFinish = () -> { };
 
     ActionRun(Action action, State initial) {
+        this(action, initial, 0);
+    }
+
+    /** @param attemptsBefore attempts an earlier delivery of this action already started (elsewhere) */
+    ActionRun(Action action, State initial, int attemptsBefore) {
+        if (attemptsBefore < 0) {
+            throw new IllegalArgumentException("attempts before must not be negative, was " + attemptsBefore);
+        }
         this.action = action;
+        this.attempts.set(attemptsBefore);
         this.state = new java.util.concurrent.atomic.AtomicReference<>(initial);
     }
 

@@ -71,9 +71,20 @@ public final class Sequence {
      * run, of its retries and of its chained actions executes inside {@code context}.
      */
     public ActionRun submit(Action action, java.util.function.Predicate<String> callerHasRole, RunContext context) {
+        return submit(action, callerHasRole, context, 0);
+    }
+
+    /**
+     * Like {@link #submit(Action, java.util.function.Predicate, RunContext)} for an action that was
+     * already attempted {@code attemptsBefore} times (a delivery that a dead server never settled):
+     * the run's attempt count continues from there, and so does its retry budget — a redelivery is
+     * not a fresh set of retries. The first attempt of this run always starts.
+     */
+    public ActionRun submit(Action action, java.util.function.Predicate<String> callerHasRole, RunContext context,
+                            int attemptsBefore) {
         Objects.requireNonNull(context, "context");
         validate(action, callerHasRole);
-        return start(action, context);
+        return start(action, context, attemptsBefore);
     }
 
     private volatile ActionObserver observer = new ActionObserver() { };
@@ -90,10 +101,10 @@ public final class Sequence {
         return this;
     }
 
-    private ActionRun start(Action action, RunContext context) {
+    private ActionRun start(Action action, RunContext context, int attemptsBefore) {
         Duration delay = action.metadata().delay();
         ActionRun.State first = delay.isZero() ? ActionRun.State.QUEUED : ActionRun.State.DELAYED;
-        ActionRun run = new ActionRun(action, first);
+        ActionRun run = new ActionRun(action, first, attemptsBefore);
         onStart.accept(run);
         long started = System.nanoTime();
         run.onFinish(() -> observer.finished(action, run.decidedState(), run.attempts(),
@@ -183,6 +194,7 @@ public final class Sequence {
         }
         Action action = run.action();
         int attempt = run.startAttempt();
+        observer.started(action, attempt);
         CompletableFuture<Object> outcome = new CompletableFuture<>();
         Duration timeout = action.metadata().timeout();
         // on the timer thread: it must fire even when every worker is busy (this attempt may hold the last one)
@@ -242,7 +254,7 @@ public final class Sequence {
                     for (Action next : action.metadata().next()) {
                         Action fed = new Action(chainedId(action.id(), next.name(), seen.merge(next.name(), 1, Integer::sum)),
                                 next.name(), value, next.priority(), next.metadata());
-                        run.chained(start(fed, context)); // its roles were checked with the first action; it runs as the first
+                        run.chained(start(fed, context, 0)); // its roles were checked with the first action; it runs as the first
                     }
                 });
             } else if (!run.isFinished() && action.metadata().retry().allowsRetryAfter(attempt)) {

@@ -414,4 +414,39 @@ class SequenceTest {
         assertEquals("RUNNING/false", seenWhileFinishing.get(), "SUCCEEDED was visible before the result");
         assertEquals(ActionRun.State.SUCCEEDED, run.state());
     }
+
+    @Test
+    void aRedeliveredRunContinuesTheAttemptCountAndTheRetryBudgetOfTheEarlierDeliveries() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        Plan plan = Plan.builder().add("flaky", c -> {
+            calls.incrementAndGet();
+            throw new IllegalStateException("always");
+        }).build();
+        List<Integer> started = new CopyOnWriteArrayList<>();
+        Sequence seq = sequence(plan).observer(new ActionObserver() {
+            @Override
+            public void started(Action action, int attempt) {
+                started.add(attempt);
+            }
+        });
+        RetryPolicy three = new RetryPolicy(3, Duration.ZERO, Duration.ZERO, 1.0, Duration.ZERO);
+        Action a = action("r", "flaky", null, meta(null, null, null, null, three, null));
+        // two attempts were started by a server that died: one attempt of the budget of three is left
+        ActionRun run = seq.submit(a, role -> true, RunContext.NONE, 2);
+        ExecutionException e = assertThrows(ExecutionException.class, () -> run.completion().get(10, TimeUnit.SECONDS));
+        assertInstanceOf(ActionException.class, e.getCause());
+        assertEquals(3, run.attempts(), "the count continues from the earlier deliveries'");
+        assertEquals(1, calls.get(), "a redelivery is not a fresh set of retries");
+        assertEquals(List.of(3), started, "the observer is told of each attempt as it starts, with its number");
+        assertThrows(IllegalArgumentException.class, () -> seq.submit(a, role -> true, RunContext.NONE, -1));
+    }
+
+    @Test
+    void theFirstAttemptOfARedeliveryRunsEvenWhenTheBudgetWasSpent() throws Exception {
+        Plan plan = Plan.builder().add("ok", c -> "done").build();
+        Action a = action("s", "ok", null, meta(null, null, null, null, null, null));
+        ActionRun run = sequence(plan).submit(a, role -> true, RunContext.NONE, 5);
+        assertEquals("done", run.completion().get(10, TimeUnit.SECONDS));
+        assertEquals(6, run.attempts());
+    }
 }

@@ -78,6 +78,30 @@ class EchoConfigTest {
     }
 
     @Test
+    void theActionQueueSettingsHaveDefaultsAndBadValuesFailNamingTheKey() {
+        var d = EchoConfig.actionQueue(k -> Optional.empty());
+        assertFalse(d.jms(), "memory unless the application asks for jms");
+        assertEquals("jms/echo/cf", d.connectionFactory());
+        assertEquals("jms/echo/actions", d.queue());
+        assertEquals("jms/echo/runs", d.topic());
+        assertEquals(8, d.window());
+        assertEquals(5, d.maxDeliveries());
+        assertFalse(d.serverName().isBlank());
+        Map<String, String> set = Map.of(EchoConfig.ACTIONS_QUEUE, " JMS ", EchoConfig.ACTIONS_JMS_CONNECTION_FACTORY, "jms/x",
+                EchoConfig.ACTIONS_JMS_QUEUE, "jms/q", EchoConfig.ACTIONS_JMS_TOPIC, "jms/t", EchoConfig.ACTIONS_JMS_WINDOW, "64",
+                EchoConfig.ACTIONS_JMS_MAX_DELIVERIES, "3", EchoConfig.ACTIONS_SERVER_NAME, "node-1");
+        var c = EchoConfig.actionQueue(k -> Optional.ofNullable(set.get(k)));
+        assertEquals(new dev.echo.cdi.config.ActionQueueSettings(true, "jms/x", "jms/q", "jms/t", 64, 3, "node-1"), c);
+        for (String[] bad : new String[][]{{EchoConfig.ACTIONS_QUEUE, "kafka"}, {EchoConfig.ACTIONS_JMS_WINDOW, "0"},
+                {EchoConfig.ACTIONS_JMS_WINDOW, "1025"}, {EchoConfig.ACTIONS_JMS_MAX_DELIVERIES, "0"},
+                {EchoConfig.ACTIONS_JMS_QUEUE, " "}, {EchoConfig.ACTIONS_SERVER_NAME, ""}}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> read(Map.of(bad[0], bad[1])),
+                    "checked with the rest at deployment: " + bad[0] + "=" + bad[1]);
+            assertTrue(e.getMessage().contains("'" + bad[0] + "'"), e.getMessage());
+        }
+    }
+
+    @Test
     void actionLimitsAreParsedAndCheckedWithTheRest() {
         java.util.function.Function<String, java.util.Optional<String>> none = k -> java.util.Optional.empty();
         assertEquals(EchoConfig.DEFAULT_ACTIONS_KEPT_RUNS, EchoConfig.actionsKeptRuns(none));

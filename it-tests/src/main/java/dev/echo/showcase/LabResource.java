@@ -40,10 +40,54 @@ public class LabResource {
     @Inject
     Lab lab;
 
+    @Inject
+    dev.echo.cdi.action.EchoActions actions;
+
+    /** Most showcase actions one press may submit. */
+    static final int MAX_ACTIONS = 1000;
+
     @GET
     @PermitAll
     public Map<String, Object> dashboard() {
-        return lab.dashboard();
+        Map<String, Object> json = new java.util.LinkedHashMap<>(lab.dashboard());
+        // which server ran what: every server's runs when actions travel over the messaging engine
+        json.put("actions", Map.of("queue", actions.queueKind(), "byServer", actions.runsByServer()));
+        return json;
+    }
+
+    /**
+     * Submits {@code count} showcase actions (HIGH, NORMAL and LOW in turn, {@code millis} ms each)
+     * as the application: through the action queue, so any server of the application may run them.
+     */
+    @POST
+    @PermitAll
+    @DashboardOnly
+    @Path("actions")
+    public Response submitActions(@QueryParam("count") String count, @QueryParam("millis") String millis) {
+        int n;
+        int ms;
+        try {
+            n = number("count", count, 100);
+            ms = number("millis", millis, 5);
+        } catch (IllegalArgumentException e) {
+            return error(Response.Status.BAD_REQUEST, e.getMessage());
+        }
+        if (n < 1 || n > MAX_ACTIONS) {
+            return error(Response.Status.BAD_REQUEST, "count must be from 1 to " + MAX_ACTIONS + ", was " + n);
+        }
+        if (ms < 0 || ms > 1000) {
+            return error(Response.Status.BAD_REQUEST, "millis must be from 0 to 1000, was " + ms);
+        }
+        dev.echo.task.Priority[] turn = dev.echo.task.Priority.values();
+        try {
+            for (int i = 0; i < n; i++) {
+                actions.accept(new dev.echo.action.Action(java.util.UUID.randomUUID().toString(), ShowcaseActions.NAME,
+                        Map.of("ms", ms), turn[i % turn.length], null), role -> false);
+            }
+        } catch (dev.echo.action.ActionQueue.QueueFullException | dev.echo.action.ActionQueue.QueueUnavailableException e) {
+            return error(Response.Status.SERVICE_UNAVAILABLE, e.getMessage());
+        }
+        return Response.accepted(Map.of("accepted", n, "queue", actions.queueKind())).build();
     }
 
     @POST

@@ -31,8 +31,29 @@ class BadConfigIT {
         return Deployments.withConfig("overflowconfig", "echo.stop.timeout=1e10s\n", BadConfigIT.class);
     }
 
+    @Deployment(name = "nojmsqueue", managed = false)
+    static WebArchive missingQueue() {
+        return Deployments.withConfig("nojmsqueue", "echo.actions.queue=jms\necho.actions.jms.queue=jms/echo/nowhere\n",
+                BadConfigIT.class);
+    }
+
     @ArquillianResource
     Deployer deployer;
+
+    @Test
+    @RunAsClient
+    void durableActionsWithoutTheirQueueFailTheDeploymentNamingTheJndiNameAndTheKey() throws Exception {
+        assertThrows(Exception.class, () -> deployer.deploy("nojmsqueue"), "a jms deployment without its queue started");
+        Path log = Path.of(System.getProperty("liberty.log", "target/liberty/wlp/usr/servers/echo/logs/messages.log"));
+        Await.value(() -> Files.readString(log),
+                t -> t.contains("echo.actions.queue=jms needs a Queue at JNDI name 'jms/echo/nowhere' (echo.actions.jms.queue)"),
+                Duration.ofSeconds(30), "the server log names the missing queue and its setting");
+        try {
+            deployer.undeploy("nojmsqueue");
+        } catch (RuntimeException ignored) {
+            // it never started
+        }
+    }
 
     @Test
     @RunAsClient

@@ -178,4 +178,21 @@ class DashboardBrowserIT {
         Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), shot, StandardCopyOption.REPLACE_EXISTING);
         assertTrue(Files.size(shot) > 10_000, "a real screenshot");
     }
+
+    @Test
+    void theActionsPanelShowsWhichServerRanTheActionsItSubmitsThroughTheMessagingEngine() {
+        browser.get(base.toString());
+        await("the panel names the queue", Duration.ofSeconds(30), b -> "jms".equals(text("actions-queue")));
+        WebElement count = browser.findElement(By.id("actions-count"));
+        count.clear();
+        count.sendKeys("30");
+        browser.findElement(By.id("btn-actions")).click();
+        await("the submission confirmed", Duration.ofSeconds(30), b -> text("message").startsWith("30 actions accepted (jms queue)"));
+        // the Arquillian server is named "echo": its row counts the 30 runs once they end
+        long succeeded = await("the server's row counts them", Duration.ofSeconds(60), b -> {
+            var cells = b.findElements(By.cssSelector("#actions-by-server tr[data-server='echo'] td"));
+            return cells.size() == 4 && Long.parseLong(cells.get(1).getText().strip()) >= 30 ? Long.parseLong(cells.get(1).getText().strip()) : null;
+        });
+        assertTrue(succeeded >= 30, "succeeded " + succeeded);
+    }
 }

@@ -34,7 +34,7 @@ import java.util.concurrent.CompletionException;
  * <p>{@code POST /actions} (202 with id and location), {@code GET /actions/{id}} (state, attempts,
  * result or typed error), {@code DELETE /actions/{id}} (cancel; a running action is
  * interrupted). Bad JSON → 400, unknown action or hook → 404, missing role → 403, an id already
- * used → 409, full queue → 503 — each with a JSON body {@code {"error": ..., ...}} and nothing
+ * used → 409, full or unreachable queue → 503 — each with a JSON body {@code {"error": ..., ...}} and nothing
  * queued. A run belongs to its submitter: anyone else's {@code GET}/{@code DELETE} is a 404, as if
  * it did not exist; the same caller repeating an idempotency key gets its first run (200).
  */
@@ -103,9 +103,9 @@ public class ActionsResource {
         } catch (ActionJson.ActionJsonException e) {
             return error(Response.Status.BAD_REQUEST, e.getMessage(), Json.createObjectBuilder().add("path", e.path()));
         }
-        EchoActions.Submitted submitted;
+        EchoActions.Accepted submitted;
         try {
-            submitted = actions.submitAs(action, caller(), role -> security != null && security.isUserInRole(role));
+            submitted = actions.acceptAs(action, caller(), role -> security != null && security.isUserInRole(role));
         } catch (ActionJson.ActionJsonException e) { // a limit of this application (echo.actions.max-delay)
             return error(Response.Status.BAD_REQUEST, e.getMessage(), Json.createObjectBuilder().add("path", e.path()));
         } catch (EchoActions.IdInUseException e) {
@@ -116,6 +116,9 @@ public class ActionsResource {
             return error(status, e.getMessage(), Json.createObjectBuilder().add("kind", e.kind().name()));
         } catch (ActionQueue.QueueFullException e) {
             return error(Response.Status.SERVICE_UNAVAILABLE, e.getMessage(), Json.createObjectBuilder());
+        } catch (ActionQueue.QueueUnavailableException e) {
+            LOG.log(java.util.logging.Level.WARNING, e.getMessage(), e.getCause()); // the provider's detail stays in the log
+            return error(Response.Status.SERVICE_UNAVAILABLE, e.getMessage(), Json.createObjectBuilder());
         } catch (RuntimeException e) {
             // no exception text in the body: it is in the log under the id the body carries
             String correlation = java.util.UUID.randomUUID().toString();
@@ -123,18 +126,21 @@ public class ActionsResource {
             return error(Response.Status.INTERNAL_SERVER_ERROR, "the action could not be submitted",
                     Json.createObjectBuilder().add("correlationId", correlation));
         }
-        ActionRun run = submitted.run();
-        URI location = uri.getAbsolutePathBuilder().path(run.action().id()).build();
+        URI location = uri.getAbsolutePathBuilder().path(submitted.id()).build();
         // the same caller repeating a key gets its first run back: 200, nothing new was accepted
         Response.Status status = submitted.duplicate() ? Response.Status.OK : Response.Status.ACCEPTED;
-        return Response.status(status).entity(Json.createObjectBuilder().add("id", run.action().id())
-                .add("state", run.state().name()).add("location", location.toString()).build()).location(location).build();
+        return Response.status(status).entity(Json.createObjectBuilder().add("id", submitted.id())
+                .add("state", submitted.state().name()).add("location", location.toString()).build()).location(location).build();
     }
 
     @GET
     @Path("{id}")
     public Response get(@PathParam("id") String id) {
         requireEnabled();
+        if (actions.isDistributed()) { // any server's run, as this server's board knows it
+            return actions.status(id, caller()).map(s -> Response.ok(s.describe()).build())
+                    .orElseGet(() -> error(Response.Status.NOT_FOUND, "no action with id '" + id + "'", Json.createObjectBuilder()));
+        }
         return actions.find(id, caller()).map(run -> Response.ok(describe(run)).build())
                 .orElseGet(() -> error(Response.Status.NOT_FOUND, "no action with id '" + id + "'", Json.createObjectBuilder()));
     }
@@ -143,6 +149,18 @@ public class ActionsResource {
     @Path("{id}")
     public Response cancel(@PathParam("id") String id) {
         requireEnabled();
+        if (actions.isDistributed()) {
+            return actions.status(id, caller()).map(s -> {
+                if (s.isFinal()) {
+                    return error(Response.Status.CONFLICT, "action '" + id + "' has already ended as " + s.state(),
+                            Json.createObjectBuilder());
+                }
+                // the server holding it (or the next to take its message) cancels it: 202, look again for CANCELLED
+                actions.requestCancel(id);
+                return Response.status(Response.Status.ACCEPTED).entity(Json.createObjectBuilder(s.describe())
+                        .add("cancel", "requested").build()).build();
+            }).orElseGet(() -> error(Response.Status.NOT_FOUND, "no action with id '" + id + "'", Json.createObjectBuilder()));
+        }
         return actions.find(id, caller()).map(run -> run.cancel() ? Response.ok(describe(run)).build()
                         : error(Response.Status.CONFLICT, "action '" + id + "' has already ended as " + run.state(),
                         Json.createObjectBuilder()))

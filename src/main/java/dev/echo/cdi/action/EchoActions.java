@@ -41,6 +41,12 @@ import java.util.function.Predicate;
  * belongs to the {@link Sequence}, which always brings it to a final state, and a redelivery could
  * only start a second copy of a live run.
  *
+ * <p>With {@code echo.actions.queue=jms} ({@link DistributedRuns}, docs/actions-messaging.md) an
+ * accepted action is sent instead of handed over: ids and owner keys being sent are claimed in
+ * {@code sending} (a concurrent map; no lock is held while the provider stores the message), runs
+ * of every server are read from {@code board}, and this server's consumers start runs on the same
+ * {@link Sequence}; {@link #submit}/{@link #submitAs} refuse (there is no local run to return).
+ *
  * <p>A run executes as its submitter: the submitting thread's container context is captured at
  * submission and applied around every hook and function of the run, its retries, its delayed
  * attempt and its chained actions.
@@ -71,6 +77,12 @@ public class EchoActions {
     private volatile int maxNext;
     /** Guards the hand-over: one submission at a time checks its key, offers, polls and starts. */
     private final Object handOver = new Object();
+    /** echo.actions.queue and the JMS settings, read with the sequence. */
+    private volatile dev.echo.cdi.config.ActionQueueSettings queueSettings;
+    /** Every server's runs (echo.actions.queue=jms only); created with the sequence. */
+    private volatile RunBoard board;
+    /** The messaging side (echo.actions.queue=jms), started when the application starts; else null. */
+    private volatile DistributedRuns distributed;
 
     private Sequence sequence() {
         Sequence s = sequence;
@@ -91,6 +103,8 @@ public class EchoActions {
                 dev.echo.cdi.config.EchoConfig.actionsKeptBytes(config));
         maxDelay = dev.echo.cdi.config.EchoConfig.actionsMaxDelay(config);
         maxNext = dev.echo.cdi.config.EchoConfig.actionsMaxNext(config);
+        queueSettings = dev.echo.cdi.config.EchoConfig.actionQueue(config);
+        board = new RunBoard(dev.echo.cdi.config.EchoConfig.actionsKeptRuns(config));
         Plan.Builder plan = Plan.builder();
         methods.actions().forEach((name, d) -> plan.add(name, d.source(), content -> invoke(d, bindArgument(d.method(), content))));
         Map<String, ActionHook> hooks = new LinkedHashMap<>();
@@ -102,8 +116,20 @@ public class EchoActions {
                 .ifPresent(observers::add);
         dev.echo.action.ActionObserver all = new dev.echo.action.ActionObserver() {
             @Override
+            public void started(Action action, int attempt) {
+                DistributedRuns d = distributed;
+                if (d != null) {
+                    d.started(action, attempt);
+                }
+            }
+
+            @Override
             public void retrying(Action action, int failedAttempt, Duration wait) {
                 observers.forEach(o -> o.retrying(action, failedAttempt, wait));
+                DistributedRuns d = distributed;
+                if (d != null) {
+                    d.retrying(action, failedAttempt);
+                }
             }
 
             @Override
@@ -112,7 +138,66 @@ public class EchoActions {
             }
         };
         return new Sequence(runtime.scheduler(), plan.build(), hooks).observer(all)
-                .onStart(book::started);
+                .onStart(run -> {
+                    book.started(run);
+                    DistributedRuns d = distributed;
+                    if (d != null) {
+                        run.completion().whenComplete((r, e) -> d.ended(run));
+                    }
+                });
+    }
+
+    /**
+     * With {@code echo.actions.queue=jms}, starts this server's consumers when the application
+     * starts (on an application thread: the JNDI look-ups and the application's context need one).
+     * A server without Jakarta Messaging, or without the named resources, fails the deployment
+     * with a message naming what is missing: the application asked for durable actions.
+     */
+    void startQueue(@jakarta.enterprise.event.Observes @jakarta.enterprise.context.Initialized(ApplicationScoped.class) Object started) {
+        sequence();
+        dev.echo.cdi.config.ActionQueueSettings settings = queueSettings;
+        if (!settings.jms()) {
+            return;
+        }
+        if (!OptionalApi.isPresent("jakarta.jms.ConnectionFactory", Thread.currentThread().getContextClassLoader())) {
+            throw new IllegalStateException("Echo: " + dev.echo.cdi.config.EchoConfig.ACTIONS_QUEUE
+                    + "=jms needs Jakarta Messaging in the server (feature messaging-3.1 with messagingServer-3.0 or"
+                    + " messagingClient-3.0, or another provider)");
+        }
+        // no caller on this thread: the application's own context, for runs of any submitter
+        RunContext application = submittersContext();
+        java.util.function.Supplier<DistributedRuns> start = () -> JmsActions.start(settings, board, book, sequence(),
+                application, runtime.threadFactory());
+        distributed = start.get();
+        DistributedRuns d = distributed;
+        OptionalApi.load(OptionalApi.MP_METRICS, () -> {
+            MicroProfileActionMetrics.exportQueue(d);
+            return Boolean.TRUE;
+        }, Boolean.FALSE, "action queue metrics are not exported");
+    }
+
+    /** Before any bean is destroyed: stop taking messages, let runs in progress end, roll the rest back. */
+    void stopQueue(@jakarta.enterprise.event.Observes @jakarta.enterprise.context.BeforeDestroyed(ApplicationScoped.class) Object stopping) {
+        DistributedRuns d = distributed;
+        if (d != null) {
+            d.stop(runtime.stopTimeout());
+        }
+    }
+
+    /** Whether actions travel over Jakarta Messaging (echo.actions.queue=jms). */
+    boolean isDistributed() {
+        return distributed != null;
+    }
+
+    /** The messaging side, if actions travel over Jakarta Messaging (metrics, dashboard). */
+    Optional<DistributedRuns> distributed() {
+        return Optional.ofNullable(distributed);
+    }
+
+    /** This server's view of every run, on every server (echo.actions.queue=jms). */
+    RunBoard board() {
+        sequence();
+        return board;
     }
 
     /** The method's parameter from the action's content: plain, JSON-P, or bound with JSON-B. */
@@ -166,8 +251,113 @@ public class EchoActions {
      * {@link #submitAs} for the rules.
      */
     public ActionRun submit(Action action, Predicate<String> callerHasRole) {
+        requireInMemory("submit", "accept");
         sequence().validate(action, callerHasRole);
         return handOver(action, RunBook.Owner.APPLICATION, submittersContext()).run();
+    }
+
+    /**
+     * With {@code echo.actions.queue=jms} a run may execute on any server: there is no local
+     * {@link ActionRun} to hand back, only its id and state ({@link #accept}, {@link #acceptAs}).
+     */
+    private void requireInMemory(String method, String instead) {
+        if (isDistributed()) {
+            throw new IllegalStateException("Echo: with " + dev.echo.cdi.config.EchoConfig.ACTIONS_QUEUE + "=jms an action"
+                    + " runs on whichever server takes it; use " + instead + "(...) instead of " + method + "(...)");
+        }
+    }
+
+    /** What an accepted action is: its id, its state now, and whether it is an earlier one with the same key. */
+    public record Accepted(String id, ActionRun.State state, boolean duplicate) {
+    }
+
+    /**
+     * Accepts an action from the application's own code, with either queue: {@link #submit} in
+     * memory; with {@code echo.actions.queue=jms} a persistent message that any server of the
+     * application may run. The application owns the run.
+     */
+    public Accepted accept(Action action, Predicate<String> callerHasRole) {
+        if (!isDistributed()) {
+            ActionRun run = submit(action, callerHasRole);
+            return new Accepted(run.action().id(), run.state(), false);
+        }
+        sequence().validate(action, callerHasRole);
+        return send(action, RunBook.Owner.APPLICATION);
+    }
+
+    /**
+     * {@link #submitAs} with either queue (what the REST resource calls): the same checks, all
+     * made here, on the accepting server, from the caller's real identity, before anything is sent.
+     */
+    public Accepted acceptAs(Action action, String principalName, Predicate<String> callerHasRole) {
+        if (!isDistributed()) {
+            Submitted s = submitAs(action, principalName, callerHasRole);
+            return new Accepted(s.run().action().id(), s.run().state(), s.duplicate());
+        }
+        sequence().validate(action, callerHasRole);
+        requireWithinLimits(action, "$");
+        authorize(action, principalName != null && !principalName.isEmpty(), callerHasRole);
+        return send(action, RunBook.Owner.caller(principalName));
+    }
+
+    /** Ids and owner keys being sent right now (claimed before the send, released after it is on the board). */
+    private final java.util.concurrent.ConcurrentHashMap<Object, Boolean> sending = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record OwnerKey(RunBook.Owner owner, String key) {
+    }
+
+    /** Longest a keyed submission waits for the run-state topic to catch up (it goes on without, and logs). */
+    private static final Duration TOPIC_SYNC = Duration.ofSeconds(5);
+
+    /**
+     * Sends an action over messaging. The id and the owner's key are claimed first, so that two
+     * submissions on this server cannot both send one of them; across servers a key already on
+     * this server's board (the topic brings the others' within milliseconds) returns the first
+     * run. Two submissions of one key on two servers within that time may both be accepted
+     * (docs/actions-messaging.md). No lock is held while the provider stores the message.
+     */
+    private Accepted send(Action action, RunBook.Owner owner) {
+        String key = action.metadata().idempotencyKey();
+        Object keyClaim = key != null && owner.keepsKeys() ? new OwnerKey(owner, key) : null;
+        Object idClaim = "id:" + action.id();
+        if (keyClaim != null && board.byKey(owner, key).isEmpty()) {
+            // a run of this key accepted by another server may still be on its way over the topic
+            distributed.syncWithTopic(TOPIC_SYNC);
+        }
+        while (true) {
+            Optional<RunStatus> first = board.byKey(owner, key);
+            if (first.isPresent()) {
+                return new Accepted(first.get().id(), first.get().state(), true);
+            }
+            if (keyClaim == null || sending.putIfAbsent(keyClaim, Boolean.TRUE) == null) {
+                break;
+            }
+            // the same key is being sent by another request: its run appears on the board in a moment
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+        }
+        try {
+            if (sending.putIfAbsent(idClaim, Boolean.TRUE) != null) {
+                throw new IdInUseException(action.id());
+            }
+            try {
+                if (board.contains(action.id()) || book.contains(action.id())) {
+                    throw new IdInUseException(action.id());
+                }
+                RunStatus s = distributed.send(action, owner);
+                if (keyClaim != null) {
+                    // answer once every server can know the key: a retry sent to another server after
+                    // this answer finds the run (sync before the check above, sync after the send here)
+                    distributed.syncWithTopic(TOPIC_SYNC);
+                }
+                return new Accepted(s.id(), s.state(), false);
+            } finally {
+                sending.remove(idClaim);
+            }
+        } finally {
+            if (keyClaim != null) {
+                sending.remove(keyClaim);
+            }
+        }
     }
 
     /**
@@ -194,10 +384,13 @@ public class EchoActions {
      * @throws IdInUseException                when a kept run already has the action's id
      */
     public Submitted submitAs(Action action, String principalName, Predicate<String> callerHasRole) {
+        requireInMemory("submitAs", "acceptAs");
         sequence().validate(action, callerHasRole); // routing first: the policy of a name that does not exist is moot
         requireWithinLimits(action, "$");
         authorize(action, principalName != null && !principalName.isEmpty(), callerHasRole);
-        return handOver(action, RunBook.Owner.caller(principalName), submittersContext());
+        RunContext context = submittersContext();
+        RunContext withCaller = body -> context.call(() -> dev.echo.cdi.ActionCaller.callAs(principalName, body));
+        return handOver(action, RunBook.Owner.caller(principalName), withCaller);
     }
 
     /**
@@ -340,6 +533,19 @@ public class EchoActions {
     }
 
     /**
+     * What every server knows of the run {@code principalName} submitted with this id
+     * ({@code echo.actions.queue=jms}): empty for anyone else's run, as with {@link #find(String, String)}.
+     */
+    Optional<RunStatus> status(String id, String principalName) {
+        return board().find(id, RunBook.Owner.caller(principalName));
+    }
+
+    /** Asks the server holding the run (or the next to take its message) to cancel it. */
+    void requestCancel(String id) {
+        distributed.requestCancel(id);
+    }
+
+    /**
      * Whether the application opened the REST surface ({@code echo.actions.rest.enabled=true}).
      * Off by default: adding the jar opens no endpoint the application did not ask for.
      */
@@ -356,6 +562,29 @@ public class EchoActions {
     /** In-process figures per action name (also exported to MicroProfile Metrics when present). */
     public java.util.Map<String, dev.echo.action.ActionStats.Figures> stats() {
         return stats.snapshot();
+    }
+
+    /**
+     * Which server ran what, as this server knows it: per server, how many runs are in each state
+     * ({@code echo.actions.queue=jms}: every server's runs this server has heard of, within
+     * {@code echo.actions.kept-runs}); with the in-memory queue, this server's kept runs.
+     */
+    public java.util.Map<String, java.util.Map<ActionRun.State, Integer>> runsByServer() {
+        sequence();
+        if (isDistributed()) {
+            return board.byServer();
+        }
+        java.util.Map<ActionRun.State, Integer> mine = new java.util.EnumMap<>(ActionRun.State.class);
+        for (String id : book.ids()) {
+            book.find(id, RunBook.Owner.APPLICATION).ifPresent(run -> mine.merge(run.state(), 1, Integer::sum));
+        }
+        return mine.isEmpty() ? java.util.Map.of() : java.util.Map.of(queueSettings.serverName(), mine);
+    }
+
+    /** {@code jms} or {@code memory}: where this application's accepted actions wait. */
+    public String queueKind() {
+        sequence();
+        return queueSettings.jms() ? "jms" : "memory";
     }
 
     /** The names of the plan's functions. */

@@ -38,6 +38,37 @@ final class MicroProfileActionMetrics implements ActionObserver {
         return Optional.of(new MicroProfileActionMetrics(registry));
     }
 
+    /**
+     * The shared action queue's figures for this server ({@code echo.actions.queue=jms}), tagged
+     * {@code server}: {@code echo_action_queue_depth} (messages waiting and visible now, from a queue
+     * browser), {@code echo_action_messages_consumed}, {@code _redelivered} (taken over from a
+     * server that did not settle them) and {@code _dead_lettered} (reported FAILED and left to the
+     * engine's exception destination) — counts since this server started.
+     */
+    static void exportQueue(DistributedRuns runs) {
+        MetricRegistry registry = MetricRegistryHolder.current();
+        if (registry == null) {
+            return;
+        }
+        Tag server = new Tag("server", runs.serverName());
+        registry.gauge(org.eclipse.microprofile.metrics.Metadata.builder().withName("echo.action.queue.depth")
+                .withDescription("Action messages waiting in the shared queue and visible now").build(), runs, r -> {
+            try {
+                return r.depth();
+            } catch (RuntimeException e) {
+                return -1; // the engine is unreachable right now
+            }
+        }, server);
+        registry.gauge(org.eclipse.microprofile.metrics.Metadata.builder().withName("echo.action.messages.consumed")
+                .withDescription("Action messages this server took and ran").build(), runs, DistributedRuns::consumed, server);
+        registry.gauge(org.eclipse.microprofile.metrics.Metadata.builder().withName("echo.action.messages.redelivered")
+                .withDescription("Action messages this server took over from a server that did not settle them").build(),
+                runs, DistributedRuns::redelivered, server);
+        registry.gauge(org.eclipse.microprofile.metrics.Metadata.builder().withName("echo.action.messages.dead_lettered")
+                .withDescription("Action messages reported FAILED and left to the engine's exception destination").build(),
+                runs, DistributedRuns::deadLettered, server);
+    }
+
     private static Tag tag(Action action) {
         return new Tag("action", action.name());
     }

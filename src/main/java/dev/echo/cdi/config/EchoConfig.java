@@ -66,6 +66,25 @@ public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold
     /** Most bytes one may configure for kept runs (1 TiB): more is a typo. */
     public static final long MAX_ACTIONS_KEPT_BYTES = 1L << 40;
 
+    /** {@code memory} (default) or {@code jms}: where accepted actions wait (see {@link ActionQueueSettings}). */
+    public static final String ACTIONS_QUEUE = "echo.actions.queue";
+    public static final String ACTIONS_JMS_CONNECTION_FACTORY = "echo.actions.jms.connection-factory";
+    public static final String ACTIONS_JMS_QUEUE = "echo.actions.jms.queue";
+    public static final String ACTIONS_JMS_TOPIC = "echo.actions.jms.topic";
+    /** Most action messages one server holds unsettled (each one a run in progress). */
+    public static final String ACTIONS_JMS_WINDOW = "echo.actions.jms.window";
+    /** Must equal the engine queue's maxRedeliveryCount (liberty-config: echo.jms.max-deliveries). */
+    public static final String ACTIONS_JMS_MAX_DELIVERIES = "echo.actions.jms.max-deliveries";
+    /** This server's name in run states and metrics; default Liberty's server name (wlp.server.name). */
+    public static final String ACTIONS_SERVER_NAME = "echo.actions.server-name";
+    public static final String DEFAULT_JMS_CONNECTION_FACTORY = "jms/echo/cf";
+    public static final String DEFAULT_JMS_QUEUE = "jms/echo/actions";
+    public static final String DEFAULT_JMS_TOPIC = "jms/echo/runs";
+    public static final int DEFAULT_JMS_WINDOW = 8;
+    public static final int MAX_JMS_WINDOW = 1024;
+    public static final int DEFAULT_JMS_MAX_DELIVERIES = 5;
+    public static final int MAX_JMS_MAX_DELIVERIES = 1000;
+
     public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(30);
     /** Longest accepted duration: beyond it a value is a typo, and nanoseconds would overflow. */
     public static final Duration MAX_DURATION = Duration.ofDays(365);
@@ -103,6 +122,7 @@ public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold
         actionsKeptBytes(lookup);
         actionsMaxNext(lookup);
         actionsMaxDelay(lookup);
+        actionQueue(lookup);
         return new EchoConfig(workers, capacity, aging, stop, name, longRunning, maxWorkers, stall);
     }
 
@@ -119,6 +139,40 @@ public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold
             }
             return b.equals("true");
         }).orElse(false);
+    }
+
+    /**
+     * The action queue's settings: {@value #ACTIONS_QUEUE} is {@code memory} or {@code jms} (any
+     * case); JNDI names must be non-blank; the window 1 to {@value #MAX_JMS_WINDOW}; max deliveries 1
+     * to {@value #MAX_JMS_MAX_DELIVERIES}. Anything else is rejected naming the key.
+     */
+    public static ActionQueueSettings actionQueue(Function<String, Optional<String>> lookup) {
+        boolean jms = lookup.apply(ACTIONS_QUEUE).map(v -> {
+            String q = v.strip().toLowerCase(Locale.ROOT);
+            if (!q.equals("memory") && !q.equals("jms")) {
+                throw bad(ACTIONS_QUEUE, v, "memory or jms");
+            }
+            return q.equals("jms");
+        }).orElse(false);
+        String server = lookup.apply(ACTIONS_SERVER_NAME).map(v -> nonBlank(ACTIONS_SERVER_NAME, v))
+                .orElseGet(() -> System.getProperty("wlp.server.name", "echo-" + ProcessHandle.current().pid()));
+        return new ActionQueueSettings(jms,
+                lookup.apply(ACTIONS_JMS_CONNECTION_FACTORY).map(v -> nonBlank(ACTIONS_JMS_CONNECTION_FACTORY, v))
+                        .orElse(DEFAULT_JMS_CONNECTION_FACTORY),
+                lookup.apply(ACTIONS_JMS_QUEUE).map(v -> nonBlank(ACTIONS_JMS_QUEUE, v)).orElse(DEFAULT_JMS_QUEUE),
+                lookup.apply(ACTIONS_JMS_TOPIC).map(v -> nonBlank(ACTIONS_JMS_TOPIC, v)).orElse(DEFAULT_JMS_TOPIC),
+                lookup.apply(ACTIONS_JMS_WINDOW).map(v -> boundedInt(ACTIONS_JMS_WINDOW, v, MAX_JMS_WINDOW))
+                        .orElse(DEFAULT_JMS_WINDOW),
+                lookup.apply(ACTIONS_JMS_MAX_DELIVERIES).map(v -> boundedInt(ACTIONS_JMS_MAX_DELIVERIES, v, MAX_JMS_MAX_DELIVERIES))
+                        .orElse(DEFAULT_JMS_MAX_DELIVERIES),
+                server);
+    }
+
+    private static String nonBlank(String key, String value) {
+        if (value.isBlank()) {
+            throw bad(key, value, "a non-blank name");
+        }
+        return value.strip();
     }
 
     /** {@value #ACTIONS_KEPT_RUNS}: 1 to {@value #MAX_ACTIONS_KEPT_RUNS}, default {@value #DEFAULT_ACTIONS_KEPT_RUNS}. */

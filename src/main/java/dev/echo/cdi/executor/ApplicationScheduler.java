@@ -224,7 +224,14 @@ public class ApplicationScheduler implements HealthSource {
         return contextService;
     }
 
-    ThreadFactory threadFactory() {
+    /** How long the application's stop waits for running work (echo.stop.timeout). */
+    public Duration stopTimeout() {
+        ensureStarted();
+        return config.stopTimeout();
+    }
+
+    /** The container's managed thread factory (threads with the application's context). */
+    public ThreadFactory threadFactory() {
         ensureStarted();
         return threadFactory;
     }

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Action throughput end to end in Open Liberty (issue 12): actions accepted by the application and
+# run to SUCCEEDED, per second, with the in-memory queue (one server), and over the embedded
+# messaging engine on one server and on two (B a remote client of A's engine), measured in this
+# one run. Drives the showcase WAR (POST api/lab/actions submits through EchoActions.accept; GET
+# api/lab counts the runs per server), selecting the queue with the ECHO_ACTIONS_QUEUE environment
+# variable (MicroProfile Config: it overrides the WAR's echo.actions.queue=jms).
+# Writes benchmarks/RESULTS-ACTIONS.md. Usage (from the repository root): bash benchmarks/liberty-actions.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn -B -q install -DskipTests
+mvn -B -q -f it-tests package -DskipTests
+mvn -B -q -f it-tests liberty:create   # installs the runtime into it-tests/target/liberty
+wlp=it-tests/target/liberty/wlp
+war=it-tests/target/echo-showcase.war
+pw_a=$(sed -n 's/^echo.demo.alice.password=//p' liberty-config/bootstrap.properties)
+pw_b=$(sed -n 's/^echo.demo.bob.password=//p' liberty-config/bootstrap.properties)
+PORT_A=9097; PORT_B=9098; JMS=17277
+ROUNDS=${ROUNDS:-3}; N=${N:-2000}
+
+make_server() { # name, xml (relative to liberty-config), queue, http port, extra bootstrap lines
+  local name=$1 xml=$2 queue=$3 port=$4 extra=$5 dir=$wlp/usr/servers/$1
+  "$wlp/bin/server" stop "$name" >/dev/null 2>&1 || true
+  rm -rf "$dir"
+  "$wlp/bin/server" create "$name" >/dev/null
+  cp "liberty-config/$xml" "$dir/server.xml"
+  cp liberty-config/echo-base.xml "$dir/echo-base.xml"
+  printf 'http.port=%s\necho.demo.alice.password=%s\necho.demo.bob.password=%s\n%b' "$port" "$pw_a" "$pw_b" "$extra" > "$dir/bootstrap.properties"
+  printf 'ECHO_ACTIONS_QUEUE=%s\n' "$queue" > "$dir/server.env"
+  mkdir -p "$dir/dropins" && cp "$war" "$dir/dropins/echo-showcase.war"
+  "$wlp/bin/server" start "$name" >/dev/null
+  for i in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/echo-showcase/api/lab" >/dev/null && return 0; sleep 1; done
+  echo "server $name did not come up" >&2; exit 1
+}
+stop_all() { for s in echo-bench-b echo-bench-a; do "$wlp/bin/server" stop "$s" >/dev/null 2>&1 || true; done; }
+trap stop_all EXIT
+
+succeeded() { curl -sf "http://127.0.0.1:$PORT_A/echo-showcase/api/lab" | grep -o '"byServer":{.*' \
+  | grep -o '"SUCCEEDED":[0-9]*' | awk -F: '{s+=$2} END {print s+0}'; }
+# submits $1 actions of 0 ms from 8 concurrent requests (the application's accept, a persistent send each with jms)
+submit() { local per=$(( $1 / 8 )); seq 1 8 | xargs -P 8 -I{} curl -sf -X POST -H 'X-Echo-Dashboard: 1' \
+  "http://127.0.0.1:$PORT_A/echo-showcase/api/lab/actions?count=$per&millis=0" >/dev/null; }
+# one round: actions per second from the first submission to the last SUCCEEDED
+round() {
+  local before; before=$(succeeded); local t0; t0=$(date +%s.%N)
+  submit "$N"
+  local deadline=$(( $(date +%s) + 300 ))
+  while [ "$(succeeded)" -lt $(( before + N )) ]; do
+    [ "$(date +%s)" -lt "$deadline" ] || { echo "round did not finish within 300 s" >&2; exit 1; }
+    sleep 0.05
+  done
+  awk "BEGIN {printf \"%.0f\", $N / ($(date +%s.%N) - $t0)}"
+}
+measure() { # label; prints "label median (rounds)"
+  submit 400; sleep 3   # warm-up
+  local r=(); for i in $(seq 1 "$ROUNDS"); do r+=("$(round)"); done
+  local med; med=$(printf '%s\n' "${r[@]}" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')
+  echo "$1|$med|${r[*]}"
+}
+
+results=()
+make_server echo-bench-a server.xml memory $PORT_A "echo.jms.port=$JMS\necho.jms.max-deliveries=5\necho.jms.max-depth=50000\n"
+results+=("$(measure 'in-memory queue, one server')")
+stop_all
+make_server echo-bench-a server.xml jms $PORT_A "echo.jms.port=$JMS\necho.jms.max-deliveries=5\necho.jms.max-depth=50000\n"
+results+=("$(measure 'embedded messaging engine, one server')")
+make_server echo-bench-b remote/server.xml jms $PORT_B "echo.jms.remote=127.0.0.1:$JMS\n"
+results+=("$(measure 'embedded messaging engine, two servers (B a remote client)')")
+stop_all
+
+mem=$(echo "${results[0]}" | cut -d'|' -f2)
+out=benchmarks/RESULTS-ACTIONS.md
+{
+  echo "# Action throughput in Liberty ($(date -u)), $(nproc) processors"
+  echo
+  echo "Actions submitted by the application (showcase, 8 concurrent requests, actions of 0 ms) and run to SUCCEEDED,"
+  echo "$N per round, $ROUNDS rounds after a warm-up; median actions/s with each round in brackets. Same machine, same run."
+  echo
+  echo "| queue | actions/s | vs in-memory |"
+  echo "|---|---|---|"
+  for r in "${results[@]}"; do
+    IFS='|' read -r label med rounds <<< "$r"
+    echo "| $label | $med ($rounds) | $(awk "BEGIN {printf \"%.2f\", $med / $mem}")x |"
+  done
+} > "$out"
+cat "$out"

@@ -1,0 +1,314 @@
+package dev.echo.it;
+
+import dev.echo.it.support.Deployments;
+import dev.echo.it.support.Http;
+import dev.echo.it.support.LibertyServer;
+import dev.echo.it.support.WebXml;
+import dev.echo.testing.Await;
+import jakarta.json.JsonObject;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.exporter.ZipExporter;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Actions over Jakarta Messaging between two real Liberty servers on loopback, configured by the
+ * repository's own files: A ({@code liberty-config/server.xml}) hosts the embedded messaging engine,
+ * B ({@code liberty-config/remote/server.xml}) connects to it as a client; both run the same WAR
+ * with {@code echo.actions.queue=jms}. Every check goes through the public REST API, as a user's
+ * client would, except the corrupt message and the exception destination's content (ClusterProbe).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MessagingClusterIT {
+
+    private static final int PORT_A = 9095;
+    private static final int PORT_B = 9096;
+    private static final int JMS_PORT = 17276;
+    /** The engine queue's maxRedeliveryCount and the application's echo.actions.jms.max-deliveries. */
+    private static final int MAX_DELIVERIES = 3;
+    private static final int WINDOW = 50;
+
+    private static final LibertyServer A = new LibertyServer("echo-mq-a");
+    private static final LibertyServer B = new LibertyServer("echo-mq-b");
+
+    @BeforeAll
+    static void startBothServers() throws Exception {
+        Path config = Path.of("../liberty-config");
+        Path war = Path.of(System.getProperty("java.io.tmpdir"), "echo-cluster-" + ProcessHandle.current().pid() + ".war");
+        Deployments.withConfig("cluster", """
+                        echo.workers=4
+                        echo.max-workers=4
+                        echo.actions.rest.enabled=true
+                        echo.actions.queue=jms
+                        echo.actions.jms.window=%d
+                        echo.actions.jms.max-deliveries=%d
+                        """.formatted(WINDOW, MAX_DELIVERIES), ClusterActions.class, ClusterProbe.class)
+                .setWebXML(new StringAsset(WebXml.basicAuth("<security-role><role-name>orders</role-name></security-role>",
+                        "/api/actions/*", "/api/actions")))
+                .as(ZipExporter.class).exportTo(war.toFile(), true);
+        Map<String, String> common = Map.of("echo.demo.alice.password", "alicepwd", "echo.demo.bob.password", "bobpwd");
+        Map<String, String> a = new HashMap<>(common);
+        a.putAll(Map.of("http.port", String.valueOf(PORT_A), "echo.jms.port", String.valueOf(JMS_PORT),
+                "echo.jms.max-deliveries", String.valueOf(MAX_DELIVERIES), "echo.jms.max-depth", "50000"));
+        A.create(Map.of("server.xml", config.resolve("server.xml"), "echo-base.xml", config.resolve("echo-base.xml")), a);
+        Map<String, String> b = new HashMap<>(common);
+        b.putAll(Map.of("http.port", String.valueOf(PORT_B), "echo.jms.remote", "127.0.0.1:" + JMS_PORT));
+        B.create(Map.of("server.xml", config.resolve("remote/server.xml"), "echo-base.xml", config.resolve("echo-base.xml")), b);
+        A.deploy(war, "cluster.war");
+        B.deploy(war, "cluster.war");
+        A.start();
+        awaitApplication(PORT_A, A);
+        B.start();
+        awaitApplication(PORT_B, B);
+        Files.deleteIfExists(war);
+    }
+
+    @AfterAll
+    static void stopBothServers() throws Exception {
+        for (LibertyServer s : List.of(B, A)) {
+            if (s.process().isPresent() && !s.stop()) {
+                s.kill();
+            }
+        }
+    }
+
+    private static void awaitApplication(int port, LibertyServer server) throws Exception {
+        try {
+            Await.value(() -> send(port, "GET", "/missing", null, "alice").statusCode(), code -> code == 404,
+                    Duration.ofSeconds(120), "the application on port " + port + " answers");
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n" + server.log(), e);
+        }
+    }
+
+    private static HttpResponse<String> send(int port, String method, String path, String body, String user) throws Exception {
+        return Http.send(method, "http://127.0.0.1:" + port + "/cluster/api/actions" + path, body, user, user + "pwd");
+    }
+
+    /** Posts as alice and gives the id (202 expected). */
+    private static String post(int port, String body) throws Exception {
+        HttpResponse<String> r = send(port, "POST", "", body, "alice");
+        assertEquals(202, r.statusCode(), r.body());
+        return ((JsonObject) Http.json(r)).getString("id");
+    }
+
+    /** Posts {@code count} copies of {@code body} as alice from 16 threads (a persistent send each); the ids in order of answer. */
+    private static List<String> postAll(int port, String body, int count) throws Exception {
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try {
+            List<java.util.concurrent.Future<String>> posts = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                posts.add(pool.submit(() -> post(port, body)));
+            }
+            List<String> ids = new ArrayList<>();
+            for (var f : posts) {
+                ids.add(f.get(120, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            return ids;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static String work(String priority, long ms, long delayMs) {
+        return "{\"name\":\"cluster.work\",\"priority\":\"" + priority + "\",\"content\":{\"ms\":" + ms + "}"
+                + (delayMs > 0 ? ",\"metadata\":{\"delay\":" + delayMs + "}" : "") + "}";
+    }
+
+    private static JsonObject status(int port, String id) throws Exception {
+        HttpResponse<String> r = send(port, "GET", "/" + id, null, "alice");
+        return r.statusCode() == 200 ? (JsonObject) Http.json(r) : null;
+    }
+
+    /** Every id's final state as {@code port}'s server knows it, waiting up to {@code timeout}. */
+    private static Map<String, JsonObject> awaitAllFinal(int port, List<String> ids, Duration timeout) throws Exception {
+        Map<String, JsonObject> done = new LinkedHashMap<>();
+        Await.value(() -> {
+            for (String id : ids) {
+                if (!done.containsKey(id)) {
+                    JsonObject s = status(port, id);
+                    if (s != null && s.getString("state").matches("SUCCEEDED|FAILED|CANCELLED")) {
+                        done.put(id, s);
+                    }
+                }
+            }
+            return done.size();
+        }, n -> n == ids.size(), timeout, ids.size() + " actions end (seen on port " + port + ")");
+        return done;
+    }
+
+    private static long startedAt(JsonObject s) {
+        return s.getJsonObject("result").getJsonNumber("startedAt").longValue();
+    }
+
+    @Test
+    @Order(1)
+    void twoHundredActionsPostedToAAllSucceedBothServersRunSomeAndEitherAnswers() throws Exception {
+        List<String> ids = postAll(PORT_A, work("NORMAL", 20, 0), 200);
+        Map<String, JsonObject> onA = awaitAllFinal(PORT_A, ids, Duration.ofSeconds(120));
+        Map<String, Integer> byServer = new HashMap<>();
+        for (JsonObject s : onA.values()) {
+            assertEquals("SUCCEEDED", s.getString("state"), s.toString());
+            assertEquals(s.getString("server"), s.getJsonObject("result").getString("server"), "the state names the server that ran it");
+            assertEquals("alice", s.getJsonObject("result").getString("caller"), "the run knows its submitter on either server");
+            byServer.merge(s.getString("server"), 1, Integer::sum);
+        }
+        assertTrue(byServer.getOrDefault("echo-mq-a", 0) > 0 && byServer.getOrDefault("echo-mq-b", 0) > 0,
+                "both servers ran some: " + byServer);
+        // B answers for every run too, A's included, with the same outcome
+        Map<String, JsonObject> onB = awaitAllFinal(PORT_B, ids, Duration.ofSeconds(30));
+        for (String id : ids) {
+            assertEquals(onA.get(id).getString("server"), onB.get(id).getString("server"), id);
+            assertEquals(onA.get(id).getJsonObject("result"), onB.get(id).getJsonObject("result"), id);
+        }
+        // the queue's figures per server
+        String metrics = Http.send("GET", "http://127.0.0.1:" + PORT_A + "/metrics?scope=application").body();
+        assertTrue(metrics.matches("(?s).*echo_action_queue_depth\\{[^}]*server=\"echo-mq-a\"[^}]*} 0\\.0.*"), metrics);
+        double consumedA = Http.sample(metrics, "echo_action_messages_consumed", null);
+        assertEquals(byServer.get("echo-mq-a"), (int) consumedA, "A consumed what it ran");
+        for (String name : List.of("echo_action_messages_redelivered", "echo_action_messages_dead_lettered")) {
+            assertTrue(Http.sample(metrics, name, null) >= 0, name + " is exported: " + metrics);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void theSameCallerAndKeyOnAThenOnBGiveOneRunAnotherCallersKeyIsItsOwn() throws Exception {
+        String body = "{\"name\":\"cluster.work\",\"content\":{\"ms\":0},\"metadata\":{\"idempotencyKey\":\"order-42\"}}";
+        String first = post(PORT_A, body);
+        HttpResponse<String> again = send(PORT_B, "POST", "", body, "alice");
+        assertEquals(200, again.statusCode(), "a repeat is not accepted again: " + again.body());
+        assertEquals(first, ((JsonObject) Http.json(again)).getString("id"));
+        HttpResponse<String> bobs = send(PORT_B, "POST", "", body, "bob");
+        assertEquals(403, bobs.statusCode(), "bob lacks the role cluster.work requires: " + bobs.body());
+        Map<String, JsonObject> done = awaitAllFinal(PORT_B, List.of(first), Duration.ofSeconds(30));
+        assertEquals("SUCCEEDED", done.get(first).getString("state"));
+        assertEquals(1, done.get(first).getInt("attempts"));
+        assertEquals(404, send(PORT_B, "GET", "/" + first, null, "bob").statusCode(), "only its owner finds a run, on any server");
+    }
+
+    @Test
+    @Order(3)
+    void aDelayedActionCancelledOnTheOtherServerNeverRuns() throws Exception {
+        String id = post(PORT_A, work("NORMAL", 0, 4000));
+        assertEquals("DELAYED", Await.value(() -> status(PORT_B, id), s -> s != null, Duration.ofSeconds(10),
+                "B learns of the delayed action").getString("state"));
+        HttpResponse<String> cancel = send(PORT_B, "DELETE", "/" + id, null, "alice");
+        assertEquals(202, cancel.statusCode(), cancel.body());
+        JsonObject end = awaitAllFinal(PORT_A, List.of(id), Duration.ofSeconds(30)).get(id);
+        assertEquals("CANCELLED", end.getString("state"), end.toString());
+        assertEquals(0, end.getInt("attempts"), "it never ran: " + end);
+        assertEquals(409, send(PORT_A, "DELETE", "/" + id, null, "alice").statusCode(), "an ended run cannot be cancelled again");
+    }
+
+    @Test
+    @Order(4)
+    void aPoisonMessageIsReportedFailedAndLeftInTheExceptionDestinationAfterTheConfiguredDeliveries() throws Exception {
+        String id = "poison-" + System.nanoTime();
+        assertEquals(200, Http.send("POST", "http://127.0.0.1:" + PORT_B + "/cluster/api/probe/poison/" + id).statusCode());
+        JsonObject end = awaitAllFinal(PORT_A, List.of(id), Duration.ofSeconds(120)).get(id);
+        assertEquals("FAILED", end.getString("state"), end.toString());
+        assertEquals("ROUTING", end.getJsonObject("error").getString("kind"), end.toString());
+        assertEquals(MAX_DELIVERIES, end.getInt("deliveries"), "reported at the last delivery the engine allows: " + end);
+        Await.value(() -> Http.send("GET", "http://127.0.0.1:" + PORT_A + "/cluster/api/probe/dead").body(),
+                dead -> List.of(dead.split(",")).contains(id), Duration.ofSeconds(60), "the engine moved " + id + " to the exception destination");
+    }
+
+    @Test
+    @Order(5)
+    void withBothServersSaturatedQueuedHighActionsStartBeforeQueuedLowOnes() throws Exception {
+        // 200 LOW actions of 500 ms: 25 s of work for 8 workers, more than both windows hold
+        List<String> low = postAll(PORT_A, work("LOW", 500, 0), 200);
+        List<String> high = postAll(PORT_B, work("HIGH", 500, 0), 10);
+        List<String> all = new ArrayList<>(low);
+        all.addAll(high);
+        Map<String, JsonObject> done = awaitAllFinal(PORT_A, all, Duration.ofSeconds(180));
+        List<Long> lowStarts = low.stream().map(id -> startedAt(done.get(id))).sorted().toList();
+        long lastLow = lowStarts.get(lowStarts.size() - 1);
+        for (String id : high) {
+            long start = startedAt(done.get(id));
+            long lowAfter = lowStarts.stream().filter(t -> t > start).count();
+            // when the HIGH actions arrive, LOW ones still wait in both servers' windows and in the
+            // queue; FIFO would start every HIGH after all of them
+            assertTrue(lowAfter >= 50, "HIGH " + id + " started at " + start + " with only " + lowAfter
+                    + " LOW actions starting after it (last LOW start " + lastLow + ")");
+        }
+    }
+
+    @Test
+    @Order(6)
+    void killingBWithFiftyActionsInFlightOnItLosesNoneAndTheRedeliveredOnesSaySo() throws Exception {
+        List<String> ids = postAll(PORT_A, work("NORMAL", 1000, 0), 200);
+        Map<String, JsonObject> heldByB = Await.value(() -> {
+            Map<String, JsonObject> held = new HashMap<>();
+            for (String id : ids) {
+                JsonObject s = status(PORT_A, id);
+                if (s != null && s.getString("server").equals("echo-mq-b") && !s.getString("state").matches("SUCCEEDED|FAILED|CANCELLED")
+                        && s.getInt("deliveries") > 0) {
+                    held.put(id, s);
+                }
+            }
+            return held;
+        }, held -> held.size() >= WINDOW - 2, Duration.ofSeconds(60), "B holds about " + WINDOW + " actions");
+        B.kill();
+        Map<String, JsonObject> end = awaitAllFinal(PORT_A, ids, Duration.ofSeconds(240));
+        Set<String> takenOver = new HashSet<>();
+        for (String id : ids) {
+            JsonObject s = end.get(id);
+            assertEquals("SUCCEEDED", s.getString("state"), "none is lost: " + s);
+            if (heldByB.containsKey(id) && s.getString("server").equals("echo-mq-a")) {
+                takenOver.add(id);
+                assertTrue(s.getBoolean("redelivered"), "a run B held and A finished says it was redelivered: " + s);
+                if (heldByB.get(id).getString("state").equals("RUNNING")) {
+                    assertTrue(s.getInt("attempts") > heldByB.get(id).getInt("attempts"),
+                            "the attempt count continues from B's: " + heldByB.get(id) + " then " + s);
+                }
+            }
+        }
+        assertTrue(takenOver.size() >= heldByB.size() - 8, "A took over what B held when it died: " + takenOver.size()
+                + " of " + heldByB.size());
+        B.start();
+        awaitApplication(PORT_B, B);
+    }
+
+    @Test
+    @Order(7)
+    void restartingTheEngineServerWithDelayedActionsQueuedRunsEveryOneAtOrAfterItsDueTime() throws Exception {
+        long delay = 20_000;
+        Map<String, Long> due = new LinkedHashMap<>();
+        for (int i = 0; i < 100; i++) {
+            long before = System.currentTimeMillis();
+            due.put(post(PORT_A, work("NORMAL", 0, delay)), before + delay);
+        }
+        A.kill(); // the engine goes with it: the delayed messages are only on its disk now
+        A.start();
+        awaitApplication(PORT_A, A);
+        Map<String, JsonObject> end = awaitAllFinal(PORT_A, new ArrayList<>(due.keySet()), Duration.ofSeconds(180));
+        Map<String, Integer> byServer = new HashMap<>();
+        for (var e : due.entrySet()) {
+            JsonObject s = end.get(e.getKey());
+            assertEquals("SUCCEEDED", s.getString("state"), s.toString());
+            assertTrue(startedAt(s) >= e.getValue(), "ran at " + startedAt(s) + ", due at " + e.getValue() + ": " + s);
+            byServer.merge(s.getString("server"), 1, Integer::sum);
+        }
+        System.out.println("delayed actions after the engine's restart ran on " + byServer);
+    }
+}

@@ -1,0 +1,46 @@
+package dev.echo.cdi.action;
+
+import dev.echo.action.Action;
+import dev.echo.action.ActionRun;
+
+import java.time.Duration;
+
+/**
+ * What {@link EchoActions} needs of actions that travel between servers, with no messaging type
+ * in sight: {@link EchoActions} refers only to this, so an application whose server has no
+ * Jakarta Messaging deploys (the implementation, {@link JmsActions}, is loaded only for
+ * {@code echo.actions.queue=jms}).
+ */
+interface DistributedRuns {
+
+    /** Sends an authorized action; its first state, already on this server's board. */
+    RunStatus send(Action action, RunBook.Owner owner);
+
+    void requestCancel(String id);
+
+    /**
+     * Returns once everything this server published before the call has gone through the topic and
+     * everything other servers published before it has arrived here (a ping sent and heard back:
+     * the topic delivers in order), or after {@code timeout}; {@code false} then.
+     */
+    boolean syncWithTopic(Duration timeout);
+
+    void started(Action action, int attempt);
+
+    void retrying(Action action, int failedAttempt);
+
+    void ended(ActionRun run);
+
+    void stop(Duration grace);
+
+    /** Messages waiting in the queue and visible now. */
+    int depth();
+
+    long consumed();
+
+    long redelivered();
+
+    long deadLettered();
+
+    String serverName();
+}

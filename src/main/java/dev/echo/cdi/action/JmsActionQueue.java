@@ -1,0 +1,313 @@
+package dev.echo.cdi.action;
+
+import dev.echo.action.Action;
+import dev.echo.action.ActionQueue;
+import dev.echo.task.Priority;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSConsumer;
+import jakarta.jms.JMSContext;
+import jakarta.jms.JMSException;
+import jakarta.jms.JMSRuntimeException;
+import jakarta.jms.Message;
+import jakarta.jms.Queue;
+import jakarta.jms.QueueBrowser;
+import jakarta.jms.TextMessage;
+
+import java.time.Duration;
+import java.util.Enumeration;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * An {@link ActionQueue} on a Jakarta Messaging queue: every accepted action is one persistent
+ * message, so it survives the server that accepted it and is taken by whichever server's consumer
+ * asks first. Standard API only; any provider works (Liberty's embedded engine is the tested one).
+ *
+ * <ul>
+ *   <li>Body: the action's JSON ({@link ActionJson}, which has no id: the id is the
+ *       {@value #RUN_ID} property), its delay set to zero — the delay is the
+ *       message's delivery delay, so a delayed action holds no thread and no memory anywhere.</li>
+ *   <li>Properties: {@value #PRINCIPAL}, {@value #APPLICATION}, {@value #KEY}, {@value #PRIORITY},
+ *       {@value #RUN_ID}. JMS priority: HIGH 8, NORMAL 4, LOW 1.</li>
+ *   <li>Settlement: each consuming thread has a transacted session of its own; a delivery is
+ *       {@linkplain Delivery#ack() committed} or {@linkplain Delivery#nack() rolled back} on that
+ *       thread. A server that dies holding one leaves it uncommitted: the engine delivers it again,
+ *       elsewhere, with a higher delivery count; after the queue's maxRedeliveryCount the engine
+ *       moves it to its exception destination.</li>
+ * </ul>
+ *
+ * <p>Invariants: a consuming thread's session (its {@code Slot}) is used only by that thread, and
+ * holds at most one unsettled delivery ({@link #poll} refuses while one is open), so one commit
+ * settles exactly one message. Sends use a context of their own per call (the factory pools the
+ * connections), so any thread may offer.
+ */
+final class JmsActionQueue implements ActionQueue {
+
+    private static final Logger LOG = Logger.getLogger(JmsActionQueue.class.getName());
+
+    static final String PRINCIPAL = "echoPrincipal";
+    static final String APPLICATION = "echoApplication";
+    static final String KEY = "echoKey";
+    static final String PRIORITY = "echoPriority";
+    static final String RUN_ID = "echoRunId";
+
+    private final ConnectionFactory factory;
+    private final Queue queue;
+    /** The owner's run with a key, if one is known (idempotency is the caller's own: see EchoActions). */
+    private final Function<Action, Optional<String>> knownKey;
+    private final ThreadLocal<Slot> slots = new ThreadLocal<>();
+
+    /** One consuming thread's transacted session and its one open delivery. */
+    private static final class Slot {
+        final JMSContext context;
+        final JMSConsumer consumer;
+        JmsDelivery open; // confined to the owning thread
+
+        Slot(JMSContext context, JMSConsumer consumer) {
+            this.context = context;
+            this.consumer = consumer;
+        }
+    }
+
+    JmsActionQueue(ConnectionFactory factory, Queue queue, Function<Action, Optional<String>> knownKey) {
+        this.factory = factory;
+        this.queue = queue;
+        this.knownKey = knownKey;
+    }
+
+    static int jmsPriority(Priority p) {
+        return switch (p) {
+            case HIGH -> 8;
+            case NORMAL -> 4;
+            case LOW -> 1;
+        };
+    }
+
+    @Override
+    public Receipt offer(Action action) {
+        return offer(action, RunBook.Owner.APPLICATION);
+    }
+
+    /**
+     * Sends {@code action} for {@code owner} as one persistent message; returns when the provider
+     * has it. A provider that refuses for lack of room ({@code ResourceAllocationException}, e.g.
+     * the engine's high message threshold) is a {@link QueueFullException}: nothing was accepted.
+     */
+    Receipt offer(Action action, RunBook.Owner owner) {
+        Optional<String> first = knownKey.apply(action);
+        if (first.isPresent()) {
+            return new Receipt(first.get(), true);
+        }
+        Action undelayed = new Action(action.id(), action.name(), action.content(), action.priority(),
+                new Action.Metadata(Duration.ZERO, action.metadata().before(), action.metadata().after(),
+                        action.metadata().next(), action.metadata().retry(), action.metadata().timeout(),
+                        action.metadata().requiredRole(), action.metadata().idempotencyKey()));
+        try (JMSContext context = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE)) {
+            TextMessage message = context.createTextMessage(ActionJson.write(undelayed));
+            message.setStringProperty(PRINCIPAL, owner.name());
+            message.setBooleanProperty(APPLICATION, owner.application());
+            if (action.metadata().idempotencyKey() != null) {
+                message.setStringProperty(KEY, action.metadata().idempotencyKey());
+            }
+            message.setStringProperty(PRIORITY, action.priority().name());
+            message.setStringProperty(RUN_ID, action.id());
+            context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT)
+                    .setPriority(jmsPriority(action.priority()))
+                    .setDeliveryDelay(action.metadata().delay().toMillis())
+                    .send(queue, message);
+            return new Receipt(action.id(), false);
+        } catch (jakarta.jms.ResourceAllocationRuntimeException e) {
+            throw new QueueFullException("the action queue refused action " + action.id() + " (" + e.getMessage() + ")");
+        } catch (JMSRuntimeException e) {
+            throw new QueueUnavailableException("the action queue could not take action " + action.id()
+                    + " now; nothing was accepted", e);
+        } catch (JMSException e) {
+            throw new JMSRuntimeException("could not build the message of action " + action.id() + ": " + e.getMessage(),
+                    e.getErrorCode(), e);
+        }
+    }
+
+    /**
+     * The next message for the calling thread's session, waiting up to {@code timeout}. The
+     * delivery must be settled on this thread before the next poll.
+     *
+     * @throws IllegalStateException if the thread's previous delivery is still open
+     * @throws JMSRuntimeException   if the provider failed (the session is closed: the next poll opens a new one)
+     */
+    @Override
+    public Optional<Delivery> poll(Duration timeout) {
+        Slot slot = slots.get();
+        if (slot != null && slot.open != null) {
+            throw new IllegalStateException("settle the previous delivery (" + slot.open.runId + ") before polling again");
+        }
+        if (slot == null) {
+            JMSContext context = factory.createContext(JMSContext.SESSION_TRANSACTED);
+            try {
+                slot = new Slot(context, context.createConsumer(queue));
+            } catch (RuntimeException e) {
+                context.close();
+                throw e;
+            }
+            slots.set(slot);
+        }
+        Message m;
+        try {
+            m = timeout.isZero() ? slot.consumer.receiveNoWait() : slot.consumer.receive(Math.max(1, timeout.toMillis()));
+        } catch (RuntimeException e) {
+            closeSlot();
+            throw e;
+        }
+        if (m == null) {
+            return Optional.empty();
+        }
+        JmsDelivery d = new JmsDelivery(slot, m);
+        slot.open = d;
+        return Optional.of(d);
+    }
+
+    /** Closes the calling thread's session; an open delivery is rolled back by the close (delivered again). */
+    void closeSlot() {
+        Slot slot = slots.get();
+        slots.remove();
+        if (slot != null) {
+            try {
+                slot.context.close();
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "closing an action consumer's session failed", e);
+            }
+        }
+    }
+
+    /**
+     * Messages waiting in the queue and visible now (a browser's count; delayed messages not yet
+     * due are not visible), counted up to {@code limit}.
+     */
+    int depth(int limit) {
+        try (JMSContext context = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE);
+             QueueBrowser browser = context.createBrowser(queue)) {
+            Enumeration<?> e = browser.getEnumeration();
+            int n = 0;
+            while (n < limit && e.hasMoreElements()) {
+                e.nextElement();
+                n++;
+            }
+            return n;
+        } catch (JMSException e) {
+            throw new JMSRuntimeException(e.getMessage(), e.getErrorCode(), e);
+        }
+    }
+
+    /** Waiting messages (see {@link #depth}); unacknowledged in-flight ones are not counted by a browser. */
+    @Override
+    public int size() {
+        return depth(Integer.MAX_VALUE);
+    }
+
+    /** One delivered message: the action and what the sender recorded with it. */
+    final class JmsDelivery implements Delivery {
+        private final Slot slot;
+        private final Message message;
+        final String runId;
+        private Action action; // decoded lazily, on the owning thread
+        private RuntimeException undecodable;
+
+        JmsDelivery(Slot slot, Message message) {
+            this.slot = slot;
+            this.message = message;
+            this.runId = property(RUN_ID);
+        }
+
+        private String property(String name) {
+            try {
+                return message.getStringProperty(name);
+            } catch (JMSException e) {
+                return null;
+            }
+        }
+
+        /** The action; an {@link IllegalArgumentException} naming the problem if the body is not one. */
+        @Override
+        public Action action() {
+            if (action == null && undecodable == null) {
+                try {
+                    if (!(message instanceof TextMessage text) || text.getText() == null) {
+                        throw new IllegalArgumentException("message " + message.getJMSMessageID() + " is not a text message");
+                    }
+                    if (runId == null || runId.isBlank()) {
+                        throw new IllegalArgumentException("message " + message.getJMSMessageID() + " has no " + RUN_ID);
+                    }
+                    Action read = ActionJson.read(text.getText()); // the JSON format carries no id: the property does
+                    action = new Action(runId, read.name(), read.content(), read.priority(), read.metadata());
+                } catch (JMSException e) {
+                    undecodable = new IllegalArgumentException("message body unreadable: " + e.getMessage(), e);
+                } catch (IllegalArgumentException e) {
+                    undecodable = e;
+                }
+            }
+            if (undecodable != null) {
+                throw undecodable;
+            }
+            return action;
+        }
+
+        /** The submitter recorded at acceptance. */
+        RunBook.Owner owner() {
+            try {
+                if (message.propertyExists(APPLICATION) && message.getBooleanProperty(APPLICATION)) {
+                    return RunBook.Owner.APPLICATION;
+                }
+            } catch (JMSException e) {
+                return RunBook.Owner.ANONYMOUS;
+            }
+            return RunBook.Owner.caller(property(PRINCIPAL));
+        }
+
+        String key() {
+            return property(KEY);
+        }
+
+        /** JMSXDeliveryCount (1 for the first delivery); providers that lack it: 2 if redelivered, else 1. */
+        @Override
+        public int deliveryCount() {
+            try {
+                if (message.propertyExists("JMSXDeliveryCount")) {
+                    return Math.max(1, message.getIntProperty("JMSXDeliveryCount"));
+                }
+                return message.getJMSRedelivered() ? 2 : 1;
+            } catch (JMSException | NumberFormatException e) {
+                return 1;
+            }
+        }
+
+        @Override
+        public void ack() {
+            settle(true);
+        }
+
+        @Override
+        public void nack() {
+            settle(false);
+        }
+
+        private void settle(boolean commit) {
+            if (slots.get() != slot || slot.open != this) {
+                throw new IllegalStateException("delivery of " + runId + " must be settled once, on the thread that polled it");
+            }
+            slot.open = null;
+            try {
+                if (commit) {
+                    slot.context.commit();
+                } else {
+                    slot.context.rollback();
+                }
+            } catch (RuntimeException e) {
+                // the session is unusable; closing it rolls back whatever is open: the message comes again
+                closeSlot();
+                throw e;
+            }
+        }
+    }
+}

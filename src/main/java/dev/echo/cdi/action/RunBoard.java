@@ -1,0 +1,119 @@
+package dev.echo.cdi.action;
+
+import dev.echo.action.ActionRun;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * This server's view of every action run of the application, on every server, when actions
+ * travel over Jakarta Messaging: fed by this server's own transitions at once and by the
+ * run-state topic for the others' (eventually, within the topic's delivery time).
+ *
+ * <p>Invariants (all state guarded by {@code this}): at most {@code capacity} runs are kept, the
+ * least recently changed dropped first; a run's final state, once known, is never replaced
+ * ({@link RunStatus#supersedes}); a key leads only to a kept run of the same owner; a cancel
+ * request is remembered (bounded like the runs) until the run's final state arrives.
+ */
+final class RunBoard {
+
+    private record Key(RunBook.Owner owner, String key) {
+    }
+
+    private final int capacity;
+    private final Map<String, RunStatus> runs = new LinkedHashMap<>(16, 0.75f, true);
+    private final Map<Key, String> keys = new HashMap<>();
+    private final Set<String> cancelRequested;
+
+    RunBoard(int capacity) {
+        this.capacity = capacity;
+        this.cancelRequested = java.util.Collections.newSetFromMap(new LinkedHashMap<>(16, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                return size() > RunBoard.this.capacity;
+            }
+        });
+    }
+
+    /** Takes {@code status} unless what is known supersedes it; {@code true} if it was taken. */
+    synchronized boolean apply(RunStatus status) {
+        RunStatus old = runs.get(status.id());
+        if (!status.supersedes(old)) {
+            return false;
+        }
+        runs.put(status.id(), status);
+        if (status.key() != null && status.owner().keepsKeys()) {
+            keys.put(new Key(status.owner(), status.key()), status.id());
+        }
+        if (status.isFinal()) {
+            cancelRequested.remove(status.id());
+        }
+        while (runs.size() > capacity) {
+            var eldest = runs.entrySet().iterator();
+            RunStatus dropped = eldest.next().getValue();
+            eldest.remove();
+            if (dropped.key() != null) {
+                keys.remove(new Key(dropped.owner(), dropped.key()), dropped.id());
+            }
+        }
+        return true;
+    }
+
+    synchronized Optional<RunStatus> get(String id) {
+        return Optional.ofNullable(runs.get(id));
+    }
+
+    /** The run if {@code caller} may see it (its owner, or the application). */
+    synchronized Optional<RunStatus> find(String id, RunBook.Owner caller) {
+        RunStatus s = runs.get(id);
+        return s != null && caller.mayFindRunsOf(s.owner()) ? Optional.of(s) : Optional.empty();
+    }
+
+    /** The kept run {@code owner} submitted with {@code key}, if any. */
+    synchronized Optional<RunStatus> byKey(RunBook.Owner owner, String key) {
+        if (key == null || !owner.keepsKeys()) {
+            return Optional.empty();
+        }
+        String id = keys.get(new Key(owner, key));
+        return id == null ? Optional.empty() : Optional.ofNullable(runs.get(id));
+    }
+
+    synchronized boolean contains(String id) {
+        return runs.containsKey(id);
+    }
+
+    synchronized void requestCancel(String id) {
+        RunStatus s = runs.get(id);
+        if (s == null || !s.isFinal()) {
+            cancelRequested.add(id);
+        }
+    }
+
+    synchronized boolean cancelRequested(String id) {
+        return cancelRequested.contains(id);
+    }
+
+    /** Final runs per server that ran them, and runs in progress (for the dashboard). */
+    synchronized Map<String, Map<ActionRun.State, Integer>> byServer() {
+        Map<String, Map<ActionRun.State, Integer>> out = new java.util.TreeMap<>();
+        for (RunStatus s : runs.values()) {
+            if (s.deliveries() > 0) {
+                out.computeIfAbsent(s.server(), k -> new java.util.EnumMap<>(ActionRun.State.class))
+                        .merge(s.state(), 1, Integer::sum);
+            }
+        }
+        return out;
+    }
+
+    /** The kept states {@code server} published (what it republishes for a server that joins). */
+    synchronized java.util.List<RunStatus> publishedBy(String server) {
+        return runs.values().stream().filter(s -> s.server().equals(server)).toList();
+    }
+
+    synchronized int size() {
+        return runs.size();
+    }
+}
