@@ -1,6 +1,6 @@
 package dev.echo.it;
 
-import dev.echo.cdi.ActionCaller;
+import dev.echo.cdi.action.ActionCaller;
 import dev.echo.cdi.EchoAction;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -389,7 +389,7 @@ public class EchoActions {
         requireWithinLimits(action, "$");
         authorize(action, principalName != null && !principalName.isEmpty(), callerHasRole);
         RunContext context = submittersContext();
-        RunContext withCaller = body -> context.call(() -> dev.echo.cdi.ActionCaller.callAs(principalName, body));
+        RunContext withCaller = body -> context.call(() -> ActionCaller.callAs(principalName, body));
         return handOver(action, RunBook.Owner.caller(principalName), withCaller);
     }
 

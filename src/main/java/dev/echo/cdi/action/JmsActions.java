@@ -6,7 +6,6 @@ import dev.echo.action.ActionQueue;
 import dev.echo.action.ActionRun;
 import dev.echo.action.RunContext;
 import dev.echo.action.Sequence;
-import dev.echo.cdi.ActionCaller;
 import dev.echo.cdi.config.ActionQueueSettings;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.DeliveryMode;

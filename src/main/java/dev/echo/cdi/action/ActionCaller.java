@@ -1,4 +1,4 @@
-package dev.echo.cdi;
+package dev.echo.cdi.action;
 
 import java.util.Optional;
 
