@@ -26,7 +26,8 @@ make_server() { # name, xml (relative to liberty-config), queue, http port, extr
   cp "liberty-config/$xml" "$dir/server.xml"
   cp liberty-config/echo-base.xml "$dir/echo-base.xml"
   printf 'http.port=%s\necho.demo.alice.password=%s\necho.demo.bob.password=%s\n%b' "$port" "$pw_a" "$pw_b" "$extra" > "$dir/bootstrap.properties"
-  printf 'ECHO_ACTIONS_QUEUE=%s\n' "$queue" > "$dir/server.env"
+  # kept-runs: the counts come from the kept runs, which must hold every round
+  printf 'ECHO_ACTIONS_QUEUE=%s\nECHO_ACTIONS_KEPT_RUNS=100000\n' "$queue" > "$dir/server.env"
   mkdir -p "$dir/dropins" && cp "$war" "$dir/dropins/echo-showcase.war"
   "$wlp/bin/server" start "$name" >/dev/null
   for i in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/echo-showcase/api/lab" >/dev/null && return 0; sleep 1; done
