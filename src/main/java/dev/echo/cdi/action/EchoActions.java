@@ -166,6 +166,8 @@ public class EchoActions {
         }
         // no caller on this thread: the application's own context, for runs of any submitter
         RunContext application = submittersContext();
+        // a lambda, so that JmsActions and the jakarta.jms types it names are linked only here, once
+        // Jakarta Messaging is known to be present (the OptionalApi rule)
         java.util.function.Supplier<DistributedRuns> start = () -> JmsActions.start(settings, board, book, sequence(),
                 application, runtime.threadFactory());
         distributed = start.get();
@@ -187,11 +189,6 @@ public class EchoActions {
     /** Whether actions travel over Jakarta Messaging (echo.actions.queue=jms). */
     boolean isDistributed() {
         return distributed != null;
-    }
-
-    /** The messaging side, if actions travel over Jakarta Messaging (metrics, dashboard). */
-    Optional<DistributedRuns> distributed() {
-        return Optional.ofNullable(distributed);
     }
 
     /** This server's view of every run, on every server (echo.actions.queue=jms). */

@@ -17,7 +17,6 @@ import jakarta.jms.TextMessage;
 import java.time.Duration;
 import java.util.Enumeration;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -39,6 +38,10 @@ import java.util.logging.Logger;
  *       moves it to its exception destination.</li>
  * </ul>
  *
+ * <p>Idempotency keys are the caller's own and known across servers only through the run-state
+ * topic, so {@link EchoActions} checks them (against its board) before it offers; this queue
+ * sends every action it is given ({@link Receipt#duplicate()} is always {@code false}).
+ *
  * <p>Invariants: a consuming thread's session (its {@code Slot}) is used only by that thread, and
  * holds at most one unsettled delivery ({@link #poll} refuses while one is open), so one commit
  * settles exactly one message. Sends use a context of their own per call (the factory pools the
@@ -56,8 +59,6 @@ final class JmsActionQueue implements ActionQueue {
 
     private final ConnectionFactory factory;
     private final Queue queue;
-    /** The owner's run with a key, if one is known (idempotency is the caller's own: see EchoActions). */
-    private final Function<Action, Optional<String>> knownKey;
     private final ThreadLocal<Slot> slots = new ThreadLocal<>();
 
     /** One consuming thread's transacted session and its one open delivery. */
@@ -72,10 +73,9 @@ final class JmsActionQueue implements ActionQueue {
         }
     }
 
-    JmsActionQueue(ConnectionFactory factory, Queue queue, Function<Action, Optional<String>> knownKey) {
+    JmsActionQueue(ConnectionFactory factory, Queue queue) {
         this.factory = factory;
         this.queue = queue;
-        this.knownKey = knownKey;
     }
 
     static int jmsPriority(Priority p) {
@@ -97,10 +97,6 @@ final class JmsActionQueue implements ActionQueue {
      * the engine's high message threshold) is a {@link QueueFullException}: nothing was accepted.
      */
     Receipt offer(Action action, RunBook.Owner owner) {
-        Optional<String> first = knownKey.apply(action);
-        if (first.isPresent()) {
-            return new Receipt(first.get(), true);
-        }
         Action undelayed = new Action(action.id(), action.name(), action.content(), action.priority(),
                 new Action.Metadata(Duration.ZERO, action.metadata().before(), action.metadata().after(),
                         action.metadata().next(), action.metadata().retry(), action.metadata().timeout(),

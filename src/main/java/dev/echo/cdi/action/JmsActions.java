@@ -95,7 +95,7 @@ final class JmsActions implements DistributedRuns {
         this.sequence = sequence;
         this.applicationContext = applicationContext;
         this.threads = threads;
-        this.queue = new JmsActionQueue(factory, queue, action -> Optional.empty());
+        this.queue = new JmsActionQueue(factory, queue);
     }
 
     /**
