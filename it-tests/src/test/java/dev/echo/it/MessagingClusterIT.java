@@ -162,7 +162,12 @@ class MessagingClusterIT {
     @Test
     @Order(1)
     void twoHundredActionsPostedToAAllSucceedBothServersRunSomeAndEitherAnswers() throws Exception {
-        List<String> ids = postAll(PORT_A, work("NORMAL", 20, 0), 200);
+        // A holds at most WINDOW messages and runs them on 4 workers: 250 ms actions keep A's window
+        // full for seconds (200 of them are 12.5 s of work for A alone), so most of them wait on the
+        // queue for B's consumers however fast the posts are. With 20 ms actions A kept up with the
+        // posts on a slow CI machine and ran all 200 (the engine hands a message to a waiting local
+        // consumer first): "both servers ran some" must not depend on the machine's speed.
+        List<String> ids = postAll(PORT_A, work("NORMAL", 250, 0), 200);
         Map<String, JsonObject> onA = awaitAllFinal(PORT_A, ids, Duration.ofSeconds(120));
         Map<String, Integer> byServer = new HashMap<>();
         for (JsonObject s : onA.values()) {
