@@ -139,6 +139,16 @@ public final class StealingQueue<T> {
     public interface Admission {
         /** @return whether the item is accepted; called with {@code ring}'s lock held */
         boolean admit(int ring, int level);
+
+        /**
+         * Like {@link #admit(int, int)}, also given the item (e.g. to stamp it under the lock);
+         * this is the method {@link #inject(int, Object, Admission)} calls. Defaults to the other.
+         *
+         * @return whether the item is accepted; called with {@code ring}'s lock held
+         */
+        default boolean admit(int ring, int level, Object item) {
+            return admit(ring, level);
+        }
     }
 
     private static final Admission ADMIT_ALL = (ring, level) -> true;
@@ -158,7 +168,7 @@ public final class StealingQueue<T> {
             Thread.onSpinWait();
         }
         try {
-            if (!admission.admit(ring, level)) {
+            if (!admission.admit(ring, level, item)) {
                 return false;
             }
             submissions[level][ring].offer(item);

@@ -50,6 +50,8 @@ final class CoarseClock implements Runnable {
     /** Ticks with every worker parked before the thread stops ticking. */
     private static final int IDLE_TICKS_BEFORE_SLEEP = 4;
     static final long INVALID = Long.MIN_VALUE;
+    /** Precise stamps one queue hands out per tick before the rest of the tick's are coarse ({@link #stamp}). */
+    static final int PRECISE_PER_TICK = 16;
 
     private static final int PAD = 16;
     private static final int NOW = PAD;
@@ -83,15 +85,52 @@ final class CoarseClock implements Runnable {
         return agingCheckIntervalNanos >= 2 * MARGIN_NANOS;
     }
 
-    /** The queueing stamp for a fork made now: never earlier than now (see the class comment). Any thread. */
-    long forkStamp() {
+    /**
+     * The queueing stamp for the next task of one queue (a submission ring, under its lock, or a
+     * worker's forks, by the worker), whose sampling state is {@code state[at]} (the tick, or
+     * while the clock does not tick the ~1 ms period of the real clock, that the count belongs to)
+     * and {@code state[at + 1]} (precise stamps the queue handed out in it); one writer per state.
+     * The first {@value #PRECISE_PER_TICK} stamps of each tick are {@linkplain #precise precise},
+     * the rest are coarse: the reading two ticks ahead, even. A queue that hands out more than
+     * that in a period while the clock does not tick gets it ticking.
+     */
+    long stamp(long[] state, int at) {
         long c = cells.get(NOW);
         if (c != INVALID) {
-            return c + MARGIN_NANOS;
+            if (state[at] != c) {
+                state[at] = c;
+                state[at + 1] = 0;
+            }
+            if (state[at + 1]++ < PRECISE_PER_TICK) {
+                return precise();
+            }
+            return (c + MARGIN_NANOS) & ~1L;
         }
         long real = System.nanoTime();
-        wake();
-        return real;
+        long period = real >> 20; // ~1 ms
+        if (state[at] != period) {
+            state[at] = period;
+            state[at + 1] = 0;
+        }
+        if (++state[at + 1] > PRECISE_PER_TICK) {
+            wake(); // a flood: stamps become coarse once the clock ticks
+        }
+        return real | 1L;
+    }
+
+    /** A precise queueing stamp: the real clock, odd (a precise stamp's task is timed). Any thread. */
+    static long precise() {
+        return System.nanoTime() | 1L;
+    }
+
+    /** Whether a queueing stamp is precise (odd): its task is timed by the worker that runs it. */
+    static boolean isPrecise(long stamp) {
+        return (stamp & 1L) != 0;
+    }
+
+    /** The current reading, or {@link #INVALID} while the thread does not tick (a worker's notion of now). Any thread. */
+    long reading() {
+        return cells.get(NOW);
     }
 
     /** Gets the clock thread ticking (starting it the first time). */

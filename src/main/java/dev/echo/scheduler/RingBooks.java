@@ -4,8 +4,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The scheduler's bookkeeping per submission ring of outside threads: the pending counts the ring
- * holds in advance ({@code credits}, see {@link RunState}) and how many tasks it accepted per
- * level (for the metrics).
+ * holds in advance ({@code credits}, see {@link RunState}), how many tasks it accepted per
+ * level (for the metrics) and how it samples its queueing stamps.
  *
  * <h2>Invariants</h2>
  * <ul>
@@ -26,6 +26,11 @@ final class RingBooks {
     private static final int OFFSET = STRIDE / 2;
 
     private final AtomicLongArray cells;
+    /**
+     * Per ring, at the same place in its block: the sampling state of the ring's queueing stamps
+     * ({@link CoarseClock#stamp}). Plain: written only under the ring's lock.
+     */
+    private final long[] stamps;
     private final int rings;
 
     RingBooks(int rings, int levels) {
@@ -34,6 +39,12 @@ final class RingBooks {
         }
         this.rings = rings;
         this.cells = new AtomicLongArray((rings + 1) * STRIDE); // + 1: padding after the last ring too
+        this.stamps = new long[(rings + 1) * STRIDE];
+    }
+
+    /** The queueing stamp of the next task accepted through {@code ring}. Under the ring's lock. */
+    long stamp(int ring, CoarseClock clock) {
+        return clock.stamp(stamps, creditCell(ring));
     }
 
     private static int creditCell(int ring) {

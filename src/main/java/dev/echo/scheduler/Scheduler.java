@@ -116,7 +116,17 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
     /** Credits and accepted counts per submission ring (see {@link #admitOutside}). */
     private final RingBooks ringBooks;
     /** The one admission all outside submissions use (no allocation per task). */
-    private final StealingQueue.Admission outsideAdmission = this::admitOutside;
+    private final StealingQueue.Admission outsideAdmission = new StealingQueue.Admission() {
+        @Override
+        public boolean admit(int ring, int level) {
+            throw new IllegalStateException("outside tasks are admitted with their item");
+        }
+
+        @Override
+        public boolean admit(int ring, int level, Object item) {
+            return admitOutside(ring, level, (Job) item);
+        }
+    };
     /** Counts an outside submitter takes in advance: one shared CAS per this many submissions. */
     private static final int RING_CREDIT_BATCH = 32;
     /** Accepting or not, pending tasks, live threads; when quiescent the threads are told to exit. */
@@ -405,7 +415,6 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
      * submission ring's lock ({@link #admitOutside}), so the submitter touches no shared counter.
      */
     private <F extends Job> F acceptOutside(F task, boolean bounded) {
-        task.markQueued(System.nanoTime());
         if (!queue.inject(task.priority().level(), task, outsideAdmission)) {
             if (bounded) {
                 queued.decrementAndGet();
@@ -419,17 +428,19 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
     }
 
     /**
-     * Under {@code ring}'s lock: accepts one outside task while the scheduler runs. Its pending
+     * Under {@code ring}'s lock: accepts and stamps one outside task while the scheduler runs. Its pending
      * count comes from the ring's credits, bought {@value #RING_CREDIT_BATCH} at a time with one
      * CAS (an over-count, like a worker's credits: see RunState). The state is read under the
      * lock, and shutdown sets the state before it takes the credits back under each ring's lock
      * ({@link #returnRingCredits}): either this admission sees the shutdown and refuses, or the
      * shutdown finds what this admission left in the ring.
      */
-    private boolean admitOutside(int ring, int level) {
+    private boolean admitOutside(int ring, int level, Job task) {
         if (runState.state() != RunState.RUNNING) {
             return false;
         }
+        // stamped here, under the ring's lock: the ring's sampling state has one writer at a time
+        task.markQueued(clock == null ? CoarseClock.precise() : ringBooks.stamp(ring, clock));
         long credits = ringBooks.credits(ring);
         if (credits > 0) {
             ringBooks.setCredits(ring, credits - 1);
@@ -487,11 +498,12 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
     }
 
     private void push(Job task, Worker w) {
-        // A fork is stamped by the coarse clock, never earlier than now (a clock read per fork was
-        // a third of B2's time on one worker); not with the worker's own clock (the start of the
-        // forking task): a fork would look older than it is and overtake more urgent work before
-        // its time (AgingTest). Anything else reads the real clock.
-        task.markQueued(w != null && clock != null ? clock.forkStamp() : System.nanoTime());
+        // A fork is stamped by its worker (precise, or by the coarse clock under a flood: a clock
+        // read per fork was a third of B2's time on one worker), never earlier than now; not with
+        // the worker's own clock (the start of the forking task): a fork would look older than it
+        // is and overtake more urgent work before its time (AgingTest). Anything else (a due or
+        // resumed task) reads the real clock.
+        task.markQueued(w != null ? w.forkStamp() : CoarseClock.precise());
         if (w != null) {
             queue.push(w.index, task.priority().level(), task);
         } else {

@@ -76,8 +76,17 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
     /** Wait after which a lower-priority task is served first ({@link #promotionNanos}). */
     private final long agingNanos;
     private final long agingCheckInterval;
-    /** The worker's notion of now: read once per task (at its end) and after idling; owner only. */
+    /**
+     * The worker's notion of now, set at the end of each task and after idling: a real clock
+     * reading if {@code clockPrecise}, else the coarse clock's (at most a tick behind). Owner only.
+     */
     private long clock;
+    /** Whether {@code clock} is a {@link System#nanoTime()} reading (a timed task's start may reuse it). Owner only. */
+    private boolean clockPrecise = true;
+    /** The coarse clock, or {@code null} when the ageing threshold is too short for it: every stamp is precise then. */
+    private final CoarseClock coarse;
+    /** The sampling state of this worker's fork stamps ({@link CoarseClock#stamp}); owner only. */
+    private final long[] forkStamps = new long[2];
     private final int levels;
     private Thread thread;
     /** Optional; final, so reading it costs the hot path nothing but a null check. */
@@ -122,6 +131,7 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
         this.newestServed = new long[levels];
         this.lookServedAny = new boolean[levels];
         this.lookNewestServed = new long[levels];
+        this.coarse = scheduler.coarseClock();
         this.clock = System.nanoTime();
         this.nextAgingCheck = clock;
     }
@@ -175,7 +185,7 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
                         if (task == null) {
                             return; // the scheduler has terminated
                         }
-                        clock = System.nanoTime(); // we were idle: the clock is stale
+                        idled(); // the clock is stale, and the first task after idling is timed
                     }
                     runTask(task);
                     restoreThreadState(self, baseLoader, baseName, basePriority);
@@ -185,7 +195,7 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
                     // its deque and, with unflushed finishes, hang the stop: log and go on.
                     LOG.log(Level.SEVERE, "Echo worker " + self.getName() + ": error outside a task; the worker goes on",
                             outside);
-                    clock = System.nanoTime();
+                    idled();
                 }
             }
         } finally {
@@ -204,16 +214,47 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
         }
     }
 
+    /** After idling (or an error outside a task): a fresh real clock. */
+    private void idled() {
+        clock = System.nanoTime();
+        clockPrecise = true;
+    }
+
+    /**
+     * The queueing stamp of a task this worker forks now (see {@link CoarseClock#stamp}). Owner
+     * thread only.
+     */
+    long forkStamp() {
+        return coarse == null ? CoarseClock.precise() : coarse.stamp(forkStamps, 0);
+    }
+
+    /**
+     * Runs one task and accounts for it. Every task is counted; a task is <em>timed</em> (its wait
+     * and run time recorded and told to the observer) when its queueing stamp is precise: every
+     * task of a queue that hands out fewer than {@value CoarseClock#PRECISE_PER_TICK} stamps per
+     * millisecond, the first ones of each millisecond of a busier queue ({@link CoarseClock#stamp}).
+     * A clock read costs ~35 ns on a VM: one per task on each side was half of B1's cost over
+     * ForkJoinPool's. Untimed tasks leave the coarse clock's reading as the worker's notion of now
+     * (ageing needs no more: see CoarseClock).
+     */
     private void runTask(Job task) {
         Priority priority = task.priority();
         boolean resumption = task.isResumption();
-        long start = clock; // the end of the previous task, or the end of idling: one clock read per task
-        // 'start' may predate the enqueue (a task queued while this worker was searching): 0 then
-        long wait = resumption ? 0 : Math.max(0, start - task.queuedAtNanos());
+        boolean timed = !resumption && CoarseClock.isPrecise(task.queuedAtNanos());
+        long start = 0;
+        long wait = 0;
+        if (timed) {
+            // the end of the previous timed task, or of idling: one clock read per timed task then
+            start = clockPrecise ? clock : System.nanoTime();
+            // 'start' may predate the enqueue (a task queued while this worker was searching): 0 then
+            wait = Math.max(0, start - task.queuedAtNanos());
+        }
         if (!resumption) {
             served(priority.level(), task.queuedAtNanos());
             stats.dequeued(priority);
-            stats.recordWait(priority, wait);
+            if (timed) {
+                stats.recordWait(priority, wait);
+            }
             scheduler.leftQueue();
         }
         scheduler.taskStarting(); // compensation's watch: armed when this task makes every worker busy
@@ -237,9 +278,9 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
         // (termination waits for exactly the accepted tasks that have not ended).
         unflushedFinished++;
         try {
-            long end = System.nanoTime();
-            clock = end;
-            if (!resumption && outcome != Outcome.CANCELLED) {
+            long end = timed ? System.nanoTime() : 0;
+            advanceClock(end, timed);
+            if (timed && outcome != Outcome.CANCELLED) {
                 stats.recordRun(priority, end - start);
                 if (observer != null) {
                     observe(priority, wait, end - start);
@@ -257,6 +298,21 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
                 flushFinished();
             }
         }
+    }
+
+    /**
+     * At the end of a task, the worker's clock: the real end of a timed task; else the coarse
+     * reading, or the real clock when the coarse one does not tick.
+     */
+    private void advanceClock(long end, boolean timed) {
+        if (timed) {
+            clock = end;
+            clockPrecise = true;
+            return;
+        }
+        long reading = coarse == null ? CoarseClock.INVALID : coarse.reading();
+        clockPrecise = reading == CoarseClock.INVALID;
+        clock = clockPrecise ? System.nanoTime() : reading;
     }
 
     /**

@@ -18,9 +18,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * The coarse clock that stamps forks (issue 13): it ticks only while workers run, stamps a fork
- * ahead of its reading (never behind the real time while it ticks), falls back to the real clock
- * when it does not tick, and ends with the scheduler. Its effect on ageing is AgingTest's: a task
+ * The coarse clock that stamps floods of tasks (issue 13): a queue (a worker's forks, a submission
+ * ring) stamps its first 16 tasks of each tick precisely and the rest ahead of the clock's reading
+ * (never behind the real time while it ticks); a task is timed exactly when its stamp is precise.
+ * The clock starts with a flood, falls back to the real clock when it does not tick, and ends with
+ * the scheduler. Its effect on ageing is AgingTest's: a task
  * forked late in a long task must not look aged before its time. Growing rings are trimmed once
  * the workers idle.
  */
@@ -36,21 +38,70 @@ class CoarseClockTest {
         }, Priority.NORMAL).get(10, TimeUnit.SECONDS);
     }
 
+    /** A precise stamp: odd, and a reading of the real clock taken between {@code before} and {@code after}. */
+    private static void assertPrecise(long[] f, String what) {
+        assertTrue(CoarseClock.isPrecise(f[1]), what + ": a precise stamp is odd: " + f[1]);
+        assertTrue(f[1] >= f[0] && f[1] <= (f[2] | 1), what + " read the real clock (" + f[0] + " <= " + f[1] + " <= " + f[2] + ")");
+    }
+
+    /** Forks {@code n} tasks from a worker as fast as it can: more than a queue stamps precisely per tick. */
+    private static void flood(Scheduler s, int n) throws Exception {
+        s.submit(() -> {
+            for (int i = 0; i < n; i++) {
+                s.execute(() -> { }, Priority.LOW);
+            }
+        }, Priority.NORMAL).get(10, TimeUnit.SECONDS);
+    }
+
     private static Thread clockThread(RecordingThreadFactory factory) {
         return factory.threads().stream().filter(t -> t.getName().endsWith("-clock")).findFirst().orElse(null);
     }
 
+    /**
+     * Checks stamps taken while the clock showed {@code readings[i]} (the same before and after
+     * the stamp; INVALID where it changed): per tick at most {@value CoarseClock#PRECISE_PER_TICK}
+     * precise (odd) stamps, all before the tick's first coarse one, and a coarse stamp is its
+     * tick's reading two ticks ahead, even. Returns {precise, coarse, ticks seen with exactly
+     * PRECISE_PER_TICK precise stamps followed by a coarse one}.
+     */
+    private static int[] checkSampling(long[] readings, long[] stamps, int n) {
+        java.util.Map<Long, int[]> perTick = new java.util.HashMap<>(); // precise, coarse
+        int precise = 0;
+        int coarse = 0;
+        for (int i = 0; i < n; i++) {
+            long r = readings[i];
+            if (r == CoarseClock.INVALID) {
+                continue;
+            }
+            int[] tick = perTick.computeIfAbsent(r, k -> new int[2]);
+            if (CoarseClock.isPrecise(stamps[i])) {
+                assertEquals(0, tick[1], "a precise stamp after a coarse one in tick " + r);
+                tick[0]++;
+                precise++;
+                assertTrue(tick[0] <= CoarseClock.PRECISE_PER_TICK, "more than " + CoarseClock.PRECISE_PER_TICK
+                        + " precise stamps in tick " + r);
+            } else {
+                assertEquals((r + CoarseClock.MARGIN_NANOS) & ~1L, stamps[i], "a coarse stamp is its tick + 2 ticks, even");
+                tick[1]++;
+                coarse++;
+            }
+        }
+        int full = (int) perTick.values().stream().filter(t -> t[0] == CoarseClock.PRECISE_PER_TICK && t[1] > 0).count();
+        return new int[] {precise, coarse, full};
+    }
+
     @Test
-    void aForkBeforeTheClockTicksIsStampedByTheRealClockAndStartsIt() throws Exception {
+    void rareForksAreStampedByTheRealClockAndStartNoClockThread() throws Exception {
         RecordingThreadFactory factory = new RecordingThreadFactory();
         Scheduler s = SchedulerBuilder.create().workerCount(1).threadFactory(factory).name("clock-start").build();
         try {
-            assertNull(clockThread(factory), "no clock thread before the first fork");
-            long[] first = forkAndStamp(s);
-            assertTrue(first[1] >= first[0] && first[1] <= first[2],
-                    "an INVALID clock: the fork reads the real clock (" + first[0] + " <= " + first[1] + " <= " + first[2] + ")");
+            for (int i = 0; i < 3; i++) {
+                assertPrecise(forkAndStamp(s), "fork " + i);
+            }
+            assertNull(clockThread(factory), "a few forks need no clock thread");
+            flood(s, 200);
             Thread clock = clockThread(factory);
-            assertNotNull(clock, "the first fork starts the clock thread");
+            assertNotNull(clock, "more than " + CoarseClock.PRECISE_PER_TICK + " forks in a millisecond start the clock thread");
             assertTrue(clock.getName().startsWith("clock-start-"), clock.getName());
         } finally {
             Schedulers.stop(s);
@@ -58,50 +109,135 @@ class CoarseClockTest {
     }
 
     @Test
-    void whileItTicksAForkIsStampedTwoTicksAheadOfItsReading() throws Exception {
+    void whileItTicksEachTickHasSixteenPreciseForkStampsThenCoarseOnesTwoTicksAhead() throws Exception {
         Scheduler s = SchedulerBuilder.create().workerCount(1).name("clock-ticks").build();
         try {
             CoarseClock clock = s.coarseClock();
             assertNotNull(clock, "the default ageing threshold leaves room for the clock");
             // one task on the worker: it keeps the pool busy (the clock ticks) while it forks
-            AtomicReference<String> failure = new AtomicReference<>();
-            s.submit(() -> {
-                s.submit(() -> { }, Priority.LOW); // starts the clock
+            int max = 200_000;
+            long[] readings = new long[max];
+            long[] stamps = new long[max];
+            int n = s.submit(() -> {
+                for (int i = 0; i < 100; i++) {
+                    s.execute(() -> { }, Priority.LOW); // a flood: starts the clock
+                }
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 while (clock.now() == CoarseClock.INVALID && System.nanoTime() < deadline) {
                     Thread.onSpinWait();
                 }
-                for (int i = 0; i < 1000 && failure.get() == null; i++) {
-                    long readingBefore = clock.now();
+                long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5);
+                int i = 0;
+                while (i < max && (System.nanoTime() < end || i < 1000)) {
+                    long before = clock.now();
                     CompletableFuture<Void> fork = s.submit(() -> { }, Priority.LOW);
-                    long readingAfter = clock.now();
-                    long stamp = ((Task<?>) fork).queuedAtNanos();
-                    if (readingBefore == CoarseClock.INVALID || readingAfter == CoarseClock.INVALID) {
-                        failure.set("the clock stopped ticking while a worker ran");
-                    } else if (stamp < readingBefore + CoarseClock.MARGIN_NANOS || stamp > readingAfter + CoarseClock.MARGIN_NANOS) {
-                        failure.set("stamp " + stamp + " is not its reading + " + CoarseClock.MARGIN_NANOS + " ns ("
-                                + readingBefore + ".." + readingAfter + ")");
-                    }
+                    readings[i] = clock.now() == before ? before : CoarseClock.INVALID;
+                    stamps[i] = ((Task<?>) fork).queuedAtNanos();
+                    i++;
                 }
-                return null;
+                return i;
             }, Priority.NORMAL).get(30, TimeUnit.SECONDS);
-            assertNull(failure.get(), failure.get());
+            int[] seen = checkSampling(readings, stamps, n);
+            assertTrue(seen[1] > 0, "a flood is stamped coarsely after the first stamps of a tick: " + java.util.Arrays.toString(seen));
+            assertTrue(seen[2] >= 1, "a tick seen from its start has exactly " + CoarseClock.PRECISE_PER_TICK
+                    + " precise stamps, then coarse ones: " + java.util.Arrays.toString(seen));
         } finally {
             Schedulers.stop(s);
         }
     }
 
     @Test
-    void anIdlePoolStopsTheClockAndTheNextForkReadsTheRealClockAndWakesIt() throws Exception {
+    void outsideSubmissionsAreSampledPerSubmissionRingLikeForks() throws Exception {
+        Scheduler s = SchedulerBuilder.create().workerCount(1).name("clock-outside").build();
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            CoarseClock clock = s.coarseClock();
+            s.execute(() -> {
+                try {
+                    release.await(); // a busy worker: the clock ticks
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, Priority.HIGH);
+            for (int i = 0; i < 100; i++) {
+                s.execute(() -> { }, Priority.LOW); // a flood from this thread's ring: starts the clock
+            }
+            Await.until(() -> clock.now() != CoarseClock.INVALID, Duration.ofSeconds(10), () -> "the clock never ticked");
+            int max = 200_000;
+            long[] readings = new long[max];
+            long[] stamps = new long[max];
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5);
+            int n = 0;
+            while (n < max && (System.nanoTime() < end || n < 1000)) {
+                long before = clock.now();
+                CompletableFuture<Void> task = s.submit(() -> { }, Priority.LOW);
+                readings[n] = clock.now() == before ? before : CoarseClock.INVALID;
+                stamps[n] = ((Task<?>) task).queuedAtNanos();
+                n++;
+            }
+            int[] seen = checkSampling(readings, stamps, n);
+            assertTrue(seen[1] > 0 && seen[2] >= 1, "16 precise stamps per tick, then coarse ones: " + java.util.Arrays.toString(seen));
+        } finally {
+            release.countDown();
+            Schedulers.stop(s);
+        }
+    }
+
+    @Test
+    void aTaskIsTimedExactlyWhenItsStampIsPreciseAndEveryTaskIsCounted() throws Exception {
+        java.util.concurrent.atomic.AtomicLong heard = new java.util.concurrent.atomic.AtomicLong();
+        Scheduler s = SchedulerBuilder.create().workerCount(1).name("clock-timed")
+                .taskObserver((p, wait, run) -> heard.incrementAndGet()).build();
+        CountDownLatch release = new CountDownLatch(1);
+        java.util.List<Task<?>> tasks = new java.util.ArrayList<>();
+        try {
+            tasks.add((Task<?>) s.submit(() -> {
+                try {
+                    release.await(); // the worker stays busy while the flood is queued: the clock ticks
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, Priority.HIGH));
+            Await.until(() -> s.metrics().activeWorkers() == 1, Duration.ofSeconds(10), () -> "the blocker never started");
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
+            while (System.nanoTime() < end || tasks.size() < 2000) {
+                tasks.add((Task<?>) s.submit(() -> { }, Priority.NORMAL));
+            }
+        } finally {
+            release.countDown();
+            Schedulers.stop(s);
+        }
+        long precise = tasks.stream().filter(t -> CoarseClock.isPrecise(t.queuedAtNanos())).count();
+        assertTrue(precise < tasks.size(), "the flood was sampled: " + precise + " precise stamps of " + tasks.size());
+        assertEquals(precise, heard.get(), "the observer hears exactly the tasks with a precise stamp");
+        var m = s.metrics();
+        assertEquals(tasks.size(), m.completed(), "every task is counted, timed or not");
+        assertEquals(precise - 1, m.runTime().get(Priority.NORMAL).count(), "run times of the precisely stamped tasks (the blocker is HIGH)");
+        assertEquals(precise - 1, m.waitTime().get(Priority.NORMAL).count());
+        assertEquals(1, m.runTime().get(Priority.HIGH).count(), "a lone task is timed");
+    }
+
+    @Test
+    void anIdlePoolStopsTheClockRareForksLeaveItAsleepAndAFloodWakesIt() throws Exception {
         Scheduler s = SchedulerBuilder.create().workerCount(2).name("clock-idle").build();
         try {
             CoarseClock clock = s.coarseClock();
-            forkAndStamp(s);
+            flood(s, 200);
             Await.until(clock::isSleeping, Duration.ofSeconds(10), () -> "the clock kept ticking in an idle pool");
             assertEquals(CoarseClock.INVALID, clock.now(), "a sleeping clock has no reading");
-            long[] next = forkAndStamp(s);
-            assertTrue(next[1] >= next[0] && next[1] <= next[2], "the fork after idling read the real clock");
-            Await.until(() -> !clock.isSleeping(), Duration.ofSeconds(10), () -> "the fork did not wake the clock");
+            assertPrecise(forkAndStamp(s), "the fork after idling");
+            assertTrue(clock.isSleeping(), "one fork does not wake the clock");
+            boolean woken = s.submit(() -> {
+                for (int i = 0; i < 200; i++) {
+                    s.execute(() -> { }, Priority.LOW);
+                }
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (clock.isSleeping() && System.nanoTime() < deadline) {
+                    Thread.onSpinWait(); // a busy worker: the woken clock keeps ticking
+                }
+                return !clock.isSleeping();
+            }, Priority.NORMAL).get(30, TimeUnit.SECONDS);
+            assertTrue(woken, "the flood did not wake the clock");
         } finally {
             Schedulers.stop(s);
         }
@@ -111,7 +247,7 @@ class CoarseClockTest {
     void theClockThreadEndsWithTheSchedulerAndTerminationWaitsForIt() throws Exception {
         RecordingThreadFactory factory = new RecordingThreadFactory();
         Scheduler s = SchedulerBuilder.create().workerCount(1).threadFactory(factory).name("clock-end").build();
-        forkAndStamp(s);
+        flood(s, 200);
         Thread clock = clockThread(factory);
         assertNotNull(clock);
         s.shutdown();
@@ -122,7 +258,7 @@ class CoarseClockTest {
     }
 
     @Test
-    void withoutAClockThreadForksAreStampedByTheRealClock() throws Exception {
+    void withoutAClockThreadEveryStampIsPrecise() throws Exception {
         AtomicInteger made = new AtomicInteger();
         ThreadFactory noClock = r -> {
             Thread t = new Thread(r);
@@ -135,10 +271,10 @@ class CoarseClockTest {
         Scheduler s = SchedulerBuilder.create().workerCount(1).threadFactory(noClock).name("clock-refused").build();
         try {
             for (int i = 0; i < 3; i++) {
-                long[] f = forkAndStamp(s);
-                assertTrue(f[1] >= f[0] && f[1] <= f[2], "fork " + i + " read the real clock");
+                flood(s, 200);
+                assertPrecise(forkAndStamp(s), "fork " + i);
             }
-            assertEquals(2, made.get(), "the refused clock thread is not asked for again on every fork");
+            assertEquals(2, made.get(), "the refused clock thread is not asked for again on every flood");
         } finally {
             Schedulers.stop(s);
         }
@@ -149,8 +285,8 @@ class CoarseClockTest {
         Scheduler s = SchedulerBuilder.create().workerCount(1).agingThreshold(Duration.ofMillis(20)).name("clock-short").build();
         try {
             assertNull(s.coarseClock(), "two ticks of lateness would not fit a 2.5 ms check interval");
-            long[] f = forkAndStamp(s);
-            assertTrue(f[1] >= f[0] && f[1] <= f[2]);
+            flood(s, 200);
+            assertPrecise(forkAndStamp(s), "a fork after a flood");
         } finally {
             Schedulers.stop(s);
         }
