@@ -28,8 +28,10 @@ import java.util.Map;
  * @param queueDepth     tasks queued and ready to start, per priority
  * @param delayed        delayed tasks whose time has not come yet
  * @param awaiting       async tasks waiting for their stage (holding no worker)
- * @param waitTime       queue-to-start time per priority
- * @param runTime        body run time per priority
+ * @param waitTime       queue-to-start time per priority, of the timed tasks: every task while
+ *                       its queue takes fewer than 16 per millisecond, a sample of at least 16
+ *                       per millisecond per queue under a flood (see {@link TaskObserver})
+ * @param runTime        body run time per priority, of the same timed tasks
  * @param byPriority     submitted / completed / failed / cancelled / rejected per priority
  * @param spareWorkers   spare workers running now (compensation for blocked workers; not in {@code workers})
  * @param sparesStarted  spare workers started since the scheduler started

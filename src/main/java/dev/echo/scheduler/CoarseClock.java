@@ -6,11 +6,14 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The queueing stamp of a fork (a task submitted by a task on a worker) without a clock read per
- * fork. A clock read costs ~35 ns on a VM and a fan-out reads it for every fork: with one worker,
- * B2 ran 2x faster without it. A thread of the scheduler writes {@link System#nanoTime()} into
- * {@code now} every {@value #TICK_MICROS} µs while workers run; a fork is stamped
- * {@code now + MARGIN}, two ticks ahead.
+ * Queueing stamps for floods of tasks without a clock read per task. A clock read costs ~35 ns on
+ * a VM, and a flood read it twice per task (the stamp, the end of the task): with one worker, B2
+ * ran 2x faster without them. A thread of the scheduler writes {@link System#nanoTime()} into
+ * {@code now} every {@value #TICK_MICROS} µs while workers run. Each queue (a submission ring, a
+ * worker's forks) stamps its first {@value #PRECISE_PER_TICK} tasks of each tick precisely (the
+ * real clock, odd: such a task is timed by its worker) and the rest {@code now + MARGIN}, two
+ * ticks ahead (even: not timed); see {@link #stamp}. A queue that stamps fewer than that per
+ * millisecond never needs the thread: it is started, or woken, by the first flood.
  *
  * <h2>Why two ticks ahead (young, never old)</h2>
  * A stamp older than the fork would make it look aged before its time, and it would overtake more
@@ -29,14 +32,17 @@ import java.util.logging.Logger;
  *       {@code System.nanoTime()} taken at most one tick plus the thread's wake-up delay ago.
  *       It is INVALID whenever the thread does not tick: before it starts, while it sleeps
  *       (every worker parked), after the scheduler terminated, or if the thread factory could not
- *       make it. A fork that finds it INVALID reads the real clock and wakes the thread.</li>
+ *       make it. A stamp made while it is INVALID is precise; a flood then wakes the thread.</li>
  *   <li>{@code sleeping} (volatile) is set by the clock thread, after writing INVALID, before it
- *       parks without a deadline; a fork that sees it clears it (a plain volatile write, no
- *       CAS) and unparks the thread. A duplicate unpark only costs a tick; a fork that misses
- *       the flag (set just after its look) stamped with the real clock anyway, and the next
- *       fork wakes the thread.</li>
+ *       parks without a deadline; a stamper that sees it clears it (a plain volatile write, no
+ *       CAS) and unparks the thread. A duplicate unpark only costs a tick; a stamper that misses
+ *       the flag (set just after its look) stamped with the real clock anyway, and the flood's
+ *       next stamp wakes the thread.</li>
  *   <li>The thread counts among the scheduler's live threads from before it starts until it ends
  *       (termination waits for it), and ends once the scheduler is quiescent.</li>
+ *   <li>A stamping state ({@link #stamp}) has one writer: a ring's is written under the ring's
+ *       lock, a worker's only by the worker; it is a hint for sampling, so a stale reading of
+ *       {@code now} only moves which tasks are timed.</li>
  * </ul>
  */
 final class CoarseClock implements Runnable {

@@ -27,6 +27,9 @@ import java.util.logging.Logger;
  *       shutdownNow interrupts every worker thread instead (as {@code ThreadPoolExecutor} does);
  *       an idle worker swallows that interrupt before parking, a worker between tasks clears it
  *       before the next task.</li>
+ *   <li>{@code clock}, {@code clockPrecise} and {@code forkStamps} are the worker's own (plain
+ *       fields): a task is timed when its queueing stamp is precise ({@link CoarseClock#stamp}),
+ *       else the worker's clock is the coarse clock's reading (one volatile read per task).</li>
  *   <li>A task's failure never escapes {@link #runTask}: the worker survives every task. What
  *       is thrown outside a body (the observer, an OutOfMemoryError in bookkeeping) is logged
  *       and the worker goes on; a task that ended is counted finished before anything that can

@@ -40,7 +40,8 @@ import java.util.logging.Logger;
  * container's thread factory, and once more at stop. {@code synced} holds the values already
  * added and is guarded by {@code this} (sync is the only reader and writer). Exported counters
  * therefore trail the scheduler by at most a second, and never count a task twice. Timers are
- * fed per task by the worker through {@link TaskObserver} (Micrometer's timers are thread-safe).
+ * fed per timed task by the worker through {@link TaskObserver} (Micrometer's timers are
+ * thread-safe): every task at ordinary rates, a sample under a flood (see TaskObserver).
  * Gauges read a scheduler snapshot at most every 100 ms ({@code cached}, a volatile reference to
  * an immutable pair, so concurrent scrapes at worst both take a fresh snapshot).
  */
