@@ -31,8 +31,8 @@ import java.util.logging.Logger;
  *       read by forking workers) is either {@link #INVALID} or a reading of
  *       {@code System.nanoTime()} taken at most one tick plus the thread's wake-up delay ago.
  *       It is INVALID whenever the thread does not tick: before it starts, while it sleeps
- *       (every worker parked), after the scheduler terminated, or if the thread factory could not
- *       make it. A stamp made while it is INVALID is precise; a flood then wakes the thread.</li>
+ *       (every worker parked, or no coarse stamp handed out for a few ticks), after the scheduler
+ *       terminated, or if the thread factory could not make it. A stamp made while it is INVALID is precise; a flood then wakes the thread.</li>
  *   <li>{@code sleeping} (volatile) is set by the clock thread, after writing INVALID, before it
  *       parks without a deadline; a stamper that sees it clears it (a plain volatile write, no
  *       CAS) and unparks the thread. A duplicate unpark only costs a tick; a stamper that misses
@@ -40,6 +40,10 @@ import java.util.logging.Logger;
  *       next stamp wakes the thread.</li>
  *   <li>The thread counts among the scheduler's live threads from before it starts until it ends
  *       (termination waits for it), and ends once the scheduler is quiescent.</li>
+ *   <li>{@code USED} (its own padded cell, opaque: a hint) is set by a stamper that hands out a
+ *       coarse stamp and cleared by the clock thread at each tick; a clock that sees it clear for
+ *       {@value #IDLE_TICKS_BEFORE_SLEEP} ticks sleeps. A set lost to the clear only costs the
+ *       flood a few precise stamps until it wakes the clock again.</li>
  *   <li>A stamping state ({@link #stamp}) has one writer: a ring's is written under the ring's
  *       lock, a worker's only by the worker; it is a hint for sampling, so a stale reading of
  *       {@code now} only moves which tasks are timed.</li>
@@ -53,7 +57,7 @@ final class CoarseClock implements Runnable {
     static final long TICK_NANOS = TICK_MICROS * 1_000;
     /** How far ahead of {@code now} a fork is stamped. */
     static final long MARGIN_NANOS = 2 * TICK_NANOS;
-    /** Ticks with every worker parked before the thread stops ticking. */
+    /** Ticks with every worker parked, or without a coarse stamp, before the thread stops ticking. */
     private static final int IDLE_TICKS_BEFORE_SLEEP = 4;
     static final long INVALID = Long.MIN_VALUE;
     /** Precise stamps one queue hands out per tick before the rest of the tick's are coarse ({@link #stamp}). */
@@ -61,11 +65,13 @@ final class CoarseClock implements Runnable {
 
     private static final int PAD = 16;
     private static final int NOW = PAD;
+    /** 1 once a coarse stamp was handed out since the clock's last tick; on a line of its own. */
+    private static final int USED = 3 * PAD;
 
     private final Scheduler scheduler;
     private final IdleWorkers idle;
     /** {@code now} at index NOW, padded on both sides; see class invariants. */
-    private final AtomicLongArray cells = new AtomicLongArray(2 * PAD);
+    private final AtomicLongArray cells = new AtomicLongArray(4 * PAD);
     /** See class invariants. */
     private volatile boolean sleeping;
     /** The clock thread, once made: written once, under {@code this}; volatile so forks read it without the lock. */
@@ -109,6 +115,9 @@ final class CoarseClock implements Runnable {
             }
             if (state[at + 1]++ < PRECISE_PER_TICK) {
                 return precise();
+            }
+            if (cells.getOpaque(USED) == 0) {
+                cells.setOpaque(USED, 1); // keeps the clock ticking (written once per tick at most)
             }
             return (c + MARGIN_NANOS) & ~1L;
         }
@@ -189,13 +198,19 @@ final class CoarseClock implements Runnable {
             int idleTicks = 0;
             while (!scheduler.isQuiescent()) {
                 cells.set(NOW, System.nanoTime());
-                idleTicks = idle.allParked() ? idleTicks + 1 : 0;
+                boolean used = cells.getOpaque(USED) != 0;
+                if (used) {
+                    cells.setOpaque(USED, 0);
+                }
+                idleTicks = idle.allParked() || !used ? idleTicks + 1 : 0;
                 if (idleTicks < IDLE_TICKS_BEFORE_SLEEP) {
                     LockSupport.parkNanos(this, TICK_NANOS);
                     continue;
                 }
-                // Every worker is parked: stop ticking (no CPU while the pool is idle). INVALID
-                // first, so a fork from now on reads the real clock and wakes us.
+                // Every worker is parked, or no queue floods any more (no coarse stamp for a few
+                // ticks): stop ticking. A ticking clock wakes a thread a thousand times a second,
+                // which a busy pool at ordinary rates does not need. INVALID first, so a stamp
+                // from now on reads the real clock, and a flood wakes us.
                 cells.set(NOW, INVALID);
                 sleeping = true;
                 while (sleeping && !scheduler.isQuiescent()) {

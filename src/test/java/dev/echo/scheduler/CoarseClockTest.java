@@ -159,10 +159,11 @@ class CoarseClockTest {
                     Thread.currentThread().interrupt();
                 }
             }, Priority.HIGH);
-            for (int i = 0; i < 100; i++) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (clock.now() == CoarseClock.INVALID && System.nanoTime() < deadline) {
                 s.execute(() -> { }, Priority.LOW); // a flood from this thread's ring: starts the clock
             }
-            Await.until(() -> clock.now() != CoarseClock.INVALID, Duration.ofSeconds(10), () -> "the clock never ticked");
+            assertNotEquals(CoarseClock.INVALID, clock.now(), "the flood never got the clock ticking");
             int max = 200_000;
             long[] readings = new long[max];
             long[] stamps = new long[max];
@@ -238,6 +239,34 @@ class CoarseClockTest {
                 return !clock.isSleeping();
             }, Priority.NORMAL).get(30, TimeUnit.SECONDS);
             assertTrue(woken, "the flood did not wake the clock");
+        } finally {
+            Schedulers.stop(s);
+        }
+    }
+
+    @Test
+    void aBusyPoolWhoseQueuesNoLongerFloodStopsTheClock() throws Exception {
+        Scheduler s = SchedulerBuilder.create().workerCount(1).name("clock-unused").build();
+        try {
+            CoarseClock clock = s.coarseClock();
+            boolean[] seen = s.submit(() -> {
+                for (int i = 0; i < 200; i++) {
+                    s.execute(() -> { }, Priority.LOW); // a flood: the clock starts
+                }
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (clock.now() == CoarseClock.INVALID && !clock.isSleeping() && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                boolean ticked = clock.now() != CoarseClock.INVALID || clock.isSleeping();
+                // the worker stays busy (this task), but nothing is stamped coarsely any more
+                while (!clock.isSleeping() && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                return new boolean[] {ticked, clock.isSleeping()};
+            }, Priority.NORMAL).get(30, TimeUnit.SECONDS);
+            assertTrue(seen[0], "the flood started the clock");
+            assertTrue(seen[1], "a busy worker without a flood let the clock sleep");
+            assertEquals(CoarseClock.INVALID, clock.now());
         } finally {
             Schedulers.stop(s);
         }
