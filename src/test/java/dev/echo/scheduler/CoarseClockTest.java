@@ -90,6 +90,39 @@ class CoarseClockTest {
         return new int[] {precise, coarse, full};
     }
 
+    /**
+     * Submits no-op tasks from the calling thread (forks on a worker, outside submissions
+     * elsewhere) in rounds of 5 ms, recording each stamp with the clock's reading around it, and
+     * checks every round ({@link #checkSampling}) until the flood has been stamped coarsely and a
+     * tick was seen from its start (a tick whose first stamp's reading changed under it is not),
+     * or 10 s or a million tasks passed. While the clock does not tick, the flood wakes it. Returns the totals.
+     */
+    private static int[] sampleWhileFlooding(Scheduler s, CoarseClock clock) {
+        int max = 200_000;
+        long[] readings = new long[max];
+        long[] stamps = new long[max];
+        int[] total = new int[3];
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long submitted = 0; // the tasks pile up behind the busy worker: a bound on the memory they take
+        while ((total[1] == 0 || total[2] == 0) && System.nanoTime() < deadline && submitted < 1_000_000) {
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5);
+            int n = 0;
+            while (n < max && System.nanoTime() < end) {
+                long before = clock.now();
+                CompletableFuture<Void> task = s.submit(() -> { }, Priority.LOW);
+                readings[n] = clock.now() == before ? before : CoarseClock.INVALID;
+                stamps[n] = ((Task<?>) task).queuedAtNanos();
+                n++;
+            }
+            submitted += n;
+            int[] seen = checkSampling(readings, stamps, n);
+            for (int i = 0; i < 3; i++) {
+                total[i] += seen[i];
+            }
+        }
+        return total;
+    }
+
     @Test
     void rareForksAreStampedByTheRealClockAndStartNoClockThread() throws Exception {
         RecordingThreadFactory factory = new RecordingThreadFactory();
@@ -115,29 +148,7 @@ class CoarseClockTest {
             CoarseClock clock = s.coarseClock();
             assertNotNull(clock, "the default ageing threshold leaves room for the clock");
             // one task on the worker: it keeps the pool busy (the clock ticks) while it forks
-            int max = 200_000;
-            long[] readings = new long[max];
-            long[] stamps = new long[max];
-            int n = s.submit(() -> {
-                for (int i = 0; i < 100; i++) {
-                    s.execute(() -> { }, Priority.LOW); // a flood: starts the clock
-                }
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (clock.now() == CoarseClock.INVALID && System.nanoTime() < deadline) {
-                    Thread.onSpinWait();
-                }
-                long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5);
-                int i = 0;
-                while (i < max && (System.nanoTime() < end || i < 1000)) {
-                    long before = clock.now();
-                    CompletableFuture<Void> fork = s.submit(() -> { }, Priority.LOW);
-                    readings[i] = clock.now() == before ? before : CoarseClock.INVALID;
-                    stamps[i] = ((Task<?>) fork).queuedAtNanos();
-                    i++;
-                }
-                return i;
-            }, Priority.NORMAL).get(30, TimeUnit.SECONDS);
-            int[] seen = checkSampling(readings, stamps, n);
+            int[] seen = s.submit(() -> sampleWhileFlooding(s, clock), Priority.NORMAL).get(60, TimeUnit.SECONDS);
             assertTrue(seen[1] > 0, "a flood is stamped coarsely after the first stamps of a tick: " + java.util.Arrays.toString(seen));
             assertTrue(seen[2] >= 1, "a tick seen from its start has exactly " + CoarseClock.PRECISE_PER_TICK
                     + " precise stamps, then coarse ones: " + java.util.Arrays.toString(seen));
@@ -159,24 +170,7 @@ class CoarseClockTest {
                     Thread.currentThread().interrupt();
                 }
             }, Priority.HIGH);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (clock.now() == CoarseClock.INVALID && System.nanoTime() < deadline) {
-                s.execute(() -> { }, Priority.LOW); // a flood from this thread's ring: starts the clock
-            }
-            assertNotEquals(CoarseClock.INVALID, clock.now(), "the flood never got the clock ticking");
-            int max = 200_000;
-            long[] readings = new long[max];
-            long[] stamps = new long[max];
-            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5);
-            int n = 0;
-            while (n < max && (System.nanoTime() < end || n < 1000)) {
-                long before = clock.now();
-                CompletableFuture<Void> task = s.submit(() -> { }, Priority.LOW);
-                readings[n] = clock.now() == before ? before : CoarseClock.INVALID;
-                stamps[n] = ((Task<?>) task).queuedAtNanos();
-                n++;
-            }
-            int[] seen = checkSampling(readings, stamps, n);
+            int[] seen = sampleWhileFlooding(s, clock);
             assertTrue(seen[1] > 0 && seen[2] >= 1, "16 precise stamps per tick, then coarse ones: " + java.util.Arrays.toString(seen));
         } finally {
             release.countDown();
@@ -201,8 +195,13 @@ class CoarseClockTest {
             }, Priority.HIGH));
             Await.until(() -> s.metrics().activeWorkers() == 1, Duration.ofSeconds(10), () -> "the blocker never started");
             long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
-            while (System.nanoTime() < end || tasks.size() < 2000) {
-                tasks.add((Task<?>) s.submit(() -> { }, Priority.NORMAL));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            boolean coarseSeen = false;
+            while ((System.nanoTime() < end || tasks.size() < 2000 || !coarseSeen) && System.nanoTime() < deadline
+                    && tasks.size() < 1_000_000) {
+                Task<?> t = (Task<?>) s.submit(() -> { }, Priority.NORMAL);
+                tasks.add(t);
+                coarseSeen |= !CoarseClock.isPrecise(t.queuedAtNanos());
             }
         } finally {
             release.countDown();
