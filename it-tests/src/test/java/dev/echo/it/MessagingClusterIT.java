@@ -288,7 +288,11 @@ class MessagingClusterIT {
                 }
             }
         }
-        assertTrue(takenOver.size() >= heldByB.size() - 8, "A took over what B held when it died: " + takenOver.size()
+        // The look at B's runs is 200 sequential GETs, taking a second or two, and B's 4 workers
+        // finish 4 one-second actions a second: B may finish a dozen of what it held before the
+        // kill (CI once saw 46 of 59 taken over, against an older bound of all but 8). Every one
+        // A finished says it was redelivered (above); at least half a window must have been left.
+        assertTrue(takenOver.size() >= WINDOW / 2, "A took over what B held when it died: " + takenOver.size()
                 + " of " + heldByB.size());
         B.start();
         awaitApplication(PORT_B, B);
