@@ -19,9 +19,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * </ul>
  *
  * <h2>Where a worker looks ({@link #poll})</h2>
- * Level by level, most urgent first: its own queue, the submission queues (taking half of the
- * first non-empty ring into its own queue), then the other workers' queues of that level
- * (likewise). So a worker never takes a lower-level item while a higher-level one is visible
+ * Level by level, most urgent first: its own queue, the submission queues (taking half of a
+ * non-empty ring into its own queue: the ring it took from last if it still has items, else one
+ * no other worker is taking from, else any — see {@link #takeSubmitted}), then the other workers'
+ * queues of that level (likewise). So a worker never takes a lower-level item while a higher-level one is visible
  * anywhere, whichever queue holds it. Outside submitters used to share one multi-consumer
  * injector, and two workers taking one task at a time from it spent a quarter of B1 on its
  * indices; a submission ring is emptied in batches.
@@ -63,6 +64,20 @@ public final class StealingQueue<T> {
     /** hints[(level + 1) * HINT_STRIDE]: see the class comment. Padded: one cache line each. */
     private final java.util.concurrent.atomic.AtomicIntegerArray hints;
     private static final int HINT_STRIDE = 16;
+    /**
+     * submitCursor[(worker + 1) * CURSOR_STRIDE]: the submission ring the worker last took from
+     * ({@link #takeSubmitted}), where its next look starts. Each cell is written and read by its
+     * worker only (plain int); padded so that two workers' cells share no cache line.
+     */
+    private final int[] submitCursor;
+    private static final int CURSOR_STRIDE = 16;
+    /**
+     * ringTakers[(ring + 1) * CURSOR_STRIDE]: the worker (index + 1) that last took a batch from
+     * that submission ring and has not moved on, or 0. Only a preference for
+     * {@link #takeSubmitted} (opaque reads and writes; two workers may both claim a ring, the
+     * last write wins); no item depends on it.
+     */
+    private final java.util.concurrent.atomic.AtomicIntegerArray ringTakers;
 
     /**
      * @param workers       number of workers (owners of local queues), at least 1
@@ -98,6 +113,12 @@ public final class StealingQueue<T> {
         // array's header or a neighbouring object
         this.submitLocks = new java.util.concurrent.atomic.AtomicIntegerArray((rings + 2) * LOCK_STRIDE);
         this.hints = new java.util.concurrent.atomic.AtomicIntegerArray((levels + 2) * HINT_STRIDE);
+        this.submitCursor = new int[(workers + 2) * CURSOR_STRIDE];
+        this.ringTakers = new java.util.concurrent.atomic.AtomicIntegerArray((rings + 2) * CURSOR_STRIDE);
+        for (int w = 0; w < workers; w++) {
+            // spread the workers' first looks over the rings
+            submitCursor[(w + 1) * CURSOR_STRIDE] = (int) ((long) w * rings / workers) & ringMask;
+        }
         for (int l = 0; l < levels; l++) {
             for (int w = 0; w < workers; w++) {
                 locals[l][w] = new SpillingRing<>(localCapacity, maxLocalCapacity);
@@ -306,22 +327,66 @@ public final class StealingQueue<T> {
         return steal(worker, level, stealObserver);
     }
 
-    /** Moves half of the first non-empty submission ring of {@code level} into {@code worker}'s queue. */
+    /**
+     * Moves half of a non-empty submission ring of {@code level} into {@code worker}'s queue.
+     * Workers keep apart: a worker looks first at the ring it last took from, and takes from a
+     * ring another worker is taking from only when no other ring has items. With one ring per
+     * submitter each worker then serves its own submitter while there are several (as
+     * ForkJoinPool's workers keep to one queue at a time): two workers at one ring's head touch
+     * the same lines — the head, the slots, the submitter's objects — per task.
+     */
     private T takeSubmitted(int worker, int level) {
         SpillingRing<T>[] rings = submissions[level];
-        for (SpillingRing<T> ring : rings) {
-            if (ring.isEmpty()) {
+        int cursorAt = (worker + 1) * CURSOR_STRIDE;
+        int start = submitCursor[cursorAt];
+        int me = worker + 1;
+        int shared = -1; // the first non-empty ring another worker is taking from
+        for (int i = 0; i <= ringMask; i++) {
+            int r = (start + i) & ringMask;
+            if (rings[r].isEmpty()) {
                 continue;
             }
-            T item = ring.stealHalfInto(moveTo(worker, level), MAX_STEAL_BATCH);
-            if (item != null) {
-                if (!locals[level][worker].isEmpty()) {
-                    published(level); // the batch is in our queue now: let the others see the level
+            int taker = ringTakers.getOpaque((r + 1) * CURSOR_STRIDE);
+            if (taker != 0 && taker != me) {
+                if (shared < 0) {
+                    shared = r;
                 }
+                continue;
+            }
+            T item = takeFrom(worker, level, r, me, true);
+            if (item != null) {
                 return item;
             }
         }
-        return null;
+        // every ring with items has a taker: help at one without claiming it (claims that flip
+        // between two workers would cost a line transfer per batch)
+        return shared < 0 ? null : takeFrom(worker, level, shared, me, false);
+    }
+
+    private T takeFrom(int worker, int level, int r, int me, boolean claim) {
+        T item = submissions[level][r].stealHalfInto(moveTo(worker, level), MAX_STEAL_BATCH);
+        if (item == null) {
+            return null;
+        }
+        if (claim) {
+            int cursorAt = (worker + 1) * CURSOR_STRIDE;
+            int previous = submitCursor[cursorAt];
+            if (previous != r) {
+                // moving on: let the ring we left go, claim this one
+                if (ringTakers.getOpaque((previous + 1) * CURSOR_STRIDE) == me) {
+                    ringTakers.setOpaque((previous + 1) * CURSOR_STRIDE, 0);
+                }
+                submitCursor[cursorAt] = r;
+            }
+            int takerAt = (r + 1) * CURSOR_STRIDE;
+            if (ringTakers.getOpaque(takerAt) != me) {
+                ringTakers.setOpaque(takerAt, me);
+            }
+        }
+        if (!locals[level][worker].isEmpty()) {
+            published(level); // the batch is in our queue now: let the others see the level
+        }
+        return item;
     }
 
     /** Where a batch taken by {@code worker} goes: its own queue (behind what it holds). */

@@ -215,4 +215,86 @@ class StealingQueueTest {
         }
         assertEquals(items, expected);
     }
+
+    /**
+     * Two workers serve two outside submitters apart: each keeps to the ring it took from and
+     * leaves the ring another worker takes from alone while there is another one with items.
+     * Before, both took from the lowest non-empty ring (both at one submitter's head and data).
+     */
+    @Test
+    void twoWorkersServeTwoSubmittersApart() throws Exception {
+        StealingQueue<String> q = new StealingQueue<>(2, 1, 256);
+        int each = 100;
+        int ringA = injectFromNewThread(q, "a", each, -1);
+        int ringB = injectFromNewThread(q, "b", each, ringA);
+        assertNotEquals(ringA, ringB);
+        List<String> w0 = new ArrayList<>();
+        List<String> w1 = new ArrayList<>();
+        for (int i = 0; i < each; i++) {
+            w0.add(q.poll(0, null));
+            w1.add(q.poll(1, null));
+        }
+        String first0 = w0.get(0).substring(0, 1);
+        String first1 = w1.get(0).substring(0, 1);
+        assertNotEquals(first0, first1, "the two workers started at one submitter's ring: " + w0 + " / " + w1);
+        for (int i = 0; i < each; i++) {
+            assertEquals(first0 + i, w0.get(i), "worker 0 left its submitter or lost its order: " + w0);
+            assertEquals(first1 + i, w1.get(i), "worker 1 left its submitter or lost its order: " + w1);
+        }
+        assertNull(q.poll(0, null));
+        assertNull(q.poll(1, null));
+    }
+
+    /** The preference never hides work: a worker takes from a ring another worker claimed when no other ring has items. */
+    @Test
+    void aRingAnotherWorkerTakesFromIsStillServedWhenItIsTheOnlyOne() throws Exception {
+        StealingQueue<String> q = new StealingQueue<>(2, 1, 256);
+        injectFromNewThread(q, "a", 100, -1);
+        List<String> taken = new ArrayList<>();
+        taken.add(q.poll(0, null)); // worker 0 takes a batch from the ring and keeps to it
+        String x;
+        while ((x = q.pollLocal(0, 0)) != null) {
+            taken.add(x); // worker 0's batch is gone: worker 1 has nothing to steal
+        }
+        assertTrue(taken.size() > 1 && taken.size() < 100, "a batch, not the whole ring: " + taken);
+        x = q.poll(1, null);
+        assertEquals("a" + taken.size(), x, "worker 1 must help at the only ring with items");
+        taken.add(x);
+        while ((x = q.poll(taken.size() % 2, null)) != null) {
+            taken.add(x);
+        }
+        assertEquals(100, taken.size(), "every item taken once: " + taken);
+        assertEquals(100, new java.util.HashSet<>(taken).size(), "every item taken once: " + taken);
+    }
+
+    /**
+     * Injects {@code prefix0..prefix(n-1)} at level 0 from a new thread whose submission ring is
+     * not {@code avoid} (a thread's ring follows from its id); returns the ring it used.
+     */
+    private static int injectFromNewThread(StealingQueue<String> q, String prefix, int n, int avoid) throws Exception {
+        for (int attempt = 0; attempt < 64; attempt++) {
+            int[] ring = {-1};
+            Thread t = new Thread(() -> {
+                q.inject(0, prefix + 0);
+                for (int r = 0; r < q.rings(); r++) {
+                    if ((prefix + 0).equals(q.peekSubmitted(0, r))) {
+                        ring[0] = r;
+                    }
+                }
+                if (ring[0] == avoid) {
+                    assertEquals(prefix + 0, q.pollSubmitted(0, ring[0])); // the wrong ring: take it back
+                    return;
+                }
+                for (int i = 1; i < n; i++) {
+                    q.inject(0, prefix + i);
+                }
+            });
+            t.start();
+            t.join(10_000);
+            if (ring[0] >= 0 && ring[0] != avoid) {
+                return ring[0];
+            }
+        }
+        throw new AssertionError("no thread found whose submission ring is not " + avoid);
+    }
 }
