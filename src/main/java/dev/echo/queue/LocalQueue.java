@@ -14,20 +14,19 @@ import java.util.function.Consumer;
  * <ul>
  *   <li>{@code head <= tail} and {@code tail - head <= capacity}; both only grow (64-bit, never
  *       wrap in practice).</li>
- *   <li>The owner writes slot {@code t} only if {@code t - freeBound < capacity}. Every index
- *       below {@code freeBound} has been claimed (it is below {@code head}) and its slot cleared
- *       by its taker; the owner moves {@code freeBound} up only over indexes below the
- *       {@code head} it read whose slots it reads as {@code null}, and only when the ring looks
- *       full by the old bound, so it touches the takers' lines only then.</li>
+ *   <li>The owner writes slot {@code t} only if {@code t - headSeen < capacity}, where
+ *       {@code headSeen} is its last reading of {@code head}: a lower bound (head only grows), so
+ *       the test is stricter than {@code t - head < capacity}, and the owner touches the takers'
+ *       cache line only when the ring looks full.</li>
  *   <li>Slots {@code [head, tail)} hold published items. Only the owner writes {@code tail}, and
  *       it writes slot {@code t} before publishing {@code tail = t + 1} with release semantics.</li>
  *   <li>A consumer owns slots {@code [h, h + n)} once its CAS moves {@code head} from {@code h} to
- *       {@code h + n}. It then clears each with a plain release store of {@code null}, and no
- *       CAS is needed: a claimed slot holds its item until its taker clears it, so
- *       {@code freeBound} cannot pass it and the owner cannot refill it before the clear (the
- *       clear releases the taker's read of the item; the owner's read of {@code null} acquires
- *       it). A taker that is slow to clear only makes the ring look full sooner (it grows or
- *       spills); nothing waits for it. Items are never {@code null}.</li>
+ *       {@code h + n}. The owner cannot overwrite those slots before that CAS: it writes slot
+ *       {@code t} only while {@code t - head < capacity}, i.e. only after {@code head} has passed
+ *       them, which makes a racing consumer's CAS fail.</li>
+ *   <li>After a successful claim the consumer clears each claimed slot with a CAS from the item
+ *       to {@code null}, so finished items are not retained; if the owner has already reused the
+ *       slot the CAS fails harmlessly.</li>
  *   <li>Trimming (producer only, when {@code head == tail}): the owner publishes an empty array of
  *       the initial size. Nothing is lost: no index below the tail is left to take, and a taker
  *       that read an older {@code head} fails its CAS; a taker clearing a claimed slot in the
@@ -39,10 +38,8 @@ import java.util.function.Consumer;
  *       for every index below the tail it read, the array it sees holds that item: an old array is
  *       never written again once replaced, and a copied item sits at the same index in the new
  *       one. Which array a consumer read does not matter for ownership: the CAS on {@code head}
- *       decides it. A consumer clears its claimed slot in the array it read (plainly: a replaced
- *       array is never refilled) and, if the ring grew meanwhile, in the current one with a CAS
- *       from its item to {@code null}: there the owner may have refilled the slot already (a new
- *       array starts with {@code freeBound = head}), and the CAS then fails harmlessly.</li>
+ *       decides it. A consumer clears its claimed slot in the array it read and, if the ring grew
+ *       meanwhile, in the current one.</li>
  * </ul>
  *
  * @param <T> the item type; the queue knows nothing about it
@@ -121,21 +118,15 @@ public final class LocalQueue<T> extends PaddedIndexes.TrailingPad {
     public boolean offer(T item) {
         long t = (long) TAIL.getOpaque(this);          // only we write tail
         Object[] a = slots;                            // only we write slots
-        if (t - freeBound >= a.length) {
-            // Looks full by our bound: read the takers' line and their clears only now.
+        if (t - headSeen >= a.length) {
+            // Looks full by our last reading of head (a lower bound): read the takers' line only now.
             long h = (long) HEAD.getAcquire(this);
-            long f = freeBound;
-            int mask = a.length - 1;
-            while (f < h && SLOT.getAcquire(a, (int) (f & mask)) == null) {
-                f++;
-            }
-            freeBound = f;
-            if (t - f >= a.length) {
+            headSeen = h;
+            if (t - h >= a.length) {
                 if (a.length >= maxCapacity) {
                     return false;
                 }
                 a = grow(a, h, t);
-                freeBound = h; // the new array holds [h, t) only
             }
         }
         SLOT.setRelease(a, (int) (t & (a.length - 1)), item);
@@ -161,11 +152,11 @@ public final class LocalQueue<T> extends PaddedIndexes.TrailingPad {
         }
         long t = (long) TAIL.getOpaque(this);
         long h = (long) HEAD.getAcquire(this);
+        headSeen = h;
         if (h != t) {
             return false;
         }
         SLOTS.setRelease(this, new Object[initialCapacity]);
-        freeBound = t; // the new array is empty
         return true;
     }
 
@@ -187,26 +178,22 @@ public final class LocalQueue<T> extends PaddedIndexes.TrailingPad {
     }
 
     /**
-     * Drops claimed items' references from the array they were read in (a plain release store:
-     * see the class invariants) and, if the ring grew since, from the current one (a CAS there:
-     * the owner may have refilled the slot). One read of the current array for the whole batch.
+     * Drops claimed items' references from the array they were read in and, if the ring grew
+     * since, from the current one (one read of the current array for the whole batch).
      */
     private void clear(Object[] read, long from, Object[] items, int n) {
-        int mask = read.length - 1;
-        for (int i = 0; i < n; i++) {
-            SLOT.setRelease(read, (int) ((from + i) & mask), null);
-        }
         Object[] now = slots();
-        if (now != read) {
-            for (int i = 0; i < n; i++) {
-                long index = from + i;
+        for (int i = 0; i < n; i++) {
+            long index = from + i;
+            SLOT.compareAndSet(read, (int) (index & (read.length - 1)), items[i], null);
+            if (now != read) {
                 SLOT.compareAndSet(now, (int) (index & (now.length - 1)), items[i], null);
             }
         }
     }
 
     private void clear(Object[] read, long index, Object item) {
-        SLOT.setRelease(read, (int) (index & (read.length - 1)), null);
+        SLOT.compareAndSet(read, (int) (index & (read.length - 1)), item, null);
         Object[] now = slots();
         if (now != read) {
             SLOT.compareAndSet(now, (int) (index & (now.length - 1)), item, null);
@@ -225,7 +212,7 @@ public final class LocalQueue<T> extends PaddedIndexes.TrailingPad {
             @SuppressWarnings("unchecked")
             T item = (T) SLOT.getAcquire(a, (int) (h & (a.length - 1)));
             if (HEAD.compareAndSet(this, h, h + 1)) {
-                clear(a, h, item); // drop our reference (see the class invariants)
+                clear(a, h, item); // drop our reference; fails harmlessly if the slot was reused
                 return item;
             }
         }
@@ -233,7 +220,10 @@ public final class LocalQueue<T> extends PaddedIndexes.TrailingPad {
 
     /**
      * Removes the oldest item, or returns {@code null} if empty. <b>Owner thread only.</b> Like
-     * {@link #poll}, reading the owner's own fields plainly (it wrote them).
+     * {@link #poll} but it clears its slot with a plain store instead of a CAS: the owner is the
+     * only thread that refills slots, so nothing can have been written there since its claim
+     * (a thief clearing an older item from the same slot compares against that item and fails).
+     * One CAS per item instead of two on the path every task of a worker's own queue takes.
      */
     public T pollOwned() {
         while (true) {
@@ -247,7 +237,7 @@ public final class LocalQueue<T> extends PaddedIndexes.TrailingPad {
             @SuppressWarnings("unchecked")
             T item = (T) a[i];                          // we wrote it
             if (HEAD.compareAndSet(this, h, h + 1)) {
-                SLOT.setRelease(a, i, null);
+                SLOT.setOpaque(a, i, null);
                 return item;
             }
         }

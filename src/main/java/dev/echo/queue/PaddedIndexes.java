@@ -9,7 +9,7 @@ package dev.echo.queue;
  *
  * <p>The JVM lays a superclass's fields out before its subclass's, so a chain of classes fixes the
  * order that one class's fields would not: 64 bytes of padding, {@code head}, 64 bytes,
- * {@code tail} with the producer's own lower bound of {@code head}, 64 bytes. The padding fields are
+ * {@code tail} with the producer's own copy of {@code head}, 64 bytes. The padding fields are
  * never read or written.
  */
 final class PaddedIndexes {
@@ -36,12 +36,11 @@ final class PaddedIndexes {
         /** Next slot to fill; see {@link LocalQueue}'s invariants. */
         volatile long tail;
         /**
-         * Below this index every slot has been taken and cleared (a lower bound of {@code head}:
-         * head only grows); the producer refills a slot only below {@code freeBound + capacity},
-         * and reads the shared {@code head} and the slots only when this makes the ring look
-         * full. Producer only.
+         * The producer's last reading of {@code head} (a lower bound of it: head only grows); the
+         * producer reads the shared {@code head} only when this makes the ring look full.
+         * Producer only.
          */
-        long freeBound;
+        long headSeen;
     }
 
     @SuppressWarnings("unused")

@@ -216,26 +216,6 @@ class LocalQueueTest {
         thieves.assertEachTakenOnce(items, "");
     }
 
-    /**
-     * Takers clear their slots with plain stores: the owner must not refill a slot a taker has
-     * claimed and not yet cleared (it would wipe the new item). A ring of two slots, so that the
-     * owner laps the takers all the time: every item still leaves exactly once.
-     */
-    @Test
-    void anOwnerLappingItsTakersNeverRefillsASlotBeforeItsTakerClearedIt() throws Exception {
-        for (int round = 0; round < 5; round++) {
-            int items = 200_000;
-            LocalQueue<Integer> q = new LocalQueue<>(2);
-            Thieves thieves = new Thieves(q, 3);
-            for (int i = 0; i < items; i++) {
-                while (!q.offer(i)) {
-                    Thread.onSpinWait(); // full until a taker has cleared
-                }
-            }
-            thieves.assertEachTakenOnce(items, "round " + round);
-        }
-    }
-
     /** Threads taking from a queue while its owner offers: every other one steals batches, the rest poll. */
     private static final class Thieves {
         final ConcurrentLinkedQueue<Integer> taken = new ConcurrentLinkedQueue<>();
