@@ -21,9 +21,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * <h2>Where a worker looks ({@link #poll})</h2>
  * Level by level, most urgent first: its own queue, the submission queues (taking half of a
  * non-empty ring into its own queue: the ring it took from last if it still has items, else one
- * no other worker is taking from, else any — see {@link #takeSubmitted}), then the other workers'
- * queues of that level (likewise). So a worker never takes a lower-level item while a higher-level one is visible
- * anywhere, whichever queue holds it. Outside submitters used to share one multi-consumer
+ * no other worker is taking from, else any — see {@link #takeSubmitted}), then the other
+ * workers' queues of that level (likewise). So a worker never takes a lower-level item while a
+ * higher-level one is visible anywhere, whichever queue holds it. Outside submitters used to share one multi-consumer
  * injector, and two workers taking one task at a time from it spent a quarter of B1 on its
  * indices; a submission ring is emptied in batches.
  *
@@ -32,7 +32,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@link #drainTo} returns it; moving a stolen batch keeps that (the batch is claimed atomically
  * by {@link LocalQueue#stealHalfInto}). A submission queue has one producer at a time: its
  * {@code lock} (a CAS from 0 to 1, released by a release store) is held for each offer, which
- * also orders one producer's writes before the next one's. Takers take no lock.
+ * also orders one producer's writes before the next one's. Takers take no lock. Which ring a
+ * worker takes from first ({@code submitCursor}, {@code ringTakers}) is only a preference: a
+ * worker that finds every non-empty ring claimed by others still takes from one, so no claim
+ * ever hides an item.
  *
  * <h2>Level hints</h2>
  * {@code hints[level]} is 1 when the level may hold an item in any queue, 0 when a scan found it
@@ -337,8 +340,7 @@ public final class StealingQueue<T> {
      */
     private T takeSubmitted(int worker, int level) {
         SpillingRing<T>[] rings = submissions[level];
-        int cursorAt = (worker + 1) * CURSOR_STRIDE;
-        int start = submitCursor[cursorAt];
+        int start = submitCursor[(worker + 1) * CURSOR_STRIDE];
         int me = worker + 1;
         int shared = -1; // the first non-empty ring another worker is taking from
         for (int i = 0; i <= ringMask; i++) {
@@ -369,24 +371,29 @@ public final class StealingQueue<T> {
             return null;
         }
         if (claim) {
-            int cursorAt = (worker + 1) * CURSOR_STRIDE;
-            int previous = submitCursor[cursorAt];
-            if (previous != r) {
-                // moving on: let the ring we left go, claim this one
-                if (ringTakers.getOpaque((previous + 1) * CURSOR_STRIDE) == me) {
-                    ringTakers.setOpaque((previous + 1) * CURSOR_STRIDE, 0);
-                }
-                submitCursor[cursorAt] = r;
-            }
-            int takerAt = (r + 1) * CURSOR_STRIDE;
-            if (ringTakers.getOpaque(takerAt) != me) {
-                ringTakers.setOpaque(takerAt, me);
-            }
+            claim(worker, r, me);
         }
         if (!locals[level][worker].isEmpty()) {
             published(level); // the batch is in our queue now: let the others see the level
         }
         return item;
+    }
+
+    /** {@code worker} keeps to ring {@code r} from now on: its cursor moves there, the ring it left is let go. */
+    private void claim(int worker, int r, int me) {
+        int cursorAt = (worker + 1) * CURSOR_STRIDE;
+        int previous = submitCursor[cursorAt];
+        if (previous != r) {
+            int leftAt = (previous + 1) * CURSOR_STRIDE;
+            if (ringTakers.getOpaque(leftAt) == me) {
+                ringTakers.setOpaque(leftAt, 0);
+            }
+            submitCursor[cursorAt] = r;
+        }
+        int takerAt = (r + 1) * CURSOR_STRIDE;
+        if (ringTakers.getOpaque(takerAt) != me) { // read first: a claimed ring costs no write per batch
+            ringTakers.setOpaque(takerAt, me);
+        }
     }
 
     /** Where a batch taken by {@code worker} goes: its own queue (behind what it holds). */
