@@ -54,6 +54,15 @@ public class BenchmarkResource {
      * A 400 with a JSON body. The message goes in the entity, never in a header or reason phrase
      * (a bare BadRequestException with a CR/LF in its message became a 500 HTML page).
      */
+    /** A required whole-number parameter (absent reads as 0, which every range check refuses); 400 if it is not one. */
+    private static int number(String name, String value) {
+        try {
+            return QueryNumber.of(name, value, 0);
+        } catch (IllegalArgumentException e) {
+            throw bad(e.getMessage());
+        }
+    }
+
     private static BadRequestException bad(String message) {
         return new BadRequestException(jakarta.ws.rs.core.Response.status(400).type(MediaType.APPLICATION_JSON)
                 .entity(Map.of("error", message)).build());
@@ -79,8 +88,9 @@ public class BenchmarkResource {
     @POST
     @DashboardOnly
     @Path("throughput")
-    public Map<String, Object> throughput(@QueryParam("executor") String executor, @QueryParam("tasks") int tasks)
+    public Map<String, Object> throughput(@QueryParam("executor") String executor, @QueryParam("tasks") String tasksParam)
             throws Exception {
+        int tasks = number("tasks", tasksParam);
         if (tasks < 1 || tasks > 10_000_000) {
             throw bad("tasks must be 1..10000000, was " + tasks);
         }
@@ -113,8 +123,10 @@ public class BenchmarkResource {
     @POST
     @DashboardOnly
     @Path("latency")
-    public Map<String, Object> latency(@QueryParam("executor") String executor, @QueryParam("seconds") int seconds,
-                                       @QueryParam("backlog") int backlog) throws Exception {
+    public Map<String, Object> latency(@QueryParam("executor") String executor, @QueryParam("seconds") String secondsParam,
+                                       @QueryParam("backlog") String backlogParam) throws Exception {
+        int seconds = number("seconds", secondsParam);
+        int backlog = number("backlog", backlogParam);
         if (seconds < 1 || seconds > 120 || backlog < 1 || backlog > 10_000) {
             throw bad("seconds must be 1..120 and backlog 1..10000");
         }

@@ -67,8 +67,8 @@ public class LabResource {
         int n;
         int ms;
         try {
-            n = number("count", count, 100);
-            ms = number("millis", millis, 5);
+            n = QueryNumber.of("count", count, 100);
+            ms = QueryNumber.of("millis", millis, 5);
         } catch (IllegalArgumentException e) {
             return error(Response.Status.BAD_REQUEST, e.getMessage());
         }
@@ -95,7 +95,7 @@ public class LabResource {
     @DashboardOnly
     @Path("backlog")
     public Response backlog(@QueryParam("lane") String lane, @QueryParam("count") String count, @QueryParam("millis") String millis) {
-        return start(() -> lab.backlog(lane, number("count", count, 2000), number("millis", millis, 1)));
+        return start(() -> lab.backlog(lane, QueryNumber.of("count", count, 2000), QueryNumber.of("millis", millis, 1)));
     }
 
     @POST
@@ -103,7 +103,7 @@ public class LabResource {
     @DashboardOnly
     @Path("high")
     public Response high(@QueryParam("lane") String lane, @QueryParam("count") String count, @QueryParam("spacing") String spacing) {
-        return start(() -> lab.high(lane, number("count", count, 50), number("spacing", spacing, 20)));
+        return start(() -> lab.high(lane, QueryNumber.of("count", count, 50), QueryNumber.of("spacing", spacing, 20)));
     }
 
     @POST
@@ -111,7 +111,7 @@ public class LabResource {
     @DashboardOnly
     @Path("flood")
     public Response flood(@QueryParam("lane") String lane, @QueryParam("seconds") String seconds) {
-        return start(() -> lab.flood(lane, number("seconds", seconds, 3)));
+        return start(() -> lab.flood(lane, QueryNumber.of("seconds", seconds, 3)));
     }
 
     @POST
@@ -119,18 +119,7 @@ public class LabResource {
     @DashboardOnly
     @Path("compare")
     public Response compare(@QueryParam("backlog") String backlog, @QueryParam("probes") String probes) {
-        return start(() -> lab.compare(number("backlog", backlog, 2000), number("probes", probes, 100)));
-    }
-
-    private static int number(String name, String value, int fallback) {
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(value.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number, was '" + dev.echo.showcase.lab.Printable.of(value) + "'");
-        }
+        return start(() -> lab.compare(QueryNumber.of("backlog", backlog, 2000), QueryNumber.of("probes", probes, 100)));
     }
 
     private static Response start(Supplier<Operation> operation) {
