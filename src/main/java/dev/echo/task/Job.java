@@ -9,7 +9,11 @@ public interface Job extends Runnable {
 
     Priority priority();
 
-    /** When the job last entered a queue ({@link System#nanoTime()}). */
+    /**
+     * When the job last entered a queue: the stamp given to {@link #markQueued} (a
+     * {@link System#nanoTime()} reading), to within a few nanoseconds and with its bit 0 kept
+     * ({@link PlainTask} keeps its priority in bits 1-2).
+     */
     long queuedAtNanos();
 
     /** Stamps the queueing time; called before the job is handed to a queue (whose publication makes it visible). */
