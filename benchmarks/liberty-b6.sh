@@ -19,6 +19,7 @@ out=benchmarks/RESULTS-B6.md
 num() { sed "s/.*\"$1\":\([0-9.]*\).*/\1/"; }
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 ratio() { awk "BEGIN {printf \"%.2f\", $1 / $2}"; }
+whole() { awk "BEGIN {printf \"%.0f\", $1}"; } # tasks/s: the ratios are computed from the exact figures
 # One warm-up round each, then interleaved rounds: a single round on this shared VM ranged from
 # 0.8x to 1.4x, so the report is the median of the per-round ratios, each round listed.
 curl -sf "$base/throughput?executor=echo&tasks=200000" >/dev/null
@@ -27,7 +28,7 @@ te=(); tl=(); tr=()
 for round in 1 2 3 4 5; do
   e=$(curl -sf "$base/throughput?executor=echo&tasks=200000" | num tasksPerSecond)
   l=$(curl -sf "$base/throughput?executor=liberty&tasks=200000" | num tasksPerSecond)
-  te+=("$e"); tl+=("$l"); tr+=("$(ratio "$e" "$l")")
+  te+=("$(whole "$e")"); tl+=("$(whole "$l")"); tr+=("$(ratio "$e" "$l")")
 done
 pe=(); pl=(); pr=()
 for round in 1 2 3; do
