@@ -290,23 +290,35 @@ public final class StealingQueue<T> {
      */
     public T pollHelper(StealObserver stealObserver, int helper) {
         for (int level = 0; level < levels; level++) {
-            T item;
-            for (SpillingRing<T> ring : submissions[level]) {
-                item = ring.poll();
-                if (item != null) {
-                    return item;
-                }
+            T item = pollLevelHelper(level, stealObserver, helper);
+            if (item != null) {
+                return item;
             }
-            int start = ThreadLocalRandom.current().nextInt(workers);
-            for (int i = 0; i < workers; i++) {
-                int victim = (start + i) % workers;
-                item = locals[level][victim].poll();
-                if (item != null) {
-                    if (stealObserver != null) {
-                        stealObserver.stole(helper, victim, level, 1);
-                    }
-                    return item;
+        }
+        return null;
+    }
+
+    /**
+     * Like {@link #pollHelper} for one level only: the oldest item of a submission queue of
+     * {@code level}, else of a worker's queue of that level (nothing is moved). Any thread.
+     */
+    public T pollLevelHelper(int level, StealObserver stealObserver, int helper) {
+        T item;
+        for (SpillingRing<T> ring : submissions[level]) {
+            item = ring.poll();
+            if (item != null) {
+                return item;
+            }
+        }
+        int start = ThreadLocalRandom.current().nextInt(workers);
+        for (int i = 0; i < workers; i++) {
+            int victim = (start + i) % workers;
+            item = locals[level][victim].poll();
+            if (item != null) {
+                if (stealObserver != null) {
+                    stealObserver.stole(helper, victim, level, 1);
                 }
+                return item;
             }
         }
         return null;

@@ -423,7 +423,7 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
             throw reject(task, state == RunState.RUNNING ? "it has terminated"
                     : state == RunState.SHUTDOWN ? "it is shut down" : "it was stopped (shutdownNow)");
         }
-        afterPublish();
+        afterPublish(task.priority().level());
         return task;
     }
 
@@ -509,7 +509,7 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
         } else {
             queue.inject(task.priority().level(), task);
         }
-        afterPublish();
+        afterPublish(task.priority().level());
     }
 
     /**
@@ -517,11 +517,17 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
      * visible before notifyOne reads the idle state, or a parking worker and this submitter can
      * each miss the other (see IdleWorkers: the argument needs both steps sequentially
      * consistent). push and inject end with a full fence after the publication (StealingQueue's
-     * level hints need the same one).
+     * level hints need the same one). Every worker busy: watch for a stall, and a HIGH task gets
+     * the urgent thread (it would otherwise wait for a running task to end).
      */
-    private void afterPublish() {
-        if (idle.notifyOne() && spares != null && spares.watching()) {
-            spares.stallPossible(); // every worker busy: watch for a stall (one flag read when armed)
+    private void afterPublish(int level) {
+        if (idle.notifyOne() && spares != null) {
+            if (spares.watching()) {
+                spares.stallPossible(); // one flag read when armed
+            }
+            if (level == Worker.URGENT_LEVEL) {
+                spares.urgent().wake();
+            }
         }
     }
 
@@ -652,13 +658,23 @@ public final class Scheduler extends AbstractExecutorService implements AutoClos
         if (clock != null) {
             clock.stop();
         }
+        if (spares != null) {
+            spares.urgent().stop();
+        }
     }
 
     void workerExited(Worker w) {
-        if (w.spare) {
+        if (w.urgent) {
+            spares.urgent().exited();
+        } else if (w.spare) {
             spares.exited(w);
         }
         threadExited();
+    }
+
+    /** The urgent thread of this scheduler (there is one only with a spares' budget). */
+    UrgentThread urgentThread() {
+        return spares.urgent();
     }
 
     /** A worker is about to run a task: if every worker is now busy, watch for a stall. */

@@ -22,6 +22,7 @@ import java.util.logging.Logger;
  * find nothing to do. At most {@code maxSpares} run at once ({@code maxWorkers - workerCount}).
  * Code that knows it will block asks for a spare at once through
  * {@link Scheduler#managedBlock(java.util.concurrent.ForkJoinPool.ManagedBlocker)}.
+ * The same budget pays for the {@link UrgentThread} (one unit for its life, once it is made).
  *
  * <h2>How a stall is seen, without a cost per task</h2>
  * A submission that finds no worker parked or searching (all busy), or a worker that starts a
@@ -35,8 +36,10 @@ import java.util.logging.Logger;
  *
  * <h2>Invariants</h2>
  * <ul>
- *   <li>{@code running} (CAS loop) never exceeds {@code maxSpares}; it is raised before a spare's
- *       thread is made and lowered when that thread ends or could not start.</li>
+ *   <li>{@code running} (CAS loop) counts the live spares and the urgent thread once made, and never
+ *       exceeds {@code maxSpares}; it is raised before such a thread is made and lowered when
+ *       that thread ends or could not start. The urgent thread holds no slot, so a spare that
+ *       won a unit always finds a free one.</li>
  *   <li>A slot ({@code occupied}, CAS 0 → 1) holds at most one live spare thread; its
  *       {@link Worker} (and statistics) is kept after the thread ends, so counts never go
  *       missing from the metrics, and reused by the next spare in that slot.</li>
@@ -69,6 +72,8 @@ final class Spares {
     /** Tasks started by all workers at the previous look; see class invariants. */
     private long baseline;
     private volatile boolean warnedNoTimer;
+    /** Runs HIGH tasks while every worker is busy; takes a unit of this budget once made. */
+    private final UrgentThread urgent;
 
     Spares(Scheduler scheduler, StealingQueue<Job> queue, IdleWorkers idle, Worker[] workers, int maxSpares,
            long stallNanos, long agingNanos, TaskObserver observer) {
@@ -82,6 +87,13 @@ final class Spares {
         this.observer = observer;
         this.slots = new AtomicReferenceArray<>(maxSpares);
         this.occupied = new AtomicIntegerArray(maxSpares);
+        this.urgent = new UrgentThread(scheduler, this,
+                new Worker(scheduler, workers.length + maxSpares, queue, idle, agingNanos, observer, true, true));
+    }
+
+    /** The urgent thread (made on first need). */
+    UrgentThread urgent() {
+        return urgent;
     }
 
     /** Whether there is a stall watch at all (a stall threshold was set). */
@@ -154,7 +166,7 @@ final class Spares {
                 sum += started(s.stats);
             }
         }
-        return sum;
+        return sum + started(urgent.worker.stats);
     }
 
     private static long started(WorkerStats stats) {
@@ -166,7 +178,7 @@ final class Spares {
     }
 
     private void startSpare(String why) {
-        if (scheduler.isQuiescent() || !tryReserve()) {
+        if (scheduler.isQuiescent() || !reserve()) {
             return;
         }
         int slot = -1;
@@ -207,7 +219,8 @@ final class Spares {
                 + " running): " + why);
     }
 
-    private boolean tryReserve() {
+    /** Takes a unit of the budget (a spare, or the urgent thread); false if none is free. */
+    boolean reserve() {
         while (true) {
             int n = running.get();
             if (n >= maxSpares) {
@@ -217,6 +230,11 @@ final class Spares {
                 return true;
             }
         }
+    }
+
+    /** Gives back a unit taken by {@link #reserve} (the urgent thread ended, or could not start). */
+    void release() {
+        running.decrementAndGet();
     }
 
     /** A spare's thread ended (it retired, or the scheduler terminated). */
@@ -237,7 +255,7 @@ final class Spares {
         return started.get();
     }
 
-    /** The workers of every slot ever used (their statistics count in the metrics). */
+    /** The workers of every slot ever used, and the urgent thread's once made (their statistics count in the metrics). */
     java.util.List<Worker> everyUsedSlot() {
         java.util.List<Worker> used = new java.util.ArrayList<>();
         for (int i = 0; i < maxSpares; i++) {
@@ -245,6 +263,9 @@ final class Spares {
             if (s != null) {
                 used.add(s);
             }
+        }
+        if (urgent.started()) {
+            used.add(urgent.worker);
         }
         return used;
     }
@@ -257,5 +278,6 @@ final class Spares {
                 s.interrupt();
             }
         }
+        urgent.interrupt();
     }
 }

@@ -18,6 +18,9 @@ import java.util.logging.Logger;
  *
  * <h2>Invariants</h2>
  * <ul>
+ *   <li>A regular worker owns a deque per level; a spare and the urgent thread's worker own none
+ *       ({@code spare}); the urgent thread's worker ({@code urgent}) takes only HIGH tasks and
+ *       parks on its {@link UrgentThread}'s flag instead of retiring.</li>
  *   <li>Only this worker's thread calls {@link #run} and everything it calls, except
  *       {@link #interrupt}, {@link #thread} and the {@code sleeping} flag.</li>
  *   <li>{@code sleeping} is written only under {@link IdleWorkers}' lock and read by this
@@ -73,6 +76,13 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
     final int index;
     /** A spare (see {@link Spares}): no deque of its own, never parks, retires when idle. */
     final boolean spare;
+    /**
+     * The urgent thread's worker (see {@link UrgentThread}; also a {@code spare}: no deque of its
+     * own): runs only the most urgent level, and parks instead of retiring.
+     */
+    final boolean urgent;
+    /** The level the urgent thread serves. */
+    static final int URGENT_LEVEL = Priority.HIGH.level();
     final WorkerStats stats = new WorkerStats();
     private final StealingQueue<Job> queue;
     private final IdleWorkers idle;
@@ -120,8 +130,14 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
 
     Worker(Scheduler scheduler, int index, StealingQueue<Job> queue, IdleWorkers idle, long agingNanos,
             TaskObserver observer, boolean spare) {
+        this(scheduler, index, queue, idle, agingNanos, observer, spare, false);
+    }
+
+    Worker(Scheduler scheduler, int index, StealingQueue<Job> queue, IdleWorkers idle, long agingNanos,
+            TaskObserver observer, boolean spare, boolean urgent) {
         this.scheduler = scheduler;
-        this.spare = spare;
+        this.spare = spare || urgent;
+        this.urgent = urgent;
         this.observer = observer;
         this.index = index;
         this.queue = queue;
@@ -368,6 +384,9 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
 
     /** The next task for this worker, or {@code null} if none is visible. */
     private Job findTask() {
+        if (urgent) {
+            return queue.pollLevelHelper(URGENT_LEVEL, this, index); // HIGH only: nothing is promoted for it
+        }
         if (levels > 1 && clock - nextAgingCheck >= 0) {
             nextAgingCheck = clock + agingCheckInterval;
             Job aged = pollAged(clock);
@@ -464,6 +483,9 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
         flushFinished(); // before going idle: termination must not wait for our batch
         java.util.Arrays.fill(headsSeen, null); // keep no task reachable while idle
         queue.clearHintsIfEmpty(); // levels found empty are skipped by busy workers' polls
+        if (urgent) {
+            return awaitUrgentWork();
+        }
         if (spare) {
             // A spare never parks: a short look, then it retires (it was only needed while others blocked).
             for (int round = 0; round < SPIN_ROUNDS; round++) {
@@ -511,6 +533,35 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
             }
             stats.increment(WorkerStats.UNPARKS);
             searching = true; // the waker counted us as a searcher
+        }
+    }
+
+    /**
+     * The urgent thread's idling: parks until a HIGH task published while every worker is busy
+     * wakes it ({@link UrgentThread}, whose invariants say why no wake-up is lost). Returns a
+     * task, or {@code null} once the scheduler has terminated.
+     */
+    private Job awaitUrgentWork() {
+        UrgentThread lane = scheduler.urgentThread();
+        while (true) {
+            lane.announceWait();
+            Job t = findTask();
+            if (t != null) {
+                lane.cancelWait();
+                return t;
+            }
+            if (scheduler.isQuiescent()) {
+                return null;
+            }
+            stats.increment(WorkerStats.PARKS);
+            while (lane.isWaiting() && !scheduler.isQuiescent()) {
+                LockSupport.park(this);
+                Thread.interrupted(); // a stray interrupt must not turn parking into spinning
+            }
+            if (scheduler.isQuiescent()) {
+                return null;
+            }
+            stats.increment(WorkerStats.UNPARKS);
         }
     }
 

@@ -187,6 +187,11 @@ class ExecutorServiceContractTest {
         Sleeper sleeper = new Sleeper();
         s.execute(sleeper);
         assertTrue(sleeper.awaitStarted());
+        // with the only worker busy a HIGH task goes to the urgent thread: hold that one too, so
+        // that every task below stays queued (and shutdownNow must interrupt both)
+        Sleeper urgentSleeper = new Sleeper();
+        s.execute(urgentSleeper, Priority.HIGH);
+        assertTrue(urgentSleeper.awaitStarted());
         List<CompletableFuture<?>> queued = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             queued.add(s.submit(() -> { }, Priority.values()[i % 3]));
@@ -201,6 +206,7 @@ class ExecutorServiceContractTest {
         assertTrue(notStarted.contains(delayed));
         assertFalse(notStarted.contains(cancelled));
         assertTrue(sleeper.awaitInterrupted(10), "the running task was not interrupted");
+        assertTrue(urgentSleeper.awaitInterrupted(10), "the urgent thread's running task was not interrupted");
         assertTrue(s.awaitTermination(10, TimeUnit.SECONDS));
         assertTrue(s.isTerminated());
         for (CompletableFuture<?> f : queued) {
@@ -277,10 +283,14 @@ class ExecutorServiceContractTest {
         Blocker blocker = new Blocker();
         s.execute(blocker);
         blocker.awaitStarted();
+        Blocker urgentBlocker = new Blocker(); // the only worker is busy: this one holds the urgent thread
+        s.execute(urgentBlocker, Priority.HIGH);
+        urgentBlocker.awaitStarted();
         AtomicInteger runs = new AtomicInteger();
         CompletableFuture<Integer> victim = s.submit(runs::incrementAndGet, Priority.HIGH);
         assertTrue(victim.cancel(true));
         blocker.release();
+        urgentBlocker.release();
         assertEquals("after", s.submit(() -> "after", Priority.LOW).get(10, TimeUnit.SECONDS));
         assertEquals(0, runs.get());
         assertTrue(victim.isCancelled());

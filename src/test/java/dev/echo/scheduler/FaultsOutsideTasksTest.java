@@ -25,7 +25,8 @@ class FaultsOutsideTasksTest {
     @Test
     void anObserverThatThrowsAnErrorCostsNoWorkerAndTheStopStillTerminates() throws Exception {
         AtomicInteger heard = new AtomicInteger();
-        Scheduler s = SchedulerBuilder.create().workerCount(1).name("observer-error").taskObserver((p, wait, run) -> {
+        // maxWorkers(1): no spare and no urgent thread, so every task runs on the one worker
+        Scheduler s = SchedulerBuilder.create().workerCount(1).maxWorkers(1).name("observer-error").taskObserver((p, wait, run) -> {
             if (heard.incrementAndGet() % 2 == 1) {
                 throw new AssertionError("observer bug");
             }

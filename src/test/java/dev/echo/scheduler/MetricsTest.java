@@ -23,6 +23,10 @@ class MetricsTest {
         Blocker blocker = new Blocker();
         s.execute(blocker);
         blocker.awaitStarted();
+        Blocker urgentBlocker = new Blocker(); // the only worker is busy: this HIGH one holds the urgent thread
+        s.execute(urgentBlocker, Priority.HIGH);
+        urgentBlocker.awaitStarted();
+        assertEquals(1, s.metrics().spareWorkers(), "the urgent thread counts among the spares while it lives");
         s.execute(() -> { }, Priority.HIGH);
         s.execute(() -> { }, Priority.HIGH);
         s.execute(() -> {
@@ -40,21 +44,22 @@ class MetricsTest {
         }
         assertThrows(RejectedExecutionException.class, () -> s.execute(() -> { }));
         blocker.release();
+        urgentBlocker.release();
         Schedulers.stop(s);
         SchedulerMetrics m = s.metrics();
-        assertEquals(11, m.submitted());
-        assertEquals(9, m.completed()); // blocker + 2 HIGH + 6 NORMAL
+        assertEquals(12, m.submitted());
+        assertEquals(10, m.completed()); // blocker + urgent blocker + 2 HIGH + 6 NORMAL (the urgent thread's count too)
         assertEquals(1, m.failed());
         assertEquals(1, m.cancelled());
         assertEquals(1, m.rejected());
         assertEquals(0, m.totalQueued());
         assertEquals(1, m.workers());
-        assertEquals(2, m.waitTime().get(Priority.HIGH).count());
+        assertEquals(3, m.waitTime().get(Priority.HIGH).count());
         assertEquals(1, m.waitTime().get(Priority.LOW).count());
         assertTrue(m.waitTime().get(Priority.HIGH).maxNanos() > 0);
         assertTrue(m.runTime().get(Priority.NORMAL).count() >= 7);
         assertEquals(m.submitted(), m.finished());
-        assertEquals(new PriorityCounts(2, 2, 0, 0, 0), m.byPriority().get(Priority.HIGH));
+        assertEquals(new PriorityCounts(3, 3, 0, 0, 0), m.byPriority().get(Priority.HIGH));
         assertEquals(new PriorityCounts(8, 7, 0, 1, 1), m.byPriority().get(Priority.NORMAL)); // blocker + 6 + cancelled; 1 refused
         assertEquals(new PriorityCounts(1, 0, 1, 0, 0), m.byPriority().get(Priority.LOW));
         assertEquals(0, m.deadWorkers());
@@ -78,7 +83,9 @@ class MetricsTest {
     void theTaskObserverHearsEachTaskWaitAndRunTime() throws Exception {
         java.util.List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
         java.util.concurrent.CountDownLatch three = new java.util.concurrent.CountDownLatch(3);
-        Scheduler s = SchedulerBuilder.create().workerCount(1).name("obs").taskObserver((p, wait, run) -> {
+        // maxWorkers(1): one thread runs all three, so the observer hears them in order (with a spares'
+        // budget the HIGH task may start on the urgent thread before the worker has told about the LOW one)
+        Scheduler s = SchedulerBuilder.create().workerCount(1).maxWorkers(1).name("obs").taskObserver((p, wait, run) -> {
             // only lower bounds: a worker can be descheduled at any moment, so upper bounds would be timing guesses
             heard.add(p + (wait >= 0 ? " waited" : " negative wait")
                     + (p != Priority.LOW ? (run >= 0 ? " ran" : " negative run") : run >= TimeUnit.MILLISECONDS.toNanos(2) ? " ran 2ms+" : " ran < 2ms"));
