@@ -481,11 +481,11 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
      */
     private Job awaitTask() {
         flushFinished(); // before going idle: termination must not wait for our batch
+        if (urgent) {
+            return awaitUrgentWork(); // it reads no level hints and remembers no heads
+        }
         java.util.Arrays.fill(headsSeen, null); // keep no task reachable while idle
         queue.clearHintsIfEmpty(); // levels found empty are skipped by busy workers' polls
-        if (urgent) {
-            return awaitUrgentWork();
-        }
         if (spare) {
             // A spare never parks: a short look, then it retires (it was only needed while others blocked).
             for (int round = 0; round < SPIN_ROUNDS; round++) {
