@@ -33,8 +33,9 @@ import java.util.Map;
  *                       per millisecond per queue under a flood (see {@link TaskObserver})
  * @param runTime        body run time per priority, of the same timed tasks
  * @param byPriority     submitted / completed / failed / cancelled / rejected per priority
- * @param spareWorkers   spare workers running now (compensation for blocked workers; not in {@code workers})
- * @param sparesStarted  spare workers started since the scheduler started
+ * @param spareWorkers   spare workers running now (compensation for blocked workers; not in {@code workers}),
+ *                       and the urgent thread once it was made (it takes a unit of the same budget)
+ * @param sparesStarted  spare workers started since the scheduler started (not the urgent thread)
  */
 public record SchedulerMetrics(
         long submitted,

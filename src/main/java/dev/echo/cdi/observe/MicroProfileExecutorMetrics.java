@@ -142,7 +142,7 @@ final class MicroProfileExecutorMetrics implements ExecutorMetrics {
         gauge("echo.workers.active", "Workers running a task or looking for one", m -> m.activeWorkers());
         gauge("echo.workers.parked", "Workers parked for lack of work", m -> m.parkedWorkers());
         gauge("echo.workers.dead", "Worker threads that ended while Echo was running", m -> m.deadWorkers());
-        gauge("echo.workers.spare", "Spare workers running now (compensation for blocked workers)", m -> m.spareWorkers());
+        gauge("echo.workers.spare", "Spare workers running now (compensation for blocked workers), and the urgent thread once made", m -> m.spareWorkers());
         gauge("echo.tasks.delayed", "Delayed tasks whose time has not come", m -> m.delayed());
         gauge("echo.tasks.awaiting", "Async tasks waiting for their stage, holding no worker", m -> m.awaiting());
         String threadName = s.name() + "-metrics"; // named like Echo's other threads, so leaks are visible
