@@ -41,7 +41,8 @@ import java.util.logging.Logger;
  *   <li>The thread counts among the scheduler's live threads from before it starts until it ends
  *       (termination waits for it), and ends once the scheduler is quiescent.</li>
  *   <li>{@code USED} (its own padded cell, opaque: a hint) is set by a stamper that hands out a
- *       coarse stamp and cleared by the clock thread at each tick; a clock that sees it clear for
+ *       coarse stamp, or by a worker that ends a task stamped coarsely ({@link #readingAtUntimedEnd}),
+ *       and cleared by the clock thread at each tick; a clock that sees it clear for
  *       {@value #IDLE_TICKS_BEFORE_SLEEP} ticks sleeps. A set lost to the clear only costs the
  *       flood a few precise stamps until it wakes the clock again.</li>
  *   <li>A stamping state ({@link #stamp}) has one writer: a ring's is written under the ring's
@@ -122,15 +123,40 @@ final class CoarseClock implements Runnable {
             return (c + MARGIN_NANOS) & ~1L;
         }
         long real = System.nanoTime();
+        countRealReading(state, at, real);
+        return real | 1L;
+    }
+
+    /**
+     * While the clock does not tick: counts one real clock read of a queue (a stamp) or of a
+     * worker (the end of an untimed task) in the ~1 ms period of {@code real}, in
+     * {@code state[at]} (the period) and {@code state[at + 1]} (reads in it); more than
+     * {@value #PRECISE_PER_TICK} in a period is a flood, which gets the clock ticking.
+     */
+    void countRealReading(long[] state, int at, long real) {
         long period = real >> 20; // ~1 ms
         if (state[at] != period) {
             state[at] = period;
             state[at + 1] = 0;
         }
         if (++state[at + 1] > PRECISE_PER_TICK) {
-            wake(); // a flood: stamps become coarse once the clock ticks
+            wake(); // a flood: stamps become coarse, and ends read no clock, once the clock ticks
         }
-        return real | 1L;
+    }
+
+    /**
+     * A worker's notion of now at the end of an untimed task (one whose stamp was coarse: it
+     * belongs to a flood), or {@link #INVALID} while the clock does not tick. A valid reading
+     * keeps the clock ticking, as a coarse stamp does: a flood goes on while its tasks are run,
+     * even once nothing is forked any more (a fan-out's leaves, the last half of its tasks, fork
+     * nothing; with the clock asleep each of them read the real clock, a quarter of B2's tasks).
+     */
+    long readingAtUntimedEnd() {
+        long c = cells.get(NOW);
+        if (c != INVALID && cells.getOpaque(USED) == 0) {
+            cells.setOpaque(USED, 1); // written once per tick at most, like a coarse stamp's
+        }
+        return c;
     }
 
     /** A precise queueing stamp: the real clock, odd (a precise stamp's task is timed). Any thread. */
@@ -207,8 +233,8 @@ final class CoarseClock implements Runnable {
                     LockSupport.parkNanos(this, TICK_NANOS);
                     continue;
                 }
-                // Every worker is parked, or no queue floods any more (no coarse stamp for a few
-                // ticks): stop ticking. A ticking clock wakes a thread a thousand times a second,
+                // Every worker is parked, or no queue floods any more (for a few ticks no coarse
+                // stamp, and no worker ended a task that had one): stop ticking. A ticking clock wakes a thread a thousand times a second,
                 // which a busy pool at ordinary rates does not need. INVALID first, so a stamp
                 // from now on reads the real clock, and a flood wakes us.
                 cells.set(NOW, INVALID);

@@ -30,7 +30,7 @@ import java.util.logging.Logger;
  *       shutdownNow interrupts every worker thread instead (as {@code ThreadPoolExecutor} does);
  *       an idle worker swallows that interrupt before parking, a worker between tasks clears it
  *       before the next task.</li>
- *   <li>{@code clock}, {@code clockPrecise} and {@code forkStamps} are the worker's own (plain
+ *   <li>{@code clock}, {@code clockPrecise}, {@code forkStamps} and {@code untimedEnds} are the worker's own (plain
  *       fields): a task is timed when its queueing stamp is precise ({@link CoarseClock#stamp}),
  *       else the worker's clock is the coarse clock's reading (one volatile read per task).</li>
  *   <li>A task's failure never escapes {@link #runTask}: the worker survives every task. What
@@ -100,6 +100,8 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
     private final CoarseClock coarse;
     /** The sampling state of this worker's fork stamps ({@link CoarseClock#stamp}); owner only. */
     private final long[] forkStamps = new long[2];
+    /** The same for the real clock reads at the end of untimed tasks ({@link #advanceClock}); owner only. */
+    private final long[] untimedEnds = new long[2];
     private final int levels;
     private Thread thread;
     /** Optional; final, so reading it costs the hot path nothing but a null check. */
@@ -321,7 +323,8 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
 
     /**
      * At the end of a task, the worker's clock: the real end of a timed task; else the coarse
-     * reading, or the real clock when the coarse one does not tick.
+     * reading (which keeps the coarse clock ticking), or the real clock when the coarse one does
+     * not tick (counted: many such reads in a millisecond wake it).
      */
     private void advanceClock(long end, boolean timed) {
         if (timed) {
@@ -329,9 +332,17 @@ final class Worker implements Runnable, StealingQueue.StealObserver {
             clockPrecise = true;
             return;
         }
-        long reading = coarse == null ? CoarseClock.INVALID : coarse.reading();
-        clockPrecise = reading == CoarseClock.INVALID;
-        clock = clockPrecise ? System.nanoTime() : reading;
+        long reading = coarse == null ? CoarseClock.INVALID : coarse.readingAtUntimedEnd();
+        if (reading != CoarseClock.INVALID) {
+            clock = reading;
+            clockPrecise = false;
+            return;
+        }
+        clock = System.nanoTime();
+        clockPrecise = true;
+        if (coarse != null) {
+            coarse.countRealReading(untimedEnds, 0, clock); // a flood of such ends wakes the clock
+        }
     }
 
     /**
