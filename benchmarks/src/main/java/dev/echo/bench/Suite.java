@@ -90,11 +90,25 @@ public final class Suite {
                 .append("Ratios compare peers measured in the same run; absolute figures on a shared machine mean little.\n\n")
                 .append("| | |\n|---|---|\n")
                 .append("| date | ").append(ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME)).append(" |\n")
-                .append("| machine | ").append(rt.availableProcessors()).append(" processors, ")
+                .append("| machine | ").append(rt.availableProcessors()).append(" processors (").append(cpuModel()).append("), ")
                 .append(rt.maxMemory() / (1 << 20)).append(" MiB max heap, ")
                 .append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch")).append(" |\n")
                 .append("| JDK | ").append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.version")).append(" |\n")
                 .append("| workers | ").append(WORKERS).append(" per pool; Echo ageing threshold ").append(Peers.AGING.toMillis()).append(" ms |\n\n");
+    }
+
+    /**
+     * The processor's model name (Linux: /proc/cpuinfo), or "model unknown". The ratios depend on
+     * it: on an AMD EPYC (Zen 4) ForkJoinPool ran B2 two to three times as fast as on the
+     * machine of earlier runs while Echo gained far less (docs/benchmarks.md, sixth session).
+     */
+    static String cpuModel() {
+        try (java.util.stream.Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            return lines.filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .findFirst().orElse("model unknown");
+        } catch (java.io.IOException | RuntimeException e) {
+            return "model unknown";
+        }
     }
 
     // ------------------------------------------------------------------ B1, B2 (JMH)
