@@ -359,42 +359,47 @@ class CoarseClockTest {
         }
     }
 
+    /** What the tasks of a {@link #backlog} saw: a reading or not, in the order they ran; and whether the clock slept at the start. */
+    private record Backlog(boolean[] sawReading, boolean asleepAtStart) {
+    }
+
     /**
-     * On the only worker: forks until the clock ticks, then forks {@code n} LOW tasks (stamped
-     * coarsely, all but the first few of each tick) that each record whether the clock had a
-     * reading when they started and then run {@code runNanos}; then, if {@code waitForSleep},
-     * keeps the worker busy until the clock falls asleep (no coarse stamp, no task ending, for a
-     * few ticks). Returns what each backlog task saw, in the order they ran, and whether the
-     * clock was asleep when the backlog started.
+     * On a scheduler of one worker: forks until the clock ticks, then forks {@code n} LOW tasks
+     * (stamped coarsely, all but the first few of each tick) that each record whether the clock
+     * had a reading when they started and then run {@code runNanos}; then, if
+     * {@code waitForSleep}, keeps the worker busy until the clock falls asleep (no coarse stamp,
+     * no task ending, for a few ticks). Returns once the backlog ran.
      */
-    private static boolean[] backlog(Scheduler s, CoarseClock clock, int n, long runNanos, boolean waitForSleep,
-            boolean[] asleepAtStart) throws Exception {
-        boolean[] sawReading = new boolean[n];
-        CountDownLatch done = new CountDownLatch(n);
-        s.submit(() -> {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (clock.now() == CoarseClock.INVALID && System.nanoTime() < deadline) {
-                s.execute(() -> { }, Priority.LOW); // a flood: it wakes the clock
-            }
-            assertNotEquals(CoarseClock.INVALID, clock.now(), "the flood did not get the clock ticking");
-            for (int i = 0; i < n; i++) {
-                int index = i;
-                s.execute(() -> {
-                    sawReading[index] = clock.now() != CoarseClock.INVALID;
-                    busy(runNanos);
-                    done.countDown();
-                }, Priority.LOW);
-            }
-            if (waitForSleep) {
-                while (!clock.isSleeping() && System.nanoTime() < deadline) {
+    private static Backlog backlog(String name, int n, long runNanos, boolean waitForSleep) throws Exception {
+        Scheduler s = SchedulerBuilder.create().workerCount(1).name(name).build();
+        try {
+            CoarseClock clock = s.coarseClock();
+            boolean[] sawReading = new boolean[n];
+            CountDownLatch done = new CountDownLatch(n);
+            boolean asleep = s.submit(() -> {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (clock.now() == CoarseClock.INVALID && System.nanoTime() < deadline) {
+                    s.execute(() -> { }, Priority.LOW); // a flood: it wakes the clock
+                }
+                assertNotEquals(CoarseClock.INVALID, clock.now(), "the flood did not get the clock ticking");
+                for (int i = 0; i < n; i++) {
+                    int index = i;
+                    s.execute(() -> {
+                        sawReading[index] = clock.now() != CoarseClock.INVALID;
+                        busy(runNanos);
+                        done.countDown();
+                    }, Priority.LOW);
+                }
+                while (waitForSleep && !clock.isSleeping() && System.nanoTime() < deadline) {
                     Thread.onSpinWait();
                 }
-            }
-            asleepAtStart[0] = clock.isSleeping();
-            return null;
-        }, Priority.NORMAL).get(30, TimeUnit.SECONDS);
-        assertTrue(done.await(60, TimeUnit.SECONDS), "the backlog did not run");
-        return sawReading;
+                return clock.isSleeping();
+            }, Priority.NORMAL).get(30, TimeUnit.SECONDS);
+            assertTrue(done.await(60, TimeUnit.SECONDS), "the backlog did not run");
+            return new Backlog(sawReading, asleep);
+        } finally {
+            Schedulers.stop(s);
+        }
     }
 
     private static int countFrom(boolean[] seen, int from) {
@@ -411,17 +416,10 @@ class CoarseClockTest {
         // reading (no clock read each) and must keep it ticking: 400 tasks of 100 µs, 40 ms,
         // ten ticks of ends without a single coarse stamp, and too few ends per millisecond for
         // the real-clock count to wake a sleeping clock.
-        Scheduler s = SchedulerBuilder.create().workerCount(1).name("clock-backlog").build();
-        try {
-            CoarseClock clock = s.coarseClock();
-            boolean[] asleep = new boolean[1];
-            boolean[] seen = backlog(s, clock, 400, 100_000, false, asleep);
-            int lastHalf = countFrom(seen, 200);
-            assertTrue(lastHalf >= 180, "the clock fell asleep under a backlog of its flood: only " + lastHalf
-                    + " of the last 200 tasks started with a reading");
-        } finally {
-            Schedulers.stop(s);
-        }
+        Backlog b = backlog("clock-backlog", 400, 100_000, false);
+        int lastHalf = countFrom(b.sawReading(), 200);
+        assertTrue(lastHalf >= 180, "the clock fell asleep under a backlog of its flood: only " + lastHalf
+                + " of the last 200 tasks started with a reading");
     }
 
     @Test
@@ -429,18 +427,11 @@ class CoarseClockTest {
         // The clock fell asleep while the worker ran one long task; then the worker runs a backlog
         // of short coarsely stamped tasks: more than 16 ends a millisecond read the real clock,
         // which wakes the clock, and their ends keep it ticking from then on.
-        Scheduler s = SchedulerBuilder.create().workerCount(1).name("clock-rewake").build();
-        try {
-            CoarseClock clock = s.coarseClock();
-            boolean[] asleep = new boolean[1];
-            boolean[] seen = backlog(s, clock, 4000, 5_000, true, asleep);
-            assertTrue(asleep[0], "the clock was still ticking when the backlog started");
-            assertFalse(seen[0], "the first task of the backlog started while the clock slept");
-            int lastFifth = countFrom(seen, 3200);
-            assertTrue(lastFifth >= 720, "the backlog's ends did not wake the clock for good: only " + lastFifth
-                    + " of the last 800 tasks started with a reading");
-        } finally {
-            Schedulers.stop(s);
-        }
+        Backlog b = backlog("clock-rewake", 4000, 5_000, true);
+        assertTrue(b.asleepAtStart(), "the clock was still ticking when the backlog started");
+        assertFalse(b.sawReading()[0], "the first task of the backlog started while the clock slept");
+        int lastFifth = countFrom(b.sawReading(), 3200);
+        assertTrue(lastFifth >= 720, "the backlog's ends did not wake the clock for good: only " + lastFifth
+                + " of the last 800 tasks started with a reading");
     }
 }
