@@ -141,17 +141,29 @@ class MessagingClusterIT {
     /** Every id's final state as {@code port}'s server knows it, waiting up to {@code timeout}. */
     private static Map<String, JsonObject> awaitAllFinal(int port, List<String> ids, Duration timeout) throws Exception {
         Map<String, JsonObject> done = new LinkedHashMap<>();
-        Await.value(() -> {
+        try {
+            Await.value(() -> {
+                for (String id : ids) {
+                    if (!done.containsKey(id)) {
+                        JsonObject s = status(port, id);
+                        if (s != null && s.getString("state").matches("SUCCEEDED|FAILED|CANCELLED")) {
+                            done.put(id, s);
+                        }
+                    }
+                }
+                return done.size();
+            }, n -> n == ids.size(), timeout, ids.size() + " actions end (seen on port " + port + ")");
+        } catch (AssertionError e) {
+            // name the runs that did not end and what the server last knew of them
+            Map<String, Object> open = new LinkedHashMap<>();
             for (String id : ids) {
                 if (!done.containsKey(id)) {
                     JsonObject s = status(port, id);
-                    if (s != null && s.getString("state").matches("SUCCEEDED|FAILED|CANCELLED")) {
-                        done.put(id, s);
-                    }
+                    open.put(id, s == null ? "unknown" : s);
                 }
             }
-            return done.size();
-        }, n -> n == ids.size(), timeout, ids.size() + " actions end (seen on port " + port + ")");
+            throw new AssertionError(e.getMessage() + "; not ended: " + open, e);
+        }
         return done;
     }
 

@@ -8,14 +8,17 @@ import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSConsumer;
 import jakarta.jms.JMSContext;
 import jakarta.jms.JMSException;
+import jakarta.jms.JMSProducer;
 import jakarta.jms.JMSRuntimeException;
 import jakarta.jms.Message;
 import jakarta.jms.Queue;
 import jakarta.jms.QueueBrowser;
 import jakarta.jms.TextMessage;
+import jakarta.jms.Topic;
 
 import java.time.Duration;
 import java.util.Enumeration;
+import java.util.List;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -32,8 +35,9 @@ import java.util.logging.Logger;
  *   <li>Properties: {@value #PRINCIPAL}, {@value #APPLICATION}, {@value #KEY}, {@value #PRIORITY},
  *       {@value #RUN_ID}. JMS priority: HIGH 8, NORMAL 4, LOW 1.</li>
  *   <li>Settlement: each consuming thread has a transacted session of its own; a delivery is
- *       {@linkplain Delivery#ack() committed} or {@linkplain Delivery#nack() rolled back} on that
- *       thread. A server that dies holding one leaves it uncommitted: the engine delivers it again,
+ *       {@linkplain Delivery#ack() committed} (with the run's final states on the run-state topic
+ *       in the same transaction: {@link JmsDelivery#commitWith}) or {@linkplain Delivery#nack()
+ *       rolled back} on that thread. A server that dies holding one leaves it uncommitted: the engine delivers it again,
  *       elsewhere, with a higher delivery count; after the queue's maxRedeliveryCount the engine
  *       moves it to its exception destination.</li>
  * </ul>
@@ -56,6 +60,8 @@ final class JmsActionQueue implements ActionQueue {
     static final String KEY = "echoKey";
     static final String PRIORITY = "echoPriority";
     static final String RUN_ID = "echoRunId";
+    /** Run states are news, not records: stale after a minute (the topic's subscribers are not durable). */
+    static final long NEWS_TIME_TO_LIVE_MILLIS = 60_000;
 
     private final ConnectionFactory factory;
     private final Queue queue;
@@ -280,21 +286,38 @@ final class JmsActionQueue implements ActionQueue {
 
         @Override
         public void ack() {
-            settle(true);
+            settle(true, null, List.of());
+        }
+
+        /**
+         * Commits this delivery together with {@code news} sent to {@code topic}, in one transaction
+         * of the session that received it: the engine takes the message off the queue and
+         * publishes the news at once, or neither (the message comes again). The news are
+         * persistent, so that the engine keeps them as it keeps the commit.
+         */
+        void commitWith(Topic topic, List<String> news) {
+            settle(true, topic, news);
         }
 
         @Override
         public void nack() {
-            settle(false);
+            settle(false, null, List.of());
         }
 
-        private void settle(boolean commit) {
+        private void settle(boolean commit, Topic topic, List<String> news) {
             if (slots.get() != slot || slot.open != this) {
                 throw new IllegalStateException("delivery of " + runId + " must be settled once, on the thread that polled it");
             }
             slot.open = null;
             try {
                 if (commit) {
+                    if (!news.isEmpty()) {
+                        JMSProducer producer = slot.context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT)
+                                .setTimeToLive(NEWS_TIME_TO_LIVE_MILLIS);
+                        for (String n : news) {
+                            producer.send(topic, n);
+                        }
+                    }
                     slot.context.commit();
                 } else {
                     slot.context.rollback();

@@ -43,17 +43,20 @@ import java.util.logging.Logger;
  *
  * <p>A message is settled (committed) only when its run, and every run its result started
  * (chained actions run where their parent ran), reached a final state; a server that dies before
- * leaves it to the engine to deliver again. A run that cannot start here — an undecodable body,
- * an unknown function or hook — is rolled back; at the last delivery the engine allows
- * ({@code max-deliveries}) it is first reported FAILED (kind ROUTING), then the engine moves it to
- * its exception destination.
+ * leaves it to the engine to deliver again. The commit carries those final states to the topic in
+ * the same transaction, so a committed message always leaves its outcome on the topic. A run that
+ * cannot start here — an undecodable body, an unknown function or hook — is rolled back; at the
+ * last delivery the engine allows ({@code max-deliveries}) it is first reported FAILED (kind
+ * ROUTING), then the engine moves it to its exception destination.
  *
  * <p>Invariants: each consumer thread holds at most one unsettled message (its own transacted
  * session, see {@link JmsActionQueue}), so at most {@code window} runs of queued actions are in
  * progress here; {@code stopping} (volatile) is set once, before the threads are told to end, and
  * a run that ends CANCELLED while stopping without a cancel request is rolled back (delivered
  * again elsewhere), not reported; the topic context is used only by the publisher thread, and
- * the subscriber's only by the subscriber thread.
+ * the subscriber's only by the subscriber thread; the final state of a run whose message a
+ * consumer here holds is sent only with that message's commit (it is in {@code deliveries} until
+ * then, and on the board, final and this server's, after), never by the publisher thread.
  */
 final class JmsActions implements DistributedRuns {
 
@@ -82,7 +85,10 @@ final class JmsActions implements DistributedRuns {
     private final AtomicLong deadLettered = new AtomicLong();
     /** Pings sent and not yet heard back, by nonce. */
     private final java.util.Map<String, java.util.concurrent.CountDownLatch> pings = new java.util.concurrent.ConcurrentHashMap<>();
-    /** Deliveries per run in progress here (for the states this server publishes); guarded by itself. */
+    /**
+     * Deliveries of the runs whose message a consumer here holds, from the start of the run until
+     * the message is settled (its final states already on the board then); a concurrent map.
+     */
     private final java.util.Map<String, int[]> deliveries = new java.util.concurrent.ConcurrentHashMap<>();
 
     JmsActions(ActionQueueSettings settings, ConnectionFactory factory, Queue queue, Topic topic, RunBoard board,
@@ -148,7 +154,7 @@ final class JmsActions implements DistributedRuns {
         return deadLettered.get();
     }
 
-    private void start() {
+    void start() {
         for (int i = 0; i < settings.window(); i++) {
             thread(this::consumeLoop, "echo-actions-consumer-" + i);
         }
@@ -252,24 +258,40 @@ final class JmsActions implements DistributedRuns {
                 continue;
             }
             JmsActionQueue.JmsDelivery d = (JmsActionQueue.JmsDelivery) next.get();
-            boolean commit;
+            List<RunStatus> finals;
             try {
-                commit = consume(d);
+                finals = consume(d);
             } catch (RuntimeException | Error e) {
                 LOG.log(Level.WARNING, "Echo: action message " + d.runId + " could not be handled; it will be delivered again", e);
-                commit = false;
+                finals = null;
             }
-            try {
-                if (commit) {
-                    d.ack();
-                } else {
-                    d.nack();
-                }
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "Echo: settling action message " + d.runId + " failed; the engine delivers it again", e);
-            }
+            settle(d, finals);
         }
         queue.closeSlot();
+    }
+
+    /**
+     * Commits {@code d} with {@code finals} on the topic in the same transaction, or rolls it back
+     * ({@code finals == null}). The final states are not left to the publisher thread: a server
+     * that died after the commit and before the publisher sent them would leave every other
+     * server believing the run is still in progress here, for ever (the message, committed, is
+     * never delivered again). Once committed they are taken on this board too.
+     */
+    private void settle(JmsActionQueue.JmsDelivery d, List<RunStatus> finals) {
+        try {
+            if (finals == null) {
+                d.nack();
+                return;
+            }
+            d.commitWith(topic, finals.stream().map(RunStatus::toJson).toList());
+            finals.forEach(board::apply);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Echo: settling action message " + d.runId + " failed; the engine delivers it again", e);
+        } finally {
+            if (d.runId != null) {
+                deliveries.remove(d.runId);
+            }
+        }
     }
 
     private void pause() {
@@ -280,8 +302,11 @@ final class JmsActions implements DistributedRuns {
         }
     }
 
-    /** Runs one delivered action to its end; {@code true} to commit the message, {@code false} to roll it back. */
-    private boolean consume(JmsActionQueue.JmsDelivery d) {
+    /**
+     * Runs one delivered action to its end: the final states of its run and of every run its
+     * result started, to commit the message with, or {@code null} to roll it back.
+     */
+    private List<RunStatus> consume(JmsActionQueue.JmsDelivery d) {
         int delivery = d.deliveryCount();
         RunBook.Owner owner = d.owner();
         Action action;
@@ -293,9 +318,8 @@ final class JmsActions implements DistributedRuns {
         }
         if (board.cancelRequested(action.id())) {
             RunStatus base = statusBase(action, owner, d.key());
-            publish(base.with(ActionRun.State.CANCELLED, base.attempts(), settings.serverName(), delivery, delivery > 1,
-                    null, ActionException.Kind.CANCELLATION, versions.incrementAndGet()));
-            return true;
+            return List.of(base.with(ActionRun.State.CANCELLED, base.attempts(), settings.serverName(), delivery,
+                    delivery > 1, null, ActionException.Kind.CANCELLATION, versions.incrementAndGet()));
         }
         consumed.incrementAndGet();
         RunStatus known = board.get(action.id()).orElse(null);
@@ -316,8 +340,7 @@ final class JmsActions implements DistributedRuns {
             run = sequence.submit(action, role -> true, context, before);
         } catch (RuntimeException e) {
             book.unexpect(action.id());
-            deliveries.remove(action.id());
-            return false; // e.g. the scheduler is stopping: another server takes it
+            return null; // e.g. the scheduler is stopping: another server takes it
         }
         CompletableFuture<Void> tree = whole(run);
         while (true) {
@@ -330,16 +353,25 @@ final class JmsActions implements DistributedRuns {
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return false; // the server stops: rolled back, delivered again
+                return null; // the server stops: rolled back, delivered again
             } catch (ExecutionException e) {
                 break;
             }
         }
-        deliveries.remove(action.id());
         if (stopping && run.state() == ActionRun.State.CANCELLED && !board.cancelRequested(action.id())) {
-            return false; // cancelled by this server's shutdown, not by anyone's request: another server runs it
+            return null; // cancelled by this server's shutdown, not by anyone's request: another server runs it
         }
-        return true;
+        List<RunStatus> finals = new ArrayList<>();
+        addFinalStates(run, finals);
+        return finals;
+    }
+
+    /** The final state of {@code run} and of every run its result started, recursively. */
+    private void addFinalStates(ActionRun run, List<RunStatus> into) {
+        into.add(finalStatus(run));
+        for (ActionRun next : run.next()) {
+            addFinalStates(next, into);
+        }
     }
 
     /** Completes when {@code run} and every run its result started (recursively) are final. */
@@ -350,8 +382,12 @@ final class JmsActions implements DistributedRuns {
         });
     }
 
-    /** An action this server cannot start: rolled back; reported FAILED at the last delivery the engine allows. */
-    private boolean cannotRun(JmsActionQueue.JmsDelivery d, RunBook.Owner owner, int delivery, RuntimeException why) {
+    /**
+     * An action this server cannot start: rolled back ({@code null}); reported FAILED at the last
+     * delivery the engine allows, by the publisher (the rollback would take back a state sent
+     * with it).
+     */
+    private List<RunStatus> cannotRun(JmsActionQueue.JmsDelivery d, RunBook.Owner owner, int delivery, RuntimeException why) {
         LOG.log(Level.WARNING, "Echo: action message " + d.runId + " cannot be run here (delivery " + delivery + " of "
                 + settings.maxDeliveries() + "): " + why.getMessage());
         if (delivery >= settings.maxDeliveries()) {
@@ -363,7 +399,7 @@ final class JmsActions implements DistributedRuns {
                         null, ActionException.Kind.ROUTING, versions.incrementAndGet()));
             }
         }
-        return false;
+        return null;
     }
 
     private RunStatus statusBase(Action action, RunBook.Owner owner, String key) {
@@ -384,12 +420,26 @@ final class JmsActions implements DistributedRuns {
         transition(action, ActionRun.State.RETRY_WAIT, failedAttempt, null, null);
     }
 
-    /** A run held here ended: its final state and result go to every board. */
+    /**
+     * A run held here ended: its final state and result go to every board. The final state of a
+     * run that a consumer here holds the message of goes with the message's commit instead
+     * ({@link #settle}); once settled the board has it, and it is not sent twice.
+     */
     @Override
     public void ended(ActionRun run) {
-        if (stopping && run.state() == ActionRun.State.CANCELLED && !board.cancelRequested(run.action().id())) {
+        String id = run.action().id();
+        if (stopping && run.state() == ActionRun.State.CANCELLED && !board.cancelRequested(id)) {
             return; // rolled back by the consumer: the run goes on elsewhere
         }
+        boolean settledHere = board.get(id).filter(s -> s.isFinal() && s.server().equals(settings.serverName())).isPresent();
+        if (deliveries.containsKey(id) || settledHere) {
+            return; // its message's commit carries (or carried) it
+        }
+        publish(finalStatus(run));
+    }
+
+    /** {@code run}'s final state as this server reports it: its result (or a note where it is kept), or its error's kind. */
+    private RunStatus finalStatus(ActionRun run) {
         String result = null;
         ActionException.Kind kind = null;
         if (run.state() == ActionRun.State.SUCCEEDED) {
@@ -401,15 +451,19 @@ final class JmsActions implements DistributedRuns {
         } else {
             kind = run.state() == ActionRun.State.CANCELLED ? ActionException.Kind.CANCELLATION : ActionException.Kind.EXECUTION;
         }
-        transition(run.action(), run.state(), run.attempts(), result, kind);
+        return stateOf(run.action(), run.state(), run.attempts(), result, kind);
     }
 
     private void transition(Action action, ActionRun.State state, int attempts, String result, ActionException.Kind kind) {
+        publish(stateOf(action, state, attempts, result, kind));
+    }
+
+    private RunStatus stateOf(Action action, ActionRun.State state, int attempts, String result, ActionException.Kind kind) {
         RunStatus base = board.get(action.id()).orElseGet(() -> chained(action));
         int[] d = deliveries.get(rootId(action.id()));
         int delivery = d == null ? Math.max(1, base.deliveries()) : d[0];
         boolean taken = d == null ? base.redelivered() : d[1] == 1;
-        publish(base.with(state, attempts, settings.serverName(), delivery, taken, result, kind, versions.incrementAndGet()));
+        return base.with(state, attempts, settings.serverName(), delivery, taken, result, kind, versions.incrementAndGet());
     }
 
     private static String rootId(String id) {
@@ -455,7 +509,8 @@ final class JmsActions implements DistributedRuns {
                     context = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE);
                 }
                 // states are news, not records: non-persistent, and stale after a minute
-                context.createProducer().setDeliveryMode(DeliveryMode.NON_PERSISTENT).setTimeToLive(60_000)
+                context.createProducer().setDeliveryMode(DeliveryMode.NON_PERSISTENT)
+                        .setTimeToLive(JmsActionQueue.NEWS_TIME_TO_LIVE_MILLIS)
                         .send(topic, next);
             } catch (JMSRuntimeException e) {
                 LOG.log(Level.WARNING, "Echo: publishing a run state on " + settings.topic() + " failed: " + e);

@@ -1,0 +1,224 @@
+package dev.echo.cdi.action;
+
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSContext;
+import jakarta.jms.Queue;
+import jakarta.jms.TextMessage;
+import jakarta.jms.Topic;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An in-memory Jakarta Messaging provider with exactly the behaviour {@link JmsActions} and
+ * {@link JmsActionQueue} rely on, so that a unit test can watch what reaches the "engine" and
+ * when: one queue, one topic, transacted sessions whose sends wait for the commit and whose
+ * received messages come back (delivery count + 1) on rollback or close. Non-transacted topic
+ * sends (the publisher thread's) can be held back, as a publisher that has not sent yet when
+ * its server dies. Any other method throws, naming itself: the test notices new needs.
+ *
+ * <p>Thread-safety: the queue and topic are concurrent collections; a context's own lists are
+ * used only by the thread that uses the context (as JMS requires of a session).
+ */
+final class FakeJms {
+
+    /** One commit the engine saw: the run ids of the messages it took off the queue and the news it published with them. */
+    record Commit(List<String> taken, List<String> news) {
+    }
+
+    /** A message held by the fake engine. */
+    static final class Stored {
+        final String text;
+        final Map<String, Object> properties = new HashMap<>();
+        int deliveryCount = 1;
+
+        Stored(String text) {
+            this.text = text;
+        }
+    }
+
+    final Queue queue = named(Queue.class, "getQueueName", "actions");
+    final Topic topic = named(Topic.class, "getTopicName", "runs");
+    final ConnectionFactory factory = proxy(ConnectionFactory.class, (p, m, args) -> switch (m.getName()) {
+        case "createContext" -> context(args.length == 1 ? (Integer) args[0] : JMSContext.AUTO_ACKNOWLEDGE);
+        default -> unsupported(m.getName());
+    });
+
+    private final BlockingQueue<Stored> ready = new LinkedBlockingDeque<>();
+    private final List<BlockingQueue<Stored>> subscribers = new CopyOnWriteArrayList<>();
+    /** Every commit, in order. */
+    final BlockingQueue<Commit> commits = new LinkedBlockingQueue<>();
+    /** What non-transacted senders published on the topic, in order. */
+    final List<String> publishedDirectly = new CopyOnWriteArrayList<>();
+    private volatile CountDownLatch publisherGate = new CountDownLatch(0);
+
+    /** Non-transacted topic sends wait until {@link #releasePublisher()}. */
+    void holdPublisher() {
+        publisherGate = new CountDownLatch(1);
+    }
+
+    void releasePublisher() {
+        publisherGate.countDown();
+    }
+
+    int waiting() {
+        return ready.size();
+    }
+
+    private JMSContext context(int mode) {
+        boolean transacted = mode == JMSContext.SESSION_TRANSACTED;
+        List<Stored> received = new ArrayList<>();
+        List<String> newsToSend = new ArrayList<>();
+        return proxy(JMSContext.class, (p, m, args) -> switch (m.getName()) {
+            case "createTextMessage" -> textMessage(new Stored((String) args[0]));
+            case "createProducer" -> producer(transacted, newsToSend);
+            case "createConsumer" -> args[0] == queue ? queueConsumer(transacted, received) : topicConsumer();
+            case "commit" -> {
+                List<String> taken = received.stream().map(s -> (String) s.properties.get(JmsActionQueue.RUN_ID)).toList();
+                List<String> news = List.copyOf(newsToSend);
+                received.clear();
+                newsToSend.clear();
+                news.forEach(this::deliverToSubscribers);
+                commits.add(new Commit(taken, news));
+                yield null;
+            }
+            case "rollback", "close" -> {
+                for (Stored s : received) {
+                    s.deliveryCount++;
+                    ((LinkedBlockingDeque<Stored>) ready).addFirst(s);
+                }
+                received.clear();
+                newsToSend.clear();
+                yield null;
+            }
+            default -> unsupported(m.getName());
+        });
+    }
+
+    private Object producer(boolean transacted, List<String> newsToSend) {
+        return proxy(jakarta.jms.JMSProducer.class, (p, m, args) -> switch (m.getName()) {
+            case "setDeliveryMode", "setTimeToLive", "setPriority", "setDeliveryDelay" -> p;
+            case "send" -> {
+                if (args[0] == queue) {
+                    ready.add(stored(args[1]));
+                } else if (transacted) {
+                    newsToSend.add((String) args[1]);
+                } else {
+                    publisherGate.await();
+                    publishedDirectly.add((String) args[1]);
+                    deliverToSubscribers((String) args[1]);
+                }
+                yield p;
+            }
+            default -> unsupported(m.getName());
+        });
+    }
+
+    private static Stored stored(Object message) {
+        // offer() sends a TextMessage this fake made; its handler is the Stored's
+        return ((StoredHandler) Proxy.getInvocationHandler(message)).stored;
+    }
+
+    private void deliverToSubscribers(String text) {
+        for (BlockingQueue<Stored> s : subscribers) {
+            s.add(new Stored(text));
+        }
+    }
+
+    private Object queueConsumer(boolean transacted, List<Stored> received) {
+        return proxy(jakarta.jms.JMSConsumer.class, (p, m, args) -> switch (m.getName()) {
+            case "receive", "receiveNoWait" -> {
+                Stored s = args == null ? ready.poll() : ready.poll((Long) args[0], TimeUnit.MILLISECONDS);
+                if (s != null && transacted) {
+                    received.add(s);
+                }
+                yield s == null ? null : textMessage(s);
+            }
+            default -> unsupported(m.getName());
+        });
+    }
+
+    private Object topicConsumer() {
+        BlockingQueue<Stored> mine = new LinkedBlockingQueue<>();
+        subscribers.add(mine);
+        return proxy(jakarta.jms.JMSConsumer.class, (p, m, args) -> switch (m.getName()) {
+            case "receive" -> {
+                Stored s = mine.poll((Long) args[0], TimeUnit.MILLISECONDS);
+                yield s == null ? null : textMessage(s);
+            }
+            default -> unsupported(m.getName());
+        });
+    }
+
+    /** A TextMessage view of a stored message (the properties JmsActionQueue reads and writes). */
+    private record StoredHandler(Stored stored) implements InvocationHandler {
+        @Override
+        public Object invoke(Object p, java.lang.reflect.Method m, Object[] args) {
+            return switch (m.getName()) {
+                case "getText" -> stored.text;
+                case "setStringProperty", "setBooleanProperty", "setIntProperty" -> {
+                    stored.properties.put((String) args[0], args[1]);
+                    yield null;
+                }
+                case "getStringProperty" -> (String) stored.properties.get(args[0]);
+                case "getBooleanProperty" -> Boolean.TRUE.equals(stored.properties.get(args[0]));
+                case "propertyExists" -> "JMSXDeliveryCount".equals(args[0]) || stored.properties.containsKey(args[0]);
+                case "getIntProperty" -> {
+                    if (!"JMSXDeliveryCount".equals(args[0])) {
+                        throw new UnsupportedOperationException("getIntProperty(" + args[0] + ")");
+                    }
+                    yield stored.deliveryCount;
+                }
+                case "getJMSRedelivered" -> stored.deliveryCount > 1;
+                case "getJMSMessageID" -> "ID:" + System.identityHashCode(stored);
+                case "hashCode" -> System.identityHashCode(p);
+                case "equals" -> p == args[0];
+                case "toString" -> "fake message " + stored.text;
+                default -> throw new UnsupportedOperationException("the fake message has no " + m.getName());
+            };
+        }
+    }
+
+    private static TextMessage textMessage(Stored s) {
+        return (TextMessage) Proxy.newProxyInstance(FakeJms.class.getClassLoader(), new Class<?>[]{TextMessage.class},
+                new StoredHandler(s));
+    }
+
+    private static <T> T named(Class<T> type, String getter, String name) {
+        return proxy(type, (p, m, args) -> {
+            if (m.getName().equals(getter)) {
+                return name;
+            }
+            return unsupported(m.getName());
+        });
+    }
+
+    @FunctionalInterface
+    private interface Handler {
+        Object handle(Object proxy, java.lang.reflect.Method method, Object[] args) throws Exception;
+    }
+
+    private static <T> T proxy(Class<T> type, Handler handler) {
+        return type.cast(Proxy.newProxyInstance(FakeJms.class.getClassLoader(), new Class<?>[]{type}, (p, m, args) ->
+                switch (m.getName()) {
+                    case "hashCode" -> System.identityHashCode(p);
+                    case "equals" -> p == args[0];
+                    case "toString" -> "fake " + type.getSimpleName();
+                    default -> handler.handle(p, m, args);
+                }));
+    }
+
+    private static Object unsupported(String method) {
+        throw new UnsupportedOperationException("the fake provider has no " + method);
+    }
+}

@@ -1,0 +1,127 @@
+package dev.echo.cdi.action;
+
+import dev.echo.action.Action;
+import dev.echo.action.ActionObserver;
+import dev.echo.action.ActionRun;
+import dev.echo.action.Plan;
+import dev.echo.action.RunContext;
+import dev.echo.action.Sequence;
+import dev.echo.cdi.config.ActionQueueSettings;
+import dev.echo.scheduler.Scheduler;
+import dev.echo.scheduler.SchedulerBuilder;
+import dev.echo.task.Priority;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * How a server settles action messages, against an in-memory provider ({@link FakeJms}) that
+ * records every commit. The in-server behaviour (two Liberty servers, one killed) is
+ * MessagingClusterIT's; these tests pin down what a kill cannot show reliably: the moment between
+ * a commit and the publisher thread's next send.
+ */
+class JmsActionsTest {
+
+    private static final RunBook.Owner ALICE = RunBook.Owner.caller("alice");
+
+    private final Scheduler scheduler = SchedulerBuilder.create().workerCount(1).name("jms-test").build();
+    private final FakeJms jms = new FakeJms();
+    private final RunBoard board = new RunBoard(100);
+    private JmsActions actions;
+
+    @AfterEach
+    void stop() {
+        jms.releasePublisher();
+        if (actions != null) {
+            actions.stop(Duration.ofSeconds(5));
+        }
+        scheduler.stop(Duration.ofSeconds(5));
+    }
+
+    /** A server named "a" with one consumer, wired to its sequence as EchoActions wires it. */
+    private JmsActions server() {
+        Plan plan = Plan.builder()
+                .add("work", content -> "done " + content)
+                .add("shout", content -> content + "!")
+                .build();
+        Sequence sequence = new Sequence(scheduler, plan, Map.of());
+        actions = new JmsActions(new ActionQueueSettings(true, "cf", "actions", "runs", 1, 3, "a"), jms.factory, jms.queue,
+                jms.topic, board, new RunBook(100, 1 << 20), sequence, RunContext.NONE, Thread::new);
+        JmsActions a = actions;
+        sequence.observer(new ActionObserver() {
+            @Override
+            public void started(Action action, int attempt) {
+                a.started(action, attempt);
+            }
+        }).onStart(run -> run.completion().whenComplete((r, e) -> a.ended(run)));
+        return a;
+    }
+
+    private static Action work(String id, List<Action> next) {
+        return new Action(id, "work", "x", Priority.NORMAL,
+                new Action.Metadata(null, null, null, next, null, null, null, null));
+    }
+
+    private static JsonObject news(List<String> news, String id) {
+        return news.stream().map(RunStatus::read).filter(o -> o.getString("id", "").equals(id)).findFirst()
+                .orElseThrow(() -> new AssertionError("no state of " + id + " in " + news));
+    }
+
+    private FakeJms.Commit nextCommit() throws InterruptedException {
+        FakeJms.Commit c = jms.commits.poll(10, TimeUnit.SECONDS);
+        assertNotNull(c, "the consumer committed within 10 s");
+        return c;
+    }
+
+    @Test
+    void theCommitThatTakesAnActionOffTheQueuePublishesItsFinalStatesEvenIfThePublisherNeverSendsAgain() throws Exception {
+        JmsActions server = server();
+        jms.holdPublisher(); // from here on the publisher thread sends nothing: as if the server died right after the commit
+        server.send(work("r1", List.of(new Action("shout", "shout", null, Priority.NORMAL, Action.Metadata.NONE))), ALICE);
+        server.start();
+        FakeJms.Commit c = nextCommit();
+        assertEquals(List.of("r1"), c.taken());
+        JsonObject root = news(c.news(), "r1");
+        assertEquals("SUCCEEDED", root.getString("state"), root.toString());
+        assertEquals("a", root.getString("server"));
+        assertEquals(1, root.getInt("attempts"));
+        assertEquals(1, root.getInt("deliveries"));
+        assertTrue(root.getString("result").contains("done x"), root.toString());
+        JsonObject chained = news(c.news(), "r1:shout");
+        assertEquals("SUCCEEDED", chained.getString("state"), "the chained run's end goes with its root's commit: " + chained);
+        assertTrue(chained.getString("result").contains("done x!"), chained.toString());
+        assertEquals(ActionRun.State.SUCCEEDED, board.get("r1").orElseThrow().state(), "this server's board has it too");
+        assertEquals(0, jms.waiting(), "the message is gone from the queue");
+
+        // once the publisher can send again, it does not repeat the root's end
+        jms.releasePublisher();
+        assertTrue(server.syncWithTopic(Duration.ofSeconds(10)), "the publisher caught up");
+        for (String sent : jms.publishedDirectly) {
+            JsonObject o = RunStatus.read(sent);
+            assertFalse("r1".equals(o.getString("id", "")) && o.getString("state").equals("SUCCEEDED"),
+                    "the root's final state is sent once, with the commit: " + jms.publishedDirectly);
+        }
+    }
+
+    @Test
+    void anActionCancelledBeforeItIsTakenIsCommittedUnrunWithItsCancelledStateInTheSameCommit() throws Exception {
+        JmsActions server = server();
+        jms.holdPublisher();
+        server.send(work("r2", List.of()), ALICE);
+        server.requestCancel("r2");
+        server.start();
+        FakeJms.Commit c = nextCommit();
+        assertEquals(List.of("r2"), c.taken());
+        JsonObject s = news(c.news(), "r2");
+        assertEquals("CANCELLED", s.getString("state"), s.toString());
+        assertEquals(0, s.getInt("attempts"), "it never ran: " + s);
+        assertEquals(ActionRun.State.CANCELLED, board.get("r2").orElseThrow().state());
+    }
+}
