@@ -37,8 +37,8 @@ import java.util.logging.Logger;
  *   <li>Settlement: each consuming thread has a transacted session of its own; a delivery is
  *       {@linkplain Delivery#ack() committed} (with the run's final states on the run-state topic
  *       in the same transaction: {@link JmsDelivery#commitWith}) or {@linkplain Delivery#nack()
- *       rolled back} on that thread. A server that dies holding one leaves it uncommitted: the engine delivers it again,
- *       elsewhere, with a higher delivery count; after the queue's maxRedeliveryCount the engine
+ *       rolled back} on that thread. A server that dies holding one leaves it uncommitted: the
+ *       engine delivers it again, elsewhere, with a higher delivery count; after the queue's maxRedeliveryCount the engine
  *       moves it to its exception destination.</li>
  * </ul>
  *
@@ -286,7 +286,7 @@ final class JmsActionQueue implements ActionQueue {
 
         @Override
         public void ack() {
-            settle(true, null, List.of());
+            commitWith(null, List.of());
         }
 
         /**
@@ -296,32 +296,29 @@ final class JmsActionQueue implements ActionQueue {
          * persistent, so that the engine keeps them as it keeps the commit.
          */
         void commitWith(Topic topic, List<String> news) {
-            settle(true, topic, news);
+            settle(() -> {
+                if (!news.isEmpty()) {
+                    JMSProducer producer = slot.context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT)
+                            .setTimeToLive(NEWS_TIME_TO_LIVE_MILLIS);
+                    news.forEach(n -> producer.send(topic, n));
+                }
+                slot.context.commit();
+            });
         }
 
         @Override
         public void nack() {
-            settle(false, null, List.of());
+            settle(slot.context::rollback);
         }
 
-        private void settle(boolean commit, Topic topic, List<String> news) {
+        /** Ends this delivery's transaction with {@code end} (a commit or a rollback), once, on the polling thread. */
+        private void settle(Runnable end) {
             if (slots.get() != slot || slot.open != this) {
                 throw new IllegalStateException("delivery of " + runId + " must be settled once, on the thread that polled it");
             }
             slot.open = null;
             try {
-                if (commit) {
-                    if (!news.isEmpty()) {
-                        JMSProducer producer = slot.context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT)
-                                .setTimeToLive(NEWS_TIME_TO_LIVE_MILLIS);
-                        for (String n : news) {
-                            producer.send(topic, n);
-                        }
-                    }
-                    slot.context.commit();
-                } else {
-                    slot.context.rollback();
-                }
+                end.run();
             } catch (RuntimeException e) {
                 // the session is unusable; closing it rolls back whatever is open: the message comes again
                 closeSlot();
