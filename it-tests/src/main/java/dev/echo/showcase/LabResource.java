@@ -19,7 +19,8 @@ import java.util.function.Supplier;
 /**
  * The dashboard's JSON ({@code GET /api/lab}) and its experiments ({@code POST /api/lab/...},
  * 202 with the operation to follow on the dashboard). Bad input is a 400 with
- * {@code {"error": "..."}} naming the parameter; a second side-by-side run while one is going is
+ * {@code {"error": "..."}} naming the parameter (a parameter given twice too, and a body is a 413:
+ * {@link QueryOnlyFilter}); a second side-by-side run while one is going is
  * a 409; an experiment that would pass the lab's caps on tasks in progress or experiments running
  * ({@link LabBudget}) is a 429 with {@code Retry-After}. Nothing is started by a refused request.
  *

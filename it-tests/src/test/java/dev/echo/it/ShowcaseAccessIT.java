@@ -152,6 +152,31 @@ class ShowcaseAccessIT {
 
     @Test
     @RunAsClient
+    void anOperationWithABodyOrARepeatedParameterIsRefusedWithJsonAndStartsNothing() throws Exception {
+        long before = echoTasksRun();
+        String newest = newestOperation();
+        String megabyte = "x".repeat(1 << 20);
+        for (String[] call : new String[][]{{"api/lab/backlog?lane=echo&count=10&millis=0", null},
+                {"api/lab/actions?count=1&millis=0", null}, {"api/bench/throughput?executor=echo&tasks=10", "alice"}}) {
+            HttpResponse<String> r = Http.send("POST", base + call[0], megabyte, call[1], call[1] == null ? null : call[1] + "pwd",
+                    Http.DASHBOARD);
+            assertEquals(413, r.statusCode(), call[0] + " with a body: " + r.body());
+            assertTrue(r.body().contains("\"error\"") && r.body().contains("take no body"), r.body());
+        }
+        for (String[] call : new String[][]{{"api/lab/backlog?lane=echo&count=10&count=999999&millis=0", null},
+                {"api/lab/actions?count=1&millis=0&count=1000", null},
+                {"api/bench/throughput?executor=echo&executor=liberty&tasks=10", "alice"}}) {
+            HttpResponse<String> r = post(call[0], call[1]);
+            assertEquals(400, r.statusCode(), call[0] + ": " + r.body());
+            assertTrue(r.body().contains("\"error\"") && r.body().contains("is given 2 times"), r.body());
+        }
+        assertEquals(before, echoTasksRun(), "nothing ran");
+        assertEquals(newest, newestOperation(), "nothing was started");
+        assertEquals(202, post("api/lab/backlog?lane=echo&count=10&millis=0", null).statusCode(), "each parameter once, no body: accepted");
+    }
+
+    @Test
+    @RunAsClient
     void oneBenchRunAtATimeASecondIs409() throws Exception {
         // a probe may take the slot just before the long run arrives (then the long run is the 409):
         // try again until the probe is the one refused while the long run holds the slot
