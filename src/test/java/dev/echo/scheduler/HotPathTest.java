@@ -69,6 +69,75 @@ class HotPathTest {
         assertEquals(1, s.metrics().returned());
     }
 
+    /**
+     * A worker's fork takes a short path when it has a finished-task count in hand (Scheduler's
+     * fork): it must still refuse a fork after shutdownNow, keep accepting one during a graceful
+     * shutdown, and count each. The forking task first forks a few tasks while running, so that
+     * its worker holds counts bought in advance when it forks again.
+     */
+    @Test
+    void aWorkerHoldingCountsInAdvanceHasItsForkRefusedAfterShutdownNowAndAcceptedDuringShutdown() throws Exception {
+        for (boolean now : new boolean[] {true, false}) {
+            Scheduler s = SchedulerBuilder.create().workerCount(1).name("fork-" + (now ? "stopped" : "draining")).build();
+            CountDownLatch forkedBefore = new CountDownLatch(4);
+            CountDownLatch stopping = new CountDownLatch(1);
+            CountDownLatch stopped = new CountDownLatch(1);
+            AtomicInteger lateRuns = new AtomicInteger();
+            java.util.concurrent.atomic.AtomicReference<Object> lateFork = new java.util.concurrent.atomic.AtomicReference<>();
+            s.execute(() -> {
+                for (int i = 0; i < 4; i++) {
+                    s.execute(forkedBefore::countDown, Priority.NORMAL); // buys a batch of counts, keeps the rest
+                }
+                stopping.countDown();
+                awaitIgnoringInterrupts(stopped); // shutdownNow interrupts us
+                try {
+                    s.execute(lateRuns::incrementAndGet, Priority.NORMAL);
+                    lateFork.set("accepted");
+                } catch (RejectedExecutionException e) {
+                    lateFork.set(e);
+                }
+            }, Priority.NORMAL);
+            assertTrue(stopping.await(10, TimeUnit.SECONDS));
+            List<Runnable> returned = now ? s.shutdownNow() : List.of();
+            if (!now) {
+                s.shutdown();
+            }
+            stopped.countDown();
+            assertTrue(s.awaitTermination(10, TimeUnit.SECONDS), "terminates: " + s.metrics());
+            SchedulerMetrics m = s.metrics();
+            if (now) {
+                assertInstanceOf(RejectedExecutionException.class, lateFork.get(), "a fork after shutdownNow is refused");
+                assertTrue(((Exception) lateFork.get()).getMessage().contains("shutdownNow"), ((Exception) lateFork.get()).getMessage());
+                assertEquals(0, lateRuns.get(), "the refused fork never runs");
+                assertEquals(4, returned.size() + (4 - forkedBefore.getCount()), "the earlier forks ran or were returned");
+                assertEquals(1 + 4, m.submitted(), "the refused fork is not counted as submitted");
+            } else {
+                assertEquals("accepted", lateFork.get(), "a fork during a graceful shutdown continues accepted work");
+                assertEquals(1, lateRuns.get(), "and runs before termination");
+                assertEquals(0, forkedBefore.getCount());
+                assertEquals(1 + 4 + 1, m.submitted());
+                assertEquals(m.submitted(), m.finished());
+            }
+        }
+    }
+
+    private static void awaitIgnoringInterrupts(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (latch.await(10, TimeUnit.SECONDS)) {
+                    break;
+                }
+                throw new AssertionError("the test never let the task go on");
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Outside threads submit while the scheduler shuts down: each accepted task runs, and it terminates. */
     @Test
     void outsideSubmissionsRacingShutdownEitherRunOrAreRefusedAndTheSchedulerTerminates() throws Exception {
