@@ -26,7 +26,13 @@ public final class WorkerStats {
     private static final int ACCEPTED_BASE = CANCELLED_BASE + Priority.count();
     private static final int SIZE = ACCEPTED_BASE + Priority.count();
 
-    private final long[] counters = new long[SIZE];
+    /**
+     * 128 bytes on each side of the counters, which are written on every task: another object's
+     * data next to them (the allocator's or the collector's placement decides) would share their
+     * cache lines, or the pair of lines an Intel core fetches together.
+     */
+    private static final int PAD = 16;
+    private final long[] counters = new long[PAD + SIZE + PAD];
     private final LatencyHistogram[] wait = new LatencyHistogram[Priority.count()];
     private final LatencyHistogram[] run = new LatencyHistogram[Priority.count()];
 
@@ -39,7 +45,7 @@ public final class WorkerStats {
 
     /** Adds one to a counter ({@link #STEALS}, {@link #PARKS}, {@link #UNPARKS}). Owner only. */
     public void increment(int counter) {
-        LONGS.setOpaque(counters, counter, (long) LONGS.getOpaque(counters, counter) + 1);
+        LONGS.setOpaque(counters, PAD + counter, (long) LONGS.getOpaque(counters, PAD + counter) + 1);
     }
 
     /**
@@ -96,7 +102,7 @@ public final class WorkerStats {
     }
 
     public long get(int counter) {
-        return (long) LONGS.getOpaque(counters, counter);
+        return (long) LONGS.getOpaque(counters, PAD + counter);
     }
 
     public long dequeued(int level) {

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -75,8 +74,11 @@ import java.util.logging.Logger;
  * parts with a concept of their own live beside it: {@link RunState} (termination),
  * {@link MetricsSnapshot} (the metrics), {@link Worker}, {@link IdleWorkers},
  * {@link DelayedTasks}.
+ *
+ * <p>It is an {@link java.util.concurrent.AbstractExecutorService}; the package-private
+ * {@link PaddedExecutorService} in between adds only padding ahead of its fields.
  */
-public final class Scheduler extends AbstractExecutorService implements AutoCloseable {
+public final class Scheduler extends PaddedExecutorService implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Scheduler.class.getName());
 
