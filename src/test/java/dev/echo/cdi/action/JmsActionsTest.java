@@ -74,6 +74,22 @@ class JmsActionsTest {
                 .orElseThrow(() -> new AssertionError("no state of " + id + " in " + news));
     }
 
+    /**
+     * The consumer applies a settled message's final states to this server's board right after
+     * the commit returns (JmsActions.settle), on its own thread: the test sees the commit first
+     * and may look before that. Waits up to 10 s for {@code expected}, then returns what is there.
+     * (A fresh run once read RUNNING here, microseconds too early.)
+     */
+    private ActionRun.State boardStateAfterCommit(String id, ActionRun.State expected) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        ActionRun.State now = board.get(id).orElseThrow().state();
+        while (now != expected && System.nanoTime() - deadline < 0) {
+            Thread.sleep(5);
+            now = board.get(id).orElseThrow().state();
+        }
+        return now;
+    }
+
     private FakeJms.Commit nextCommit() throws InterruptedException {
         FakeJms.Commit c = jms.commits.poll(10, TimeUnit.SECONDS);
         assertNotNull(c, "the consumer committed within 10 s");
@@ -97,7 +113,7 @@ class JmsActionsTest {
         JsonObject chained = news(c.news(), "r1:shout");
         assertEquals("SUCCEEDED", chained.getString("state"), "the chained run's end goes with its root's commit: " + chained);
         assertTrue(chained.getString("result").contains("done x!"), chained.toString());
-        assertEquals(ActionRun.State.SUCCEEDED, board.get("r1").orElseThrow().state(), "this server's board has it too");
+        assertEquals(ActionRun.State.SUCCEEDED, boardStateAfterCommit("r1", ActionRun.State.SUCCEEDED), "this server's board has it too");
         assertEquals(0, jms.waiting(), "the message is gone from the queue");
 
         // once the publisher can send again, it does not repeat the root's end
@@ -122,6 +138,6 @@ class JmsActionsTest {
         JsonObject s = news(c.news(), "r2");
         assertEquals("CANCELLED", s.getString("state"), s.toString());
         assertEquals(0, s.getInt("attempts"), "it never ran: " + s);
-        assertEquals(ActionRun.State.CANCELLED, board.get("r2").orElseThrow().state());
+        assertEquals(ActionRun.State.CANCELLED, boardStateAfterCommit("r2", ActionRun.State.CANCELLED));
     }
 }
