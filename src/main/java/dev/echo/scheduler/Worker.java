@@ -12,35 +12,6 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One worker thread's loop: find the most urgent visible task (after letting aged lower-priority
- * tasks through), run it, account for it, clear per-task thread state; when nothing is visible,
- * search briefly, then park until woken.
- *
- * <h2>Invariants</h2>
- * <ul>
- *   <li>A regular worker owns a deque per level; a spare and the urgent thread's worker own none
- *       ({@code spare}); the urgent thread's worker ({@code urgent}) takes only HIGH tasks and
- *       parks on its {@link UrgentThread}'s flag instead of retiring.</li>
- *   <li>Only this worker's thread calls {@link #run} and everything it calls, except
- *       {@link #interrupt}, {@link #thread} and the {@code sleeping} flag.</li>
- *   <li>{@code sleeping} is written only under {@link IdleWorkers}' lock and read by this
- *       worker without it (volatile): the worker waits while it is {@code true}.</li>
- *   <li>{@code current} is the task running now, or {@code null}; only this worker reads it
- *       (for {@link Scheduler#currentPriority()}), so it is a plain field: no fence per task.
- *       shutdownNow interrupts every worker thread instead (as {@code ThreadPoolExecutor} does);
- *       an idle worker swallows that interrupt before parking, a worker between tasks clears it
- *       before the next task.</li>
- *   <li>{@code clock}, {@code clockPrecise}, {@code forkStamps} and {@code untimedEnds} are the worker's own (plain
- *       fields): a task is timed when its queueing stamp is precise ({@link CoarseClock#stamp}),
- *       else the worker's clock is the coarse clock's reading (one volatile read per task).</li>
- *   <li>A task's failure never escapes {@link #runTask}: the worker survives every task. What
- *       is thrown outside a body (the observer, an OutOfMemoryError in bookkeeping) is logged
- *       and the worker goes on; a task that ended is counted finished before anything that can
- *       throw, and a worker whose thread ends anyway flushes its count first, so a stop always
- *       terminates.</li>
- * </ul>
- */
-/**
  * 128 bytes ahead of a worker's per-task-written fields ({@link WorkerHotFields}). Objects sit
  * wherever the allocator and the collector's copying put them, and without the pads another
  * object's data read or written on every task (the scheduler's configuration, another worker's
@@ -87,6 +58,38 @@ abstract class WorkerTrailingPad extends WorkerHotFields {
     long q00, q01, q02, q03, q04, q05, q06, q07, q08, q09, q10, q11, q12, q13, q14, q15;
 }
 
+/**
+ * One worker thread's loop: find the most urgent visible task (after letting aged lower-priority
+ * tasks through), run it, account for it, clear per-task thread state; when nothing is visible,
+ * search briefly, then park until woken.
+ *
+ * <h2>Invariants</h2>
+ * <ul>
+ *   <li>A regular worker owns a deque per level; a spare and the urgent thread's worker own none
+ *       ({@code spare}); the urgent thread's worker ({@code urgent}) takes only HIGH tasks and
+ *       parks on its {@link UrgentThread}'s flag instead of retiring.</li>
+ *   <li>Only this worker's thread calls {@link #run} and everything it calls, except
+ *       {@link #interrupt}, {@link #thread} and the {@code sleeping} flag.</li>
+ *   <li>{@code sleeping} is written only under {@link IdleWorkers}' lock and read by this
+ *       worker without it (volatile): the worker waits while it is {@code true}.</li>
+ *   <li>{@code current} is the task running now, or {@code null}; only this worker reads it
+ *       (for {@link Scheduler#currentPriority()}), so it is a plain field: no fence per task.
+ *       shutdownNow interrupts every worker thread instead (as {@code ThreadPoolExecutor} does);
+ *       an idle worker swallows that interrupt before parking, a worker between tasks clears it
+ *       before the next task.</li>
+ *   <li>{@code clock}, {@code clockPrecise}, {@code forkStamps} and {@code untimedEnds} are the worker's own (plain
+ *       fields): a task is timed when its queueing stamp is precise ({@link CoarseClock#stamp}),
+ *       else the worker's clock is the coarse clock's reading (one volatile read per task).</li>
+ *   <li>A task's failure never escapes {@link #runTask}: the worker survives every task. What
+ *       is thrown outside a body (the observer, an OutOfMemoryError in bookkeeping) is logged
+ *       and the worker goes on; a task that ended is counted finished before anything that can
+ *       throw, and a worker whose thread ends anyway flushes its count first, so a stop always
+ *       terminates.</li>
+ *   <li>What the worker writes on every task ({@link WorkerHotFields}, the counters of its
+ *       {@code stats}, the sampling and served arrays) has 128 bytes of padding on each side,
+ *       so no other thread's data shares its cache lines (PaddingLayoutTest checks the layout).</li>
+ * </ul>
+ */
 final class Worker extends WorkerTrailingPad implements Runnable, StealingQueue.StealObserver {
 
     /** Padding, in elements, on each side of the data of a per-task-written long[] (128 bytes). */
