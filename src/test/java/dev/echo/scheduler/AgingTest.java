@@ -173,16 +173,28 @@ class AgingTest {
         AtomicLong startedAt = new AtomicLong();
         CountDownLatch forked = new CountDownLatch(1);
         java.util.concurrent.atomic.AtomicReference<CompletableFuture<Void>> stuck = new java.util.concurrent.atomic.AtomicReference<>();
+        CountDownLatch otherBusy = new CountDownLatch(1);
         Blocker holder = new Blocker(() -> {
+            await(otherBusy); // fork only once the other worker runs LOW tasks: it steals nothing
             submittedAt.set(System.nanoTime());
             stuck.set(s.submit(() -> startedAt.set(System.nanoTime()), Priority.LOW)); // into this worker's deque
             forked.countDown();
         });
         try {
-            for (int i = 0; i < 200; i++) { // the other worker is busy at LOW before the fork: it steals nothing
-                s.execute(() -> Spin.busy(300_000), Priority.LOW);
-            }
+            // First, while the workers are idle, so that a worker runs it: queued behind busy
+            // workers, a HIGH task goes to the urgent thread, whose forks are outside submissions
+            // any worker takes at once (a full run once saw the LOW task start after 0.3 ms).
             s.execute(holder, Priority.HIGH);
+            holder.awaitStarted();
+            CountDownLatch lowRunning = new CountDownLatch(1);
+            for (int i = 0; i < 200; i++) {
+                s.execute(() -> {
+                    lowRunning.countDown();
+                    Spin.busy(300_000);
+                }, Priority.LOW);
+            }
+            assertTrue(lowRunning.await(10, TimeUnit.SECONDS));
+            otherBusy.countDown();
             assertTrue(forked.await(10, TimeUnit.SECONDS));
             // a stream of younger LOW tasks from outside keeps the other worker busy at LOW
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -207,5 +219,15 @@ class AgingTest {
         // LOW for the whole window — so the previous test's LOW start is due to ageing.
         long waited = lowWaitUnderFlood(Duration.ofHours(1), Duration.ofMillis(700));
         assertEquals(-1, waited, "LOW started under the flood although it had not aged");
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(10, TimeUnit.SECONDS)) {
+                throw new AssertionError("the test never let the task go on");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
