@@ -63,6 +63,8 @@ final class JmsActions implements DistributedRuns {
     private static final Logger LOG = Logger.getLogger(JmsActions.class.getName());
     private static final Duration RECEIVE = Duration.ofMillis(500);
     private static final long RECONNECT_MILLIS = 1000;
+    /** How long a ping of {@link #syncWithTopic} may go unheard before it is sent again. */
+    static final long PING_RESEND_MILLIS = 250;
 
     private final ActionQueueSettings settings;
     private final ConnectionFactory factory;
@@ -218,14 +220,32 @@ final class JmsActions implements DistributedRuns {
         book.find(id, RunBook.Owner.APPLICATION).ifPresent(ActionRun::cancel);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The ping is sent again every {@link #PING_RESEND_MILLIS} until heard: a subscriber that
+     * was not listening yet when one passed (this server just started, or its subscriber is
+     * reconnecting) never hears it, and a non-durable topic keeps nothing for it. Any ping of this
+     * call that comes back proves the same order, so hearing one is enough.
+     */
     @Override
     public boolean syncWithTopic(Duration timeout) {
         String nonce = settings.serverName() + "/" + java.util.UUID.randomUUID();
+        String ping = jakarta.json.Json.createObjectBuilder().add("type", "ping").add("nonce", nonce).build().toString();
         java.util.concurrent.CountDownLatch heard = new java.util.concurrent.CountDownLatch(1);
         pings.put(nonce, heard);
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            enqueue(jakarta.json.Json.createObjectBuilder().add("type", "ping").add("nonce", nonce).build().toString());
-            return heard.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            while (true) {
+                enqueue(ping);
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return heard.getCount() == 0;
+                }
+                if (heard.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(PING_RESEND_MILLIS)), TimeUnit.NANOSECONDS)) {
+                    return true;
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

@@ -47,13 +47,17 @@ class JmsActionsTest {
 
     /** A server named "a" with one consumer, wired to its sequence as EchoActions wires it. */
     private JmsActions server() {
+        return server(Thread::new);
+    }
+
+    private JmsActions server(java.util.concurrent.ThreadFactory threads) {
         Plan plan = Plan.builder()
                 .add("work", content -> "done " + content)
                 .add("shout", content -> content + "!")
                 .build();
         Sequence sequence = new Sequence(scheduler, plan, Map.of());
         actions = new JmsActions(new ActionQueueSettings(true, "cf", "actions", "runs", 1, 3, "a"), jms.factory, jms.queue,
-                jms.topic, board, new RunBook(100, 1 << 20), sequence, RunContext.NONE, Thread::new);
+                jms.topic, board, new RunBook(100, 1 << 20), sequence, RunContext.NONE, threads);
         JmsActions a = actions;
         sequence.observer(new ActionObserver() {
             @Override
@@ -139,5 +143,35 @@ class JmsActionsTest {
         assertEquals("CANCELLED", s.getString("state"), s.toString());
         assertEquals(0, s.getInt("attempts"), "it never ran: " + s);
         assertEquals(ActionRun.State.CANCELLED, boardStateAfterCommit("r2", ActionRun.State.CANCELLED));
+    }
+
+    @Test
+    void aSyncCalledBeforeTheSubscriberListensIsHeardOnceItDoes() throws Exception {
+        java.util.concurrent.CountDownLatch subscriberMayListen = new java.util.concurrent.CountDownLatch(1);
+        JmsActions server = server(loop -> new Thread(() -> {
+            if (Thread.currentThread().getName().equals("echo-actions-subscriber")) {
+                try {
+                    subscriberMayListen.await(); // as a subscriber that is slow to start, or reconnecting
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            loop.run();
+        }));
+        server.start();
+        Thread late = new Thread(() -> {
+            try {
+                Thread.sleep(300); // the publisher (not held) has sent the first ping to nobody by then
+            } catch (InterruptedException e) {
+                return;
+            }
+            subscriberMayListen.countDown();
+        });
+        late.start();
+        long t0 = System.nanoTime();
+        assertTrue(server.syncWithTopic(Duration.ofSeconds(10)), "a ping sent after the subscriber listens was heard");
+        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertTrue(waited >= 300, "it cannot be heard before the subscriber listens: " + waited + " ms");
+        late.join();
     }
 }
