@@ -248,7 +248,7 @@ class CoarseClockTest {
         Scheduler s = SchedulerBuilder.create().workerCount(1).name("clock-unused").build();
         try {
             CoarseClock clock = s.coarseClock();
-            boolean[] seen = s.submit(() -> {
+            long[] seen = s.submit(() -> {
                 for (int i = 0; i < 200; i++) {
                     s.execute(() -> { }, Priority.LOW); // a flood: the clock starts
                 }
@@ -261,11 +261,14 @@ class CoarseClockTest {
                 while (!clock.isSleeping() && System.nanoTime() < deadline) {
                     Thread.onSpinWait();
                 }
-                return new boolean[] {ticked, clock.isSleeping()};
+                boolean asleep = clock.isSleeping();
+                // read here, not after get(): once this task returns, the worker runs the flood's
+                // coarsely stamped tasks, whose ends wake the clock again (a full run saw it ticking)
+                return new long[] {ticked ? 1 : 0, asleep ? 1 : 0, clock.now()};
             }, Priority.NORMAL).get(30, TimeUnit.SECONDS);
-            assertTrue(seen[0], "the flood started the clock");
-            assertTrue(seen[1], "a busy worker without a flood let the clock sleep");
-            assertEquals(CoarseClock.INVALID, clock.now());
+            assertEquals(1, seen[0], "the flood started the clock");
+            assertEquals(1, seen[1], "a busy worker without a flood let the clock sleep");
+            assertEquals(CoarseClock.INVALID, seen[2], "a sleeping clock reads INVALID");
         } finally {
             Schedulers.stop(s);
         }
@@ -378,8 +381,15 @@ class CoarseClockTest {
             CountDownLatch done = new CountDownLatch(n);
             boolean asleep = s.submit(() -> {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                // a short flood wakes the clock. Bounded: its tasks are stamped precisely (the clock
+                // did not tick yet), so their ends do not keep the clock ticking, and a flood that
+                // lasted as long as the clock thread took to start (ms on a busy machine) let the
+                // clock sleep again while the worker ran it, before the backlog (a full run saw it)
+                for (int i = 0; i < 1_000 && clock.now() == CoarseClock.INVALID; i++) {
+                    s.execute(() -> { }, Priority.LOW);
+                }
                 while (clock.now() == CoarseClock.INVALID && System.nanoTime() < deadline) {
-                    s.execute(() -> { }, Priority.LOW); // a flood: it wakes the clock
+                    Thread.onSpinWait();
                 }
                 assertNotEquals(CoarseClock.INVALID, clock.now(), "the flood did not get the clock ticking");
                 for (int i = 0; i < n; i++) {
