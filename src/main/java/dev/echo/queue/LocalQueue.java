@@ -18,15 +18,31 @@ import java.util.function.Consumer;
  *       {@code headSeen} is its last reading of {@code head}: a lower bound (head only grows), so
  *       the test is stricter than {@code t - head < capacity}, and the owner touches the takers'
  *       cache line only when the ring looks full.</li>
- *   <li>Slots {@code [head, tail)} hold published items. Only the owner writes {@code tail}, and
- *       it writes slot {@code t} before publishing {@code tail = t + 1} with release semantics.</li>
+ *   <li>Only the owner writes {@code tail}. {@link #offer} writes slot {@code t} before
+ *       publishing {@code tail = t + 1} with release semantics. {@link #offerFenced} does it the
+ *       other way round, as ForkJoinPool does: it first empties slot {@code t} (a stale reference
+ *       a taker has not cleared yet), then writes {@code tail = t + 1} (release), then the item
+ *       with an atomic exchange — one locked instruction that both publishes the item and is the
+ *       full fence its caller needs (a release store, the garbage collector's barrier and a
+ *       separate fence cost B2 about a tenth). So slots {@code [head, tail)} hold published items,
+ *       except that slot {@code tail - 1} may still be empty for a moment while its
+ *       {@code offerFenced} runs; it never holds a stale item, because the slot was emptied
+ *       before {@code tail} was written.</li>
+ *   <li>A taker never claims an empty slot as an item: it finds slot {@code tail - 1} empty only
+ *       while its item is being published, and then reports nothing (the item shows a moment
+ *       later). An empty slot below {@code tail - 1} was published (its exchange came before the
+ *       owner's next release of {@code tail}) and then emptied: by the taker that claimed it (the
+ *       reader's claim then fails and it looks again), or by a late clear (below) of a taker of
+ *       the same item object at the slot's previous index: that item is lost, as it always was
+ *       in that case; the reader claims the index and skips it, so the ring never stalls.</li>
  *   <li>A consumer owns slots {@code [h, h + n)} once its CAS moves {@code head} from {@code h} to
  *       {@code h + n}. The owner cannot overwrite those slots before that CAS: it writes slot
  *       {@code t} only while {@code t - head < capacity}, i.e. only after {@code head} has passed
  *       them, which makes a racing consumer's CAS fail.</li>
  *   <li>After a successful claim the consumer clears each claimed slot with a CAS from the item
  *       to {@code null}, so finished items are not retained; if the owner has already reused the
- *       slot the CAS fails harmlessly.</li>
+ *       slot the CAS fails harmlessly (unless the owner put the very same object there again, a
+ *       task queued anew: then that queuing is lost, see the next-but-one invariant).</li>
  *   <li>Trimming (producer only, when {@code head == tail}): the owner publishes an empty array of
  *       the initial size. Nothing is lost: no index below the tail is left to take, and a taker
  *       that read an older {@code head} fails its CAS; a taker clearing a claimed slot in the
@@ -135,6 +151,39 @@ public final class LocalQueue<T> extends PaddedIndexes.TrailingPad {
     }
 
     /**
+     * Appends an item like {@link #offer}, publishing it with an atomic exchange after
+     * {@code tail} (see the class invariants): on return the item is visible and every write of
+     * the calling thread before this call is ordered before its reads after it (a full fence), so
+     * a caller that must fence after publishing (to read who is idle) need not fence again.
+     * <b>Owner thread only.</b>
+     *
+     * @return {@code false} if the ring is full (nothing was written, no fence was made)
+     */
+    public boolean offerFenced(T item) {
+        long t = (long) TAIL.getOpaque(this);          // only we write tail
+        Object[] a = slots;                            // only we write slots
+        if (t - headSeen >= a.length) {
+            long h = (long) HEAD.getAcquire(this);
+            headSeen = h;
+            if (t - h >= a.length) {
+                if (a.length >= maxCapacity) {
+                    return false;
+                }
+                a = grow(a, h, t);
+            }
+        }
+        int i = (int) (t & (a.length - 1));
+        if (SLOT.getOpaque(a, i) != null) {
+            // the item of index t - capacity, claimed, its taker not done clearing: a taker that
+            // reads our tail must not find it there
+            SLOT.setOpaque(a, i, null);
+        }
+        TAIL.setRelease(this, t + 1);                  // orders the emptying before it
+        SLOT.getAndSet(a, i, item);                    // publishes the item; a full fence
+        return true;
+    }
+
+    /**
      * Replaces a grown ring by one of the initial size if it is empty, so that a burst (a deep
      * fan-out grows a worker's ring to a million slots, 4 MB) does not hold that memory for good.
      * <b>Producer only</b> (the owner, or the holder of a submission ring's lock). Not done on
@@ -211,6 +260,13 @@ public final class LocalQueue<T> extends PaddedIndexes.TrailingPad {
             Object[] a = slots(); // after tail: holds every item below it (see the class invariants)
             @SuppressWarnings("unchecked")
             T item = (T) SLOT.getAcquire(a, (int) (h & (a.length - 1)));
+            if (item == null) {
+                if (h == t - 1) {
+                    return null; // being published (offerFenced): visible in a moment
+                }
+                HEAD.compareAndSet(this, h, h + 1); // a lost item's empty slot: skip it
+                continue;
+            }
             if (HEAD.compareAndSet(this, h, h + 1)) {
                 clear(a, h, item); // drop our reference; fails harmlessly if the slot was reused
                 return item;
@@ -236,6 +292,11 @@ public final class LocalQueue<T> extends PaddedIndexes.TrailingPad {
             int i = (int) (h & (a.length - 1));
             @SuppressWarnings("unchecked")
             T item = (T) a[i];                          // we wrote it
+            if (item == null) {
+                // nothing of ours is being published (we are the publisher): a lost item's empty slot
+                HEAD.compareAndSet(this, h, h + 1);
+                continue;
+            }
             if (HEAD.compareAndSet(this, h, h + 1)) {
                 SLOT.setOpaque(a, i, null);
                 return item;
@@ -276,9 +337,18 @@ public final class LocalQueue<T> extends PaddedIndexes.TrailingPad {
             Object[] a = slots();
             int mask = a.length - 1;
             Object[] claimed = new Object[n];
-            for (int i = 0; i < n; i++) {
-                claimed[i] = SLOT.getAcquire(a, (int) ((h + i) & mask));
+            int found = 0;
+            while (found < n && (claimed[found] = SLOT.getAcquire(a, (int) ((h + found) & mask))) != null) {
+                found++;
             }
+            if (found == 0) {
+                if (h == t - 1) {
+                    return null; // being published (offerFenced): visible in a moment
+                }
+                HEAD.compareAndSet(this, h, h + 1); // a lost item's empty slot: skip it
+                continue;
+            }
+            n = found; // the batch ends before an empty slot (being published, or a lost item's)
             if (HEAD.compareAndSet(this, h, h + n)) {
                 clear(a, h, claimed, n);
                 for (int i = 1; i < n; i++) {

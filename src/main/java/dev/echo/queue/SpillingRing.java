@@ -54,6 +54,26 @@ final class SpillingRing<T> {
         return false;
     }
 
+    /**
+     * Like {@link #offer}, publishing into the ring with {@link LocalQueue#offerFenced} (a full
+     * fence included). Producer only.
+     *
+     * @return {@code true} if the item went into the ring (fenced), {@code false} if it spilled
+     *     (not fenced: the spill queue publishes with an ordered store only)
+     */
+    boolean offerFenced(T item) {
+        Queue<T> s = spill;
+        if ((s == null || s.isEmpty()) && ring.offerFenced(item)) {
+            return true;
+        }
+        if (s == null) {
+            s = new MpmcUnboundedXaddArrayQueue<>(SPILL_CHUNK);
+            spill = s;
+        }
+        s.offer(item);
+        return false;
+    }
+
     /** The oldest item, or {@code null}. Any thread. */
     T poll() {
         T item = ring.poll();

@@ -42,7 +42,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * empty; a worker's {@link #poll} skips the shared part of a level whose hint is 0 (in a pool that
  * uses one priority, the other two cost one read each instead of a look at every queue). No item
  * is ever hidden: a producer publishes its item, then a full fence, then sets the hint if it reads
- * 0; a worker clears a hint with a CAS (a full fence too) and then looks at every queue of the
+ * 0 (a worker's {@link #push} into its ring publishes with an atomic exchange, which is that
+ * fence: {@link LocalQueue#offerFenced}); a worker clears a hint with a CAS (a full fence too) and then looks at every queue of the
  * level, setting the hint again if it sees anything ({@link #clearHintsIfEmpty}). Either the
  * producer reads the hint after the clear (and sets it), or its item was published before the
  * clear and the worker's look finds it. Hints are cleared only on the way to idling, so a busy
@@ -233,17 +234,27 @@ public final class StealingQueue<T> {
      * @return {@code true} if the item went to the ring, {@code false} if it spilled
      */
     public boolean push(int worker, int level, T item) {
-        boolean inRing = locals[level][worker].offer(item);
-        published(level);
+        boolean inRing = locals[level][worker].offerFenced(item);
+        if (inRing) {
+            hint(level); // the ring's exchange was the full fence
+        } else {
+            published(level);
+        }
         return inRing;
     }
 
     /**
      * After an item of {@code level} was published: a full fence, then the level's hint (see the
-     * class comment). Callers may rely on the fence: {@link #push} and {@link #inject} end with it.
+     * class comment). Callers may rely on a full fence after the item's publication: {@link #inject}
+     * ends with this one, {@link #push} with this one or with its ring's exchange.
      */
     private void published(int level) {
         java.lang.invoke.VarHandle.fullFence();
+        hint(level);
+    }
+
+    /** Sets the level's hint if it reads 0. Only after a full fence that follows the item's publication. */
+    private void hint(int level) {
         int i = (level + 1) * HINT_STRIDE;
         if (hints.get(i) == 0) {
             hints.set(i, 1);
