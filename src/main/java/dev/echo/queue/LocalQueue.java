@@ -133,6 +133,20 @@ public final class LocalQueue<T> extends PaddedIndexes.TrailingPad {
      */
     public boolean offer(T item) {
         long t = (long) TAIL.getOpaque(this);          // only we write tail
+        Object[] a = withRoomAt(t);
+        if (a == null) {
+            return false;
+        }
+        SLOT.setRelease(a, (int) (t & (a.length - 1)), item);
+        TAIL.setRelease(this, t + 1);                 // publishes the slot to consumers
+        return true;
+    }
+
+    /**
+     * The ring to write index {@code t} (the tail) into, grown if it was full and may grow, or
+     * {@code null} if it is full for good. Owner only.
+     */
+    private Object[] withRoomAt(long t) {
         Object[] a = slots;                            // only we write slots
         if (t - headSeen >= a.length) {
             // Looks full by our last reading of head (a lower bound): read the takers' line only now.
@@ -140,14 +154,12 @@ public final class LocalQueue<T> extends PaddedIndexes.TrailingPad {
             headSeen = h;
             if (t - h >= a.length) {
                 if (a.length >= maxCapacity) {
-                    return false;
+                    return null;
                 }
                 a = grow(a, h, t);
             }
         }
-        SLOT.setRelease(a, (int) (t & (a.length - 1)), item);
-        TAIL.setRelease(this, t + 1);                 // publishes the slot to consumers
-        return true;
+        return a;
     }
 
     /**
@@ -161,16 +173,9 @@ public final class LocalQueue<T> extends PaddedIndexes.TrailingPad {
      */
     public boolean offerFenced(T item) {
         long t = (long) TAIL.getOpaque(this);          // only we write tail
-        Object[] a = slots;                            // only we write slots
-        if (t - headSeen >= a.length) {
-            long h = (long) HEAD.getAcquire(this);
-            headSeen = h;
-            if (t - h >= a.length) {
-                if (a.length >= maxCapacity) {
-                    return false;
-                }
-                a = grow(a, h, t);
-            }
+        Object[] a = withRoomAt(t);
+        if (a == null) {
+            return false;
         }
         int i = (int) (t & (a.length - 1));
         if (SLOT.getOpaque(a, i) != null) {

@@ -42,16 +42,7 @@ final class SpillingRing<T> {
      * @return {@code true} if the item went into the ring, {@code false} if it spilled
      */
     boolean offer(T item) {
-        Queue<T> s = spill;
-        if ((s == null || s.isEmpty()) && ring.offer(item)) {
-            return true;
-        }
-        if (s == null) {
-            s = new MpmcUnboundedXaddArrayQueue<>(SPILL_CHUNK);
-            spill = s;
-        }
-        s.offer(item);
-        return false;
+        return offer(item, false);
     }
 
     /**
@@ -62,8 +53,12 @@ final class SpillingRing<T> {
      *     (not fenced: the spill queue publishes with an ordered store only)
      */
     boolean offerFenced(T item) {
+        return offer(item, true);
+    }
+
+    private boolean offer(T item, boolean fenced) {
         Queue<T> s = spill;
-        if ((s == null || s.isEmpty()) && ring.offerFenced(item)) {
+        if ((s == null || s.isEmpty()) && (fenced ? ring.offerFenced(item) : ring.offer(item))) {
             return true;
         }
         if (s == null) {

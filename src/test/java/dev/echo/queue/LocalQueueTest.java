@@ -167,18 +167,9 @@ class LocalQueueTest {
             while (next < items) {
                 int burst = Math.min(items - next, 1 + (next * 7919) % 3000);
                 for (int i = 0; i < burst; i++) {
-                    int item = next++;
-                    while (!q.offer(item)) {
-                        Integer x = q.pollOwned();
-                        if (x != null) {
-                            thieves.taken.add(x);
-                        }
-                    }
+                    offerTakingOwnWhileFull(q, next++, false, thieves);
                 }
-                Integer x;
-                while ((x = q.pollOwned()) != null) {
-                    thieves.taken.add(x);
-                }
+                takeOwnUntilEmpty(q, thieves);
                 q.trimIfEmpty(); // thieves may still hold older indexes: their CAS must fail
             }
             thieves.assertEachTakenOnce(items, "round " + round);
@@ -225,17 +216,9 @@ class LocalQueueTest {
             LocalQueue<Integer> q = new LocalQueue<>(4, 16);
             Thieves thieves = new Thieves(q, 3);
             for (int i = 0; i < items; i++) {
-                while (!q.offerFenced(i)) {
-                    Integer x = q.pollOwned();
-                    if (x != null) {
-                        thieves.taken.add(x);
-                    }
-                }
+                offerTakingOwnWhileFull(q, i, true, thieves);
             }
-            Integer x;
-            while ((x = q.pollOwned()) != null) {
-                thieves.taken.add(x);
-            }
+            takeOwnUntilEmpty(q, thieves);
             thieves.assertEachTakenOnce(items, "round " + round);
         }
     }
@@ -297,6 +280,23 @@ class LocalQueueTest {
         assertEquals(List.of("b"), moved);
         assertEquals(2, q.head);
         assertEquals("d", q.poll());
+    }
+
+    /** The owner offers {@code item}, taking its own oldest items while the ring is full (they count as taken). */
+    private static void offerTakingOwnWhileFull(LocalQueue<Integer> q, int item, boolean fenced, Thieves thieves) {
+        while (!(fenced ? q.offerFenced(item) : q.offer(item))) {
+            Integer x = q.pollOwned();
+            if (x != null) {
+                thieves.taken.add(x);
+            }
+        }
+    }
+
+    private static void takeOwnUntilEmpty(LocalQueue<Integer> q, Thieves thieves) {
+        Integer x;
+        while ((x = q.pollOwned()) != null) {
+            thieves.taken.add(x);
+        }
     }
 
     private static Object[] slots(LocalQueue<?> q) throws ReflectiveOperationException {
