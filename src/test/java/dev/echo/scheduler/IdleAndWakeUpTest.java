@@ -159,29 +159,14 @@ class IdleAndWakeUpTest {
      */
     @Test
     void noLostWakeUpForATaskForkedWhileItsParentHoldsTheWorker() throws Exception {
-        Scheduler s = SchedulerBuilder.create().workerCount(2).name("forks").build();
-        try {
-            ThreadLocalRandom rnd = ThreadLocalRandom.current();
-            for (int c = 0; c < 3000; c++) {
-                int cycle = c;
-                Boolean childRan = s.submit(() -> {
-                    CompletableFuture<Boolean> child = s.submit(() -> true, Priority.NORMAL); // forked: own deque
-                    try {
-                        return child.get(10, TimeUnit.SECONDS);
-                    } catch (java.util.concurrent.TimeoutException e) {
-                        throw new AssertionError("lost wake-up for a fork at cycle " + cycle + ": " + s.metrics());
-                    }
-                }, Priority.NORMAL).get(20, TimeUnit.SECONDS);
-                assertTrue(childRan);
-                if (rnd.nextBoolean()) {
-                    Spin.busy(rnd.nextInt(30_000)); // sweeps the other worker's search window
-                } else {
-                    LockSupport.parkNanos(200_000); // long enough for it to park
-                }
+        forkAndWaitCycles("forks", (s, cycle) -> {
+            CompletableFuture<Boolean> child = s.submit(() -> true, Priority.NORMAL); // forked: own deque
+            try {
+                return child.get(10, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new AssertionError("lost wake-up for a fork at cycle " + cycle + ": " + s.metrics());
             }
-        } finally {
-            s.stop(Duration.ofSeconds(5));
-        }
+        });
     }
 
     /**
@@ -193,19 +178,34 @@ class IdleAndWakeUpTest {
      */
     @Test
     void noLostWakeUpForAnExecuteForkedWhileItsParentHoldsTheWorker() throws Exception {
-        Scheduler s = SchedulerBuilder.create().workerCount(2).name("execute-forks").build();
+        forkAndWaitCycles("execute-forks", (s, cycle) -> {
+            java.util.concurrent.CountDownLatch ran = new java.util.concurrent.CountDownLatch(1);
+            s.execute(ran::countDown, Priority.NORMAL); // forked: own deque, Scheduler.fork
+            if (!ran.await(10, TimeUnit.SECONDS)) {
+                throw new AssertionError("lost wake-up for an execute fork at cycle " + cycle + ": " + s.metrics());
+            }
+            return true;
+        });
+    }
+
+    /** What a parent task does in one cycle: fork a child and wait for it; {@code true} once it ran. */
+    @FunctionalInterface
+    private interface ForkAndWait {
+        boolean run(Scheduler s, int cycle) throws Exception;
+    }
+
+    /**
+     * 3000 cycles on two workers: a parent task runs {@code parent}, then the test thread pauses
+     * a random while (a spin that sweeps the other worker's search window, or a park long enough
+     * for it to park).
+     */
+    private static void forkAndWaitCycles(String name, ForkAndWait parent) throws Exception {
+        Scheduler s = SchedulerBuilder.create().workerCount(2).name(name).build();
         try {
             ThreadLocalRandom rnd = ThreadLocalRandom.current();
             for (int c = 0; c < 3000; c++) {
                 int cycle = c;
-                Boolean childRan = s.submit(() -> {
-                    java.util.concurrent.CountDownLatch ran = new java.util.concurrent.CountDownLatch(1);
-                    s.execute(ran::countDown, Priority.NORMAL); // forked: own deque, Scheduler.fork
-                    if (!ran.await(10, TimeUnit.SECONDS)) {
-                        throw new AssertionError("lost wake-up for an execute fork at cycle " + cycle + ": " + s.metrics());
-                    }
-                    return true;
-                }, Priority.NORMAL).get(20, TimeUnit.SECONDS);
+                Boolean childRan = s.submit(() -> parent.run(s, cycle), Priority.NORMAL).get(20, TimeUnit.SECONDS);
                 assertTrue(childRan);
                 if (rnd.nextBoolean()) {
                     Spin.busy(rnd.nextInt(30_000));

@@ -18,7 +18,14 @@ import static org.junit.jupiter.api.Assertions.*;
 class PriorityOrderTest {
 
     private final List<String> order = new CopyOnWriteArrayList<>();
-    private Scheduler scheduler = SchedulerBuilder.create().workerCount(1).name("order").build();
+    /**
+     * One worker and no urgent thread (maxWorkers = workers): these tests are about the order one
+     * worker takes tasks in. With the urgent thread, HIGH tasks had two takers, and a fresh-clone
+     * run recorded HIGH0, HIGH3, HIGH1, HIGH4, HIGH2: the worker took a batch starting at HIGH1
+     * and was descheduled before HIGH1's first statement while the urgent thread ran HIGH3 and
+     * HIGH4 (each taker in order; the two interleaved).
+     */
+    private Scheduler scheduler = SchedulerBuilder.create().workerCount(1).maxWorkers(1).name("order").build();
 
     @AfterEach
     void stop() {
