@@ -207,13 +207,14 @@ public final class Sequence {
                 }
             }
         }, timeout);
+        CurrentAttempt current = new CurrentAttempt(action, attempt);
         try {
-            Object returned = context.call(() -> {
+            Object returned = context.call(() -> current.call(() -> {
                 for (String h : action.metadata().before()) {
                     hooks.get(h).run(action, null);
                 }
                 return plan.require(action.name()).function().apply(action.content());
-            });
+            }));
             if (returned instanceof CompletionStage<?> stage) {
                 stage.whenComplete((v, e) -> {
                     if (e == null) {
@@ -237,12 +238,12 @@ public final class Sequence {
             if (failure == null && !action.metadata().after().isEmpty()) {
                 try {
                     // maybe on the thread that completed the function's stage: the run's context again
-                    context.call(() -> {
+                    context.call(() -> current.call(() -> {
                         for (String h : action.metadata().after()) {
                             hooks.get(h).run(action, result);
                         }
                         return null;
-                    });
+                    }));
                 } catch (Throwable e) {
                     failure = e;
                 }

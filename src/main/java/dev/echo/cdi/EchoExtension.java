@@ -88,7 +88,11 @@ public class EchoExtension implements Extension {
             validation.addDeploymentProblem(new IllegalStateException("Echo: " + problem));
         }
         try {
-            EchoConfig config = EchoConfig.read(ConfigLookup.forApplication(Thread.currentThread().getContextClassLoader()));
+            ClassLoader app = Thread.currentThread().getContextClassLoader();
+            EchoConfig config = EchoConfig.read(ConfigLookup.forApplication(app));
+            // the keys that sign action messages are the servers' secret: never packaged in the application
+            ConfigLookup.requireOutsideApplication(app, dev.echo.cdi.config.SigningKeys.SIGNING_KEY);
+            ConfigLookup.requireOutsideApplication(app, dev.echo.cdi.config.SigningKeys.PREVIOUS_SIGNING_KEYS);
             LOG.fine(() -> "Echo configuration: " + config);
         } catch (IllegalArgumentException e) {
             validation.addDeploymentProblem(e);

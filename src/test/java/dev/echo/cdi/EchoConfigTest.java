@@ -1,5 +1,7 @@
 package dev.echo.cdi;
 
+import dev.echo.cdi.config.SigningKeys;
+
 import dev.echo.testing.Schedulers;
 import dev.echo.scheduler.SchedulerBuilder;
 import dev.echo.scheduler.Scheduler;
@@ -77,6 +79,48 @@ class EchoConfigTest {
         assertThrows(IllegalArgumentException.class, () -> read(Map.of(EchoConfig.NAME, " ")));
     }
 
+    /** base64 of 32 bytes (0..31), and of 31. */
+    private static final String KEY_32 = java.util.Base64.getEncoder().encodeToString(bytes(32));
+    private static final String KEY_31 = java.util.Base64.getEncoder().encodeToString(bytes(31));
+
+    private static byte[] bytes(int n) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) (i * 7 + 1);
+        }
+        return b;
+    }
+
+    @Test
+    void jmsWithoutASigningKeyFailsNamingTheKeyAndABadKeyFailsWithoutShowingIt() {
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> read(Map.of(EchoConfig.ACTIONS_QUEUE, "jms")));
+        assertTrue(missing.getMessage().contains("'" + SigningKeys.SIGNING_KEY + "'"), missing.getMessage());
+        assertFalse(EchoConfig.actionQueue(k -> Optional.empty()).signing().present(), "memory needs no key");
+        String secretButShort = KEY_31;
+        for (Map<String, String> bad : List.of(
+                Map.of(EchoConfig.ACTIONS_QUEUE, "jms", SigningKeys.SIGNING_KEY, secretButShort),
+                Map.of(EchoConfig.ACTIONS_QUEUE, "jms", SigningKeys.SIGNING_KEY, "not*base64*" + KEY_32),
+                Map.of(EchoConfig.ACTIONS_QUEUE, "jms", SigningKeys.SIGNING_KEY, KEY_32, SigningKeys.PREVIOUS_SIGNING_KEYS,
+                        KEY_32 + "," + secretButShort),
+                Map.of(EchoConfig.ACTIONS_QUEUE, "jms", SigningKeys.SIGNING_KEY, KEY_32, EchoConfig.ACTIONS_JMS_APPLICATION,
+                        "x' OR '1'='1"))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> read(bad), bad.toString());
+            assertTrue(e.getMessage().contains("echo.actions.jms."), e.getMessage());
+            assertFalse(e.getMessage().contains(secretButShort) || e.getMessage().contains(KEY_32), "a key never appears in an error: "
+                    + e.getMessage());
+        }
+        var keys = EchoConfig.actionQueue(k -> Optional.ofNullable(Map.of(EchoConfig.ACTIONS_QUEUE, "jms",
+                SigningKeys.SIGNING_KEY, KEY_32, SigningKeys.PREVIOUS_SIGNING_KEYS,
+                " " + java.util.Base64.getUrlEncoder().encodeToString(bytes(40)) + " , " + KEY_32).get(k))).signing();
+        assertEquals(3, keys.verifying().size(), "the signing key and both previous keys verify");
+        assertArrayEquals(bytes(32), keys.signing());
+        assertArrayEquals(bytes(40), keys.verifying().get(1), "URL-safe base64 and blanks are accepted");
+        assertFalse(keys.toString().contains(KEY_32), keys.toString());
+        assertFalse(EchoConfig.actionQueue(k -> Optional.ofNullable(Map.of(EchoConfig.ACTIONS_QUEUE, "jms",
+                SigningKeys.SIGNING_KEY, KEY_32).get(k))).toString().contains(KEY_32), "nor in the settings' text");
+    }
+
     @Test
     void theActionQueueSettingsHaveDefaultsAndBadValuesFailNamingTheKey() {
         var d = EchoConfig.actionQueue(k -> Optional.empty());
@@ -89,9 +133,12 @@ class EchoConfigTest {
         assertFalse(d.serverName().isBlank());
         Map<String, String> set = Map.of(EchoConfig.ACTIONS_QUEUE, " JMS ", EchoConfig.ACTIONS_JMS_CONNECTION_FACTORY, "jms/x",
                 EchoConfig.ACTIONS_JMS_QUEUE, "jms/q", EchoConfig.ACTIONS_JMS_TOPIC, "jms/t", EchoConfig.ACTIONS_JMS_WINDOW, "64",
-                EchoConfig.ACTIONS_JMS_MAX_DELIVERIES, "3", EchoConfig.ACTIONS_SERVER_NAME, "node-1");
+                EchoConfig.ACTIONS_JMS_MAX_DELIVERIES, "3", EchoConfig.ACTIONS_SERVER_NAME, "node-1",
+                SigningKeys.SIGNING_KEY, KEY_32, EchoConfig.ACTIONS_JMS_APPLICATION, "shop");
         var c = EchoConfig.actionQueue(k -> Optional.ofNullable(set.get(k)));
-        assertEquals(new dev.echo.cdi.config.ActionQueueSettings(true, "jms/x", "jms/q", "jms/t", 64, 3, "node-1"), c);
+        assertEquals(new dev.echo.cdi.config.ActionQueueSettings(true, "jms/x", "jms/q", "jms/t", 64, 3, "node-1", "shop",
+                c.signing()), c);
+        assertTrue(c.signing().present());
         for (String[] bad : new String[][]{{EchoConfig.ACTIONS_QUEUE, "kafka"}, {EchoConfig.ACTIONS_JMS_WINDOW, "0"},
                 {EchoConfig.ACTIONS_JMS_WINDOW, "1025"}, {EchoConfig.ACTIONS_JMS_MAX_DELIVERIES, "0"},
                 {EchoConfig.ACTIONS_JMS_QUEUE, " "}, {EchoConfig.ACTIONS_SERVER_NAME, ""}}) {

@@ -202,6 +202,11 @@ public final class ActionJson {
      */
     private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._~-]{0,127}");
 
+    /** Whether {@code value} is a token Echo accepts as an id or a name (see {@code TOKEN}). */
+    static boolean isToken(String value) {
+        return value != null && TOKEN.matcher(value).matches();
+    }
+
     private static String token(String value, String path) {
         if (!TOKEN.matcher(value).matches()) {
             throw new ActionJsonException(path, "must be 1 to 128 letters, digits, '.', '_', '~' or '-', starting with a"

@@ -43,7 +43,13 @@ public final class ActionMethods {
         for (AnnotatedMethod<? super T> m : event.getAnnotatedBeanClass().getMethods()) {
             EchoAction action = m.getAnnotation(EchoAction.class);
             if (action != null) {
-                register(actions, "action", new Discovered(action.value(), event.getBean(), m.getJavaMember()));
+                Discovered d = new Discovered(action.value(), event.getBean(), m.getJavaMember());
+                Class<?>[] params = d.method().getParameterTypes();
+                if (params.length > 2 || (params.length == 2 && params[1] != CurrentRun.class)) {
+                    duplicates.add("action '" + d.name() + "' (" + d.source() + ") must take at most the content and a "
+                            + CurrentRun.class.getSimpleName() + " (second), had " + params.length + " parameter(s)");
+                }
+                register(actions, "action", d);
             }
             EchoHook hook = m.getAnnotation(EchoHook.class);
             if (hook != null) {
@@ -59,7 +65,7 @@ public final class ActionMethods {
         }
     }
 
-    /** One sentence per name defined twice; empty when the plan is consistent. */
+    /** One sentence per name defined twice or method of the wrong shape; empty when the plan is consistent. */
     public List<String> problems() {
         return Collections.unmodifiableList(duplicates);
     }

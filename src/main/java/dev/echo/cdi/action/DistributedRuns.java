@@ -43,4 +43,10 @@ interface DistributedRuns {
     long deadLettered();
 
     String serverName();
+
+    /** Every reason {@link #onRejected} may report (metric labels). */
+    java.util.List<String> rejectionReasons();
+
+    /** Told the reason of every message refused (unsigned, forged, not an action of ours...): for a metric. */
+    void onRejected(java.util.function.Consumer<String> listener);
 }

@@ -168,14 +168,55 @@ public class EchoActions {
         RunContext application = submittersContext();
         // a lambda, so that JmsActions and the jakarta.jms types it names are linked only here, once
         // Jakarta Messaging is known to be present (the OptionalApi rule)
-        java.util.function.Supplier<DistributedRuns> start = () -> JmsActions.start(settings, board, book, sequence(),
-                application, runtime.threadFactory());
+        dev.echo.cdi.config.ActionQueueSettings named = settings.application() != null ? settings
+                : settings.forApplication(applicationName());
+        java.util.function.Supplier<DistributedRuns> start = () -> JmsActions.start(named, board, book, sequence(),
+                application, runtime.threadFactory(), this::refusalOnConsume);
         distributed = start.get();
         DistributedRuns d = distributed;
         OptionalApi.load(OptionalApi.MP_METRICS, () -> {
             MicroProfileActionMetrics.exportQueue(d);
+            MicroProfileActionMetrics.exportRejections(d);
             return Boolean.TRUE;
         }, Boolean.FALSE, "action queue metrics are not exported");
+    }
+
+    /**
+     * The application's name as its messages carry it: the container's ({@code java:app/AppName},
+     * looked up on this application thread), or the deployment fails naming the setting to use.
+     */
+    private static String applicationName() {
+        try {
+            Object name = new javax.naming.InitialContext().lookup("java:app/AppName");
+            if (name instanceof String s && !s.isBlank()) {
+                return s;
+            }
+        } catch (javax.naming.NamingException e) {
+            // no container name: the setting below is the way
+        }
+        throw new IllegalStateException("Echo: " + dev.echo.cdi.config.EchoConfig.ACTIONS_QUEUE + "=jms needs the"
+                + " application's name, and the container gives none: set " + dev.echo.cdi.config.EchoConfig.ACTIONS_JMS_APPLICATION);
+    }
+
+    /**
+     * What the consuming server asks again of an action taken from the queue: the same policy
+     * the accepting server applied. A named or anonymous caller's action needs every function
+     * and hook of its chain declared runnable for it ({@code @DenyAll} and undeclared methods
+     * never are; an anonymous caller only {@code @PermitAll}); the roles themselves were checked
+     * on the accepting server, from the real identity, and a message that carries them is signed.
+     * The application's own submissions are bound only by routing, as on acceptance.
+     */
+    private String refusalOnConsume(Action action, RunBook.Owner owner) {
+        if (owner.application()) {
+            return null;
+        }
+        try {
+            authorize(action, !owner.equals(RunBook.Owner.ANONYMOUS) && owner.name() != null && !owner.name().isEmpty(),
+                    role -> true);
+            return null;
+        } catch (dev.echo.action.ActionException e) {
+            return e.getMessage();
+        }
     }
 
     /** Before any bean is destroyed: stop taking messages, let runs in progress end, roll the rest back. */
@@ -203,7 +244,15 @@ public class EchoActions {
         if (types.length == 0) {
             return new Object[0];
         }
-        Class<?> type = types[0];
+        if (types.length == 2) {
+            // (content, CurrentRun): ActionMethods refused any other second parameter at deployment
+            Object[] one = bindArgument(method, content, types[0], method.getGenericParameterTypes()[0]);
+            return new Object[]{one[0], CurrentRun.get().orElse(null)};
+        }
+        return bindArgument(method, content, types[0], method.getGenericParameterTypes()[0]);
+    }
+
+    private static Object[] bindArgument(Method method, Object content, Class<?> type, java.lang.reflect.Type generic) {
         if (content == null || type.isInstance(content)) {
             return new Object[]{content};
         }
@@ -211,7 +260,7 @@ public class EchoActions {
             return new Object[]{ActionJson.toJson(content)};
         }
         try (var jsonb = jakarta.json.bind.JsonbBuilder.create()) {
-            return new Object[]{jsonb.fromJson(ActionJson.toJson(content).toString(), method.getGenericParameterTypes()[0])};
+            return new Object[]{jsonb.fromJson(ActionJson.toJson(content).toString(), generic)};
         } catch (Exception e) {
             throw new IllegalArgumentException("the content does not fit " + method.getName() + "(" + type.getSimpleName()
                     + "): " + e.getMessage(), e);
@@ -250,7 +299,9 @@ public class EchoActions {
     public ActionRun submit(Action action, Predicate<String> callerHasRole) {
         requireInMemory("submit", "accept");
         sequence().validate(action, callerHasRole);
-        return handOver(action, RunBook.Owner.APPLICATION, submittersContext()).run();
+        RunContext context = submittersContext();
+        CurrentRun.Origin origin = new CurrentRun.Origin(null, 1, "memory");
+        return handOver(action, RunBook.Owner.APPLICATION, body -> context.call(() -> CurrentRun.callAs(origin, body))).run();
     }
 
     /**
@@ -314,6 +365,11 @@ public class EchoActions {
      * (docs/actions-messaging.md). No lock is held while the provider stores the message.
      */
     private Accepted send(Action action, RunBook.Owner owner) {
+        if (!ActionJson.isToken(action.id())) {
+            // consumers refuse any other id (a message with one is not ours): refuse it here, where it is the caller's
+            throw new IllegalArgumentException("action id '" + JsonLimits.printable(action.id()) + "' must be 1 to 128"
+                    + " letters, digits, '.', '_', '~' or '-', starting with a letter or digit, for " + dev.echo.cdi.config.EchoConfig.ACTIONS_QUEUE + "=jms");
+        }
         String key = action.metadata().idempotencyKey();
         Object keyClaim = key != null && owner.keepsKeys() ? new OwnerKey(owner, key) : null;
         Object idClaim = "id:" + action.id();
@@ -386,7 +442,8 @@ public class EchoActions {
         requireWithinLimits(action, "$");
         authorize(action, principalName != null && !principalName.isEmpty(), callerHasRole);
         RunContext context = submittersContext();
-        RunContext withCaller = body -> context.call(() -> ActionCaller.callAs(principalName, body));
+        CurrentRun.Origin origin = new CurrentRun.Origin(principalName, 1, "memory");
+        RunContext withCaller = body -> context.call(() -> CurrentRun.callAs(origin, body));
         return handOver(action, RunBook.Owner.caller(principalName), withCaller);
     }
 

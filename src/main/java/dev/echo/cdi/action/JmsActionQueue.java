@@ -32,8 +32,13 @@ import java.util.logging.Logger;
  *   <li>Body: the action's JSON ({@link ActionJson}, which has no id: the id is the
  *       {@value #RUN_ID} property), its delay set to zero — the delay is the
  *       message's delivery delay, so a delayed action holds no thread and no memory anywhere.</li>
- *   <li>Properties: {@value #PRINCIPAL}, {@value #APPLICATION}, {@value #KEY}, {@value #PRIORITY},
- *       {@value #RUN_ID}. JMS priority: HIGH 8, NORMAL 4, LOW 1.</li>
+ *   <li>Properties, all strings: {@value #PRINCIPAL}, {@value #APPLICATION}, {@value #KEY},
+ *       {@value #PRIORITY}, {@value #RUN_ID}, {@value #APP_NAME} (the application the action belongs
+ *       to), {@value #SENT_AT}, and {@value MessageSigner#SIGNATURE}: an HMAC over the body and every
+ *       other {@code echo*} property ({@link MessageSigner}). JMS priority: HIGH 8, NORMAL 4, LOW 1.</li>
+ *   <li>Consumers select {@code echoAppName = '<this application>' OR echoAppName IS NULL}: another
+ *       application's messages are never delivered here; a message naming no application is nobody's,
+ *       and is taken off the queue as rejected (see {@link JmsActions}).</li>
  *   <li>Settlement: each consuming thread has a transacted session of its own; a delivery is
  *       {@linkplain Delivery#ack() committed} (with the run's final states on the run-state topic
  *       in the same transaction: {@link JmsDelivery#commitWith}) or {@linkplain Delivery#nack()
@@ -60,11 +65,17 @@ final class JmsActionQueue implements ActionQueue {
     static final String KEY = "echoKey";
     static final String PRIORITY = "echoPriority";
     static final String RUN_ID = "echoRunId";
+    /** The application the message belongs to: consumers select on it. */
+    static final String APP_NAME = "echoAppName";
+    /** When the sender signed it (epoch milliseconds): run states older than their news lifetime are refused. */
+    static final String SENT_AT = "echoSentAt";
     /** Run states are news, not records: stale after a minute (the topic's subscribers are not durable). */
     static final long NEWS_TIME_TO_LIVE_MILLIS = 60_000;
 
     private final ConnectionFactory factory;
     private final Queue queue;
+    private final MessageSigner signer;
+    private final String application;
     private final ThreadLocal<Slot> slots = new ThreadLocal<>();
 
     /** One consuming thread's transacted session and its one open delivery. */
@@ -79,9 +90,50 @@ final class JmsActionQueue implements ActionQueue {
         }
     }
 
-    JmsActionQueue(ConnectionFactory factory, Queue queue) {
+    JmsActionQueue(ConnectionFactory factory, Queue queue, MessageSigner signer, String application) {
         this.factory = factory;
         this.queue = queue;
+        this.signer = signer;
+        this.application = application;
+    }
+
+    /** What this application's consumers of the queue select: its own messages and those that name none. */
+    static String queueSelector(String application) {
+        return APP_NAME + " = " + literal(application) + " OR " + APP_NAME + " IS NULL";
+    }
+
+    /** What this application's subscribers of the topic select: its own news only. */
+    static String topicSelector(String application) {
+        return APP_NAME + " = " + literal(application);
+    }
+
+    /** A selector's string literal: quotes doubled (SQL-92, as JMS selectors are). */
+    private static String literal(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+
+    /**
+     * {@code json} as a signed text message of this application for the run-state topic, made by
+     * {@code context} (the context that will send it).
+     */
+    TextMessage news(JMSContext context, String json) {
+        try {
+            TextMessage m = context.createTextMessage(json);
+            m.setStringProperty(APP_NAME, application);
+            m.setStringProperty(SENT_AT, Long.toString(System.currentTimeMillis()));
+            signer.sign(m);
+            return m;
+        } catch (JMSException e) {
+            throw new JMSRuntimeException("could not build a run-state message: " + e.getMessage(), e.getErrorCode(), e);
+        }
+    }
+
+    String application() {
+        return application;
+    }
+
+    MessageSigner signer() {
+        return signer;
     }
 
     static int jmsPriority(Priority p) {
@@ -110,12 +162,15 @@ final class JmsActionQueue implements ActionQueue {
         try (JMSContext context = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE)) {
             TextMessage message = context.createTextMessage(ActionJson.write(undelayed));
             message.setStringProperty(PRINCIPAL, owner.name());
-            message.setBooleanProperty(APPLICATION, owner.application());
+            message.setStringProperty(APPLICATION, Boolean.toString(owner.application()));
             if (action.metadata().idempotencyKey() != null) {
                 message.setStringProperty(KEY, action.metadata().idempotencyKey());
             }
             message.setStringProperty(PRIORITY, action.priority().name());
             message.setStringProperty(RUN_ID, action.id());
+            message.setStringProperty(APP_NAME, application);
+            message.setStringProperty(SENT_AT, Long.toString(System.currentTimeMillis()));
+            signer.sign(message); // last: it covers everything set above
             context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT)
                     .setPriority(jmsPriority(action.priority()))
                     .setDeliveryDelay(action.metadata().delay().toMillis())
@@ -148,7 +203,7 @@ final class JmsActionQueue implements ActionQueue {
         if (slot == null) {
             JMSContext context = factory.createContext(JMSContext.SESSION_TRANSACTED);
             try {
-                slot = new Slot(context, context.createConsumer(queue));
+                slot = new Slot(context, context.createConsumer(queue, queueSelector(application)));
             } catch (RuntimeException e) {
                 context.close();
                 throw e;
@@ -214,6 +269,7 @@ final class JmsActionQueue implements ActionQueue {
         private final Message message;
         final String runId;
         private Action action; // decoded lazily, on the owning thread
+        private MessageSigner.Verdict verdict; // computed lazily, on the owning thread
         private RuntimeException undecodable;
 
         JmsDelivery(Slot slot, Message message) {
@@ -257,18 +313,45 @@ final class JmsActionQueue implements ActionQueue {
 
         /** The submitter recorded at acceptance. */
         RunBook.Owner owner() {
-            try {
-                if (message.propertyExists(APPLICATION) && message.getBooleanProperty(APPLICATION)) {
-                    return RunBook.Owner.APPLICATION;
-                }
-            } catch (JMSException e) {
-                return RunBook.Owner.ANONYMOUS;
+            if ("true".equals(property(APPLICATION))) {
+                return RunBook.Owner.APPLICATION;
             }
             return RunBook.Owner.caller(property(PRINCIPAL));
         }
 
         String key() {
             return property(KEY);
+        }
+
+        /** The application the sender named, or {@code null}. */
+        String applicationName() {
+            return property(APP_NAME);
+        }
+
+        /** Whether the message is signed by a server of ours (computed once, on the polling thread). */
+        MessageSigner.Verdict verdict() {
+            if (verdict == null) {
+                verdict = signer.verify(message);
+            }
+            return verdict;
+        }
+
+        /** The provider's id of the message, for logs (never the body). */
+        String messageId() {
+            try {
+                return message.getJMSMessageID();
+            } catch (JMSException e) {
+                return "?";
+            }
+        }
+
+        /** Whether the provider counts deliveries (JMSXDeliveryCount), so that 1 means "never delivered before". */
+        boolean countsDeliveries() {
+            try {
+                return message.propertyExists("JMSXDeliveryCount");
+            } catch (JMSException e) {
+                return false;
+            }
         }
 
         /** JMSXDeliveryCount (1 for the first delivery); providers that lack it: 2 if redelivered, else 1. */
@@ -300,7 +383,7 @@ final class JmsActionQueue implements ActionQueue {
                 if (!news.isEmpty()) {
                     JMSProducer producer = slot.context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT)
                             .setTimeToLive(NEWS_TIME_TO_LIVE_MILLIS);
-                    news.forEach(n -> producer.send(topic, n));
+                    news.forEach(n -> producer.send(topic, news(slot.context, n)));
                 }
                 slot.context.commit();
             });

@@ -62,7 +62,17 @@ final class JmsActions implements DistributedRuns {
 
     private static final Logger LOG = Logger.getLogger(JmsActions.class.getName());
     private static final Duration RECEIVE = Duration.ofMillis(500);
+    /** First wait after a provider failure; it doubles per failure up to {@link #RECONNECT_MAX_MILLIS}. */
     private static final long RECONNECT_MILLIS = 1000;
+    static final long RECONNECT_MAX_MILLIS = 30_000;
+    /** How long, after the stop's grace, a cancelled run's body may take to notice its interrupt. */
+    static final long STOP_CANCEL_WAIT_MILLIS = 10_000;
+    /** Run-state messages this much older (or newer) than their news lifetime allows are replays: refused. */
+    static final long CLOCK_SKEW_MILLIS = 60_000;
+    /** At most one republish for joining servers per this many milliseconds (syncs in between are coalesced). */
+    static final long REPUBLISH_INTERVAL_MILLIS = 1000;
+    /** A rejection reason is logged at most once per this many milliseconds (with the count since). */
+    static final long REJECTION_LOG_INTERVAL_MILLIS = 60_000;
     /** How long a ping of {@link #syncWithTopic} may go unheard before it is sent again. */
     static final long PING_RESEND_MILLIS = 250;
 
@@ -76,10 +86,31 @@ final class JmsActions implements DistributedRuns {
     /** The application's context, captured on an application thread at start, for runs of any submitter. */
     private final RunContext applicationContext;
     private final ThreadFactory threads;
+    /** The application's policy, asked again for every action taken from the queue. */
+    private final ConsumePolicy policy;
+    /** This application's name: what its messages carry and its consumers select on. */
+    private final String application;
+    private final MessageSigner signer;
     private final BlockingQueue<String> outgoing = new LinkedBlockingQueue<>(100_000);
     private final List<Thread> started = new ArrayList<>();
     /** Set once when the application stops; read by every loop. */
     private volatile boolean stopping;
+    /** When the stop's grace ends (System.nanoTime); written before {@code stopping}, which publishes it. */
+    private volatile long stopDeadline;
+    /** Whether the queue, the topic's publisher, its subscriber are in an outage (one WARNING each per outage). */
+    private final java.util.concurrent.atomic.AtomicBoolean queueDown = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean publisherDown = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean subscriberDown = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Refused messages per reason, and when each reason was last logged (ms; CAS: one logger per minute). */
+    private final java.util.Map<Rejection, AtomicLong> rejections = new java.util.EnumMap<>(Rejection.class);
+    private final java.util.Map<Rejection, AtomicLong> rejectionLogged = new java.util.EnumMap<>(Rejection.class);
+    private final java.util.Map<Rejection, AtomicLong> rejectionsSinceLog = new java.util.EnumMap<>(Rejection.class);
+    /** Told of every rejection (the metric); volatile: set once by the application's start. */
+    private volatile java.util.function.Consumer<String> onRejected = reason -> { };
+    /** When this server last republished its states for a joining server (ms); only the subscriber thread touches it. */
+    private long lastRepublish;
+    /** A sync heard within the interval: republished once the interval has passed (subscriber thread only). */
+    private boolean republishPending;
     /** Counts this publisher's states, so that a board orders two states of one delivery. */
     private final AtomicLong versions = new AtomicLong();
     private final AtomicLong consumed = new AtomicLong();
@@ -93,9 +124,64 @@ final class JmsActions implements DistributedRuns {
      */
     private final java.util.Map<String, int[]> deliveries = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /**
+     * What the application allows an action taken from the queue, asked again on the consuming
+     * server (the accepting server asked first): {@code null} if it may run, else why not.
+     */
+    @FunctionalInterface
+    interface ConsumePolicy {
+        ConsumePolicy ANY = (action, owner) -> null;
+
+        String refusal(Action action, RunBook.Owner owner);
+    }
+
+    /** Why a message was refused; each is a label of {@code echo_action_messages_rejected_total}. */
+    enum Rejection {
+        /** No signature: not sent by an Echo server. */
+        UNSIGNED,
+        /** A signature no key of ours made (forged, altered, or an unknown key). */
+        BAD_SIGNATURE,
+        /** Not a text message. */
+        NOT_TEXT,
+        /** Names no application. */
+        NO_APPLICATION,
+        /** A run id Echo never makes. */
+        BAD_RUN_ID,
+        /** A function or hook the application does not let this submitter run. */
+        POLICY,
+        /** A copy of a message whose run was already taken or ended. */
+        REPLAY,
+        /** A run state sent longer ago than news live (or in the future). */
+        STALE;
+
+        String label() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+    }
+
     JmsActions(ActionQueueSettings settings, ConnectionFactory factory, Queue queue, Topic topic, RunBoard board,
                RunBook book, Sequence sequence, RunContext applicationContext, ThreadFactory threads) {
+        this(settings, factory, queue, topic, board, book, sequence, applicationContext, threads, ConsumePolicy.ANY);
+    }
+
+    JmsActions(ActionQueueSettings settings, ConnectionFactory factory, Queue queue, Topic topic, RunBoard board,
+               RunBook book, Sequence sequence, RunContext applicationContext, ThreadFactory threads, ConsumePolicy policy) {
+        if (settings.application() == null) {
+            throw new IllegalArgumentException("the application's name is needed (" + dev.echo.cdi.config.EchoConfig.ACTIONS_JMS_APPLICATION + ")");
+        }
+        if (!settings.signing().present()) {
+            throw new IllegalArgumentException("Echo: " + dev.echo.cdi.config.EchoConfig.ACTIONS_QUEUE + "=jms needs "
+                    + dev.echo.cdi.config.SigningKeys.SIGNING_KEY);
+        }
         this.settings = settings;
+        this.policy = policy;
+        this.application = settings.application();
+        this.signer = new MessageSigner(settings.signing());
+        for (Rejection r : Rejection.values()) {
+            rejections.put(r, new AtomicLong());
+            rejectionLogged.put(r, new AtomicLong(Long.MIN_VALUE / 2));
+            rejectionsSinceLog.put(r, new AtomicLong());
+        }
         this.factory = factory;
         this.topic = topic;
         this.board = board;
@@ -103,7 +189,7 @@ final class JmsActions implements DistributedRuns {
         this.sequence = sequence;
         this.applicationContext = applicationContext;
         this.threads = threads;
-        this.queue = new JmsActionQueue(factory, queue);
+        this.queue = new JmsActionQueue(factory, queue, signer, application);
     }
 
     /**
@@ -111,12 +197,12 @@ final class JmsActions implements DistributedRuns {
      * starts the consumers; a missing resource fails with a message naming it and the setting.
      */
     static JmsActions start(ActionQueueSettings settings, RunBoard board, RunBook book, Sequence sequence,
-                            RunContext applicationContext, ThreadFactory threads) {
+                            RunContext applicationContext, ThreadFactory threads, ConsumePolicy policy) {
         JmsActions actions = new JmsActions(settings, lookup(settings.connectionFactory(), ConnectionFactory.class,
                 dev.echo.cdi.config.EchoConfig.ACTIONS_JMS_CONNECTION_FACTORY),
                 lookup(settings.queue(), Queue.class, dev.echo.cdi.config.EchoConfig.ACTIONS_JMS_QUEUE),
                 lookup(settings.topic(), Topic.class, dev.echo.cdi.config.EchoConfig.ACTIONS_JMS_TOPIC),
-                board, book, sequence, applicationContext, threads);
+                board, book, sequence, applicationContext, threads, policy);
         actions.start();
         return actions;
     }
@@ -156,15 +242,51 @@ final class JmsActions implements DistributedRuns {
         return deadLettered.get();
     }
 
+    @Override
+    public List<String> rejectionReasons() {
+        return java.util.Arrays.stream(Rejection.values()).map(Rejection::label).toList();
+    }
+
+    @Override
+    public void onRejected(java.util.function.Consumer<String> listener) {
+        this.onRejected = java.util.Objects.requireNonNull(listener);
+    }
+
+    /** Messages refused for {@code why} since this server started. */
+    long rejected(Rejection why) {
+        return rejections.get(why).get();
+    }
+
+    /**
+     * Counts a refused message and logs it — at most once a minute per reason, with how many
+     * were refused since the last line: a flood of forgeries must not become a flood of log lines.
+     * {@code what} is ours (a reason), never the message's text.
+     */
+    private void reject(Rejection why, String what) {
+        rejections.get(why).incrementAndGet();
+        long since = rejectionsSinceLog.get(why).incrementAndGet();
+        onRejected.accept(why.label());
+        long now = System.currentTimeMillis();
+        AtomicLong last = rejectionLogged.get(why);
+        long before = last.get();
+        if (now - before >= REJECTION_LOG_INTERVAL_MILLIS && last.compareAndSet(before, now)) {
+            long n = rejectionsSinceLog.get(why).getAndSet(0);
+            LOG.warning("Echo: refused " + n + " message(s) of application '" + application + "' for reason '"
+                    + why.label() + "' (latest: " + what + "); counted in echo_action_messages_rejected_total."
+                    + " Refused messages never run and change no run state");
+        }
+    }
+
     void start() {
         for (int i = 0; i < settings.window(); i++) {
             thread(this::consumeLoop, "echo-actions-consumer-" + i);
         }
         thread(this::publishLoop, "echo-actions-publisher");
         thread(this::subscribeLoop, "echo-actions-subscriber");
-        LOG.info(() -> "Echo actions over Jakarta Messaging: server '" + settings.serverName() + "', queue "
-                + settings.queue() + ", topic " + settings.topic() + ", window " + settings.window()
-                + ", reported FAILED at delivery " + settings.maxDeliveries());
+        LOG.info(() -> "Echo actions over Jakarta Messaging: server '" + settings.serverName() + "', application '"
+                + application + "', queue " + settings.queue() + ", topic " + settings.topic() + ", window "
+                + settings.window() + ", reported FAILED at delivery " + settings.maxDeliveries() + ", messages signed ("
+                + settings.signing() + ")");
     }
 
     private void thread(Runnable loop, String name) {
@@ -175,11 +297,18 @@ final class JmsActions implements DistributedRuns {
         t.start();
     }
 
-    /** Stops taking messages; waits up to {@code grace} for runs in progress, then rolls the rest back. */
+    /**
+     * Stops taking messages; waits up to {@code grace} for runs in progress to end (their messages
+     * are committed); then cancels (interrupts) the runs still in progress and waits up to
+     * {@value #STOP_CANCEL_WAIT_MILLIS} ms more for their bodies to leave, and only then rolls their
+     * messages back (another server runs them). A body that finished although cancelled has its
+     * message committed: no run completes twice because of a stop.
+     */
     @Override
     public void stop(Duration grace) {
+        stopDeadline = System.nanoTime() + grace.toNanos();
         stopping = true;
-        long deadline = System.nanoTime() + grace.toNanos();
+        long deadline = stopDeadline + TimeUnit.MILLISECONDS.toNanos(STOP_CANCEL_WAIT_MILLIS + 2 * RECEIVE.toMillis());
         for (Thread t : started) {
             try {
                 long left = deadline - System.nanoTime();
@@ -262,18 +391,21 @@ final class JmsActions implements DistributedRuns {
     // ---------------------------------------------------------------- consumption
 
     private void consumeLoop() {
+        long backoff = RECONNECT_MILLIS;
         while (!stopping) {
             Optional<ActionQueue.Delivery> next;
             try {
                 next = queue.poll(RECEIVE);
             } catch (JMSRuntimeException | IllegalStateException e) {
                 if (!stopping) {
-                    LOG.log(Level.WARNING, "Echo: taking actions from " + settings.queue() + " failed; trying again in "
-                            + RECONNECT_MILLIS + " ms: " + e);
-                    pause();
+                    outage(queueDown, "taking actions from " + settings.queue(), e);
+                    pause(backoff);
+                    backoff = Math.min(RECONNECT_MAX_MILLIS, backoff * 2);
                 }
                 continue;
             }
+            backoff = RECONNECT_MILLIS;
+            recovered(queueDown, "taking actions from " + settings.queue());
             if (next.isEmpty()) {
                 continue;
             }
@@ -282,7 +414,7 @@ final class JmsActions implements DistributedRuns {
             try {
                 finals = consume(d);
             } catch (RuntimeException | Error e) {
-                LOG.log(Level.WARNING, "Echo: action message " + d.runId + " could not be handled; it will be delivered again", e);
+                LOG.log(Level.WARNING, "Echo: action message " + d.messageId() + " could not be handled; it will be delivered again", e);
                 finals = null;
             }
             settle(d, finals);
@@ -291,11 +423,32 @@ final class JmsActions implements DistributedRuns {
     }
 
     /**
+     * One WARNING when {@code down} turns on (the first thread of the kind to fail), none while it
+     * stays on: a provider outage of a minute is one line, not one per thread per second.
+     */
+    private void outage(java.util.concurrent.atomic.AtomicBoolean down, String what, RuntimeException e) {
+        if (down.compareAndSet(false, true)) {
+            LOG.warning("Echo: " + what + " failed; retrying with a growing pause (up to " + RECONNECT_MAX_MILLIS / 1000
+                    + " s) until the messaging provider answers again: " + e);
+        } else {
+            LOG.log(Level.FINE, "Echo: " + what + " still failing", e);
+        }
+    }
+
+    /** One INFO when {@code down} turns off. */
+    private static void recovered(java.util.concurrent.atomic.AtomicBoolean down, String what) {
+        if (down.get() && down.compareAndSet(true, false)) {
+            LOG.info("Echo: " + what + " works again");
+        }
+    }
+
+    /**
      * Commits {@code d} with {@code finals} on the topic in the same transaction, or rolls it back
      * ({@code finals == null}). The final states are not left to the publisher thread: a server
      * that died after the commit and before the publisher sent them would leave every other
      * server believing the run is still in progress here, for ever (the message, committed, is
-     * never delivered again). Once committed they are taken on this board too.
+     * never delivered again). Once committed they are taken on this board too. A refused message
+     * is committed with no news: taken off the queue, never run.
      */
     private void settle(JmsActionQueue.JmsDelivery d, List<RunStatus> finals) {
         try {
@@ -306,7 +459,7 @@ final class JmsActions implements DistributedRuns {
             d.commitWith(topic, finals.stream().map(RunStatus::toJson).toList());
             finals.forEach(board::apply);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Echo: settling action message " + d.runId + " failed; the engine delivers it again", e);
+            LOG.log(Level.WARNING, "Echo: settling action message " + d.messageId() + " failed; the engine delivers it again", e);
         } finally {
             if (d.runId != null) {
                 deliveries.remove(d.runId);
@@ -314,19 +467,55 @@ final class JmsActions implements DistributedRuns {
         }
     }
 
-    private void pause() {
+    private void pause(long millis) {
         try {
-            Thread.sleep(RECONNECT_MILLIS);
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
     /**
+     * Why {@code d} must not be believed, or {@code null}: its signature first (nothing of an
+     * unsigned message is read), then the application it names, then its run id.
+     */
+    private Rejection screen(JmsActionQueue.JmsDelivery d) {
+        switch (d.verdict()) {
+            case UNSIGNED:
+                return Rejection.UNSIGNED;
+            case BAD_SIGNATURE:
+                return Rejection.BAD_SIGNATURE;
+            case NOT_TEXT:
+                return Rejection.NOT_TEXT;
+            default:
+                break;
+        }
+        if (d.applicationName() == null) {
+            return Rejection.NO_APPLICATION;
+        }
+        if (d.runId == null || !ActionJson.isToken(d.runId)) {
+            return Rejection.BAD_RUN_ID;
+        }
+        return null;
+    }
+
+    /**
      * Runs one delivered action to its end: the final states of its run and of every run its
-     * result started, to commit the message with, or {@code null} to roll it back.
+     * result started, to commit the message with, or {@code null} to roll it back. A refused
+     * message ({@link #screen}, the policy, a replay) is committed unrun.
      */
     private List<RunStatus> consume(JmsActionQueue.JmsDelivery d) {
+        Rejection refused = screen(d);
+        if (refused != null) {
+            reject(refused, "message " + d.messageId());
+            return List.of();
+        }
+        if (!application.equals(d.applicationName())) {
+            // the selector keeps other applications' messages away; a provider that ignored it must
+            // not make us drop another application's work: give it back
+            LOG.fine(() -> "Echo: action message " + d.messageId() + " belongs to another application; given back");
+            return null;
+        }
         int delivery = d.deliveryCount();
         RunBook.Owner owner = d.owner();
         Action action;
@@ -336,13 +525,25 @@ final class JmsActions implements DistributedRuns {
         } catch (IllegalArgumentException | ActionException e) {
             return cannotRun(d, owner, delivery, e);
         }
+        String notAllowed = policy.refusal(action, owner);
+        if (notAllowed != null) {
+            reject(Rejection.POLICY, "run " + action.id() + ": " + notAllowed);
+            RunStatus base = statusBase(action, owner, d.key());
+            return List.of(base.with(ActionRun.State.FAILED, base.attempts(), settings.serverName(), delivery,
+                    delivery > 1, null, ActionException.Kind.LICENSE, versions.incrementAndGet()));
+        }
+        RunStatus known = board.get(action.id()).orElse(null);
+        if (known != null && (known.isFinal() || (known.deliveries() > 0 && delivery == 1 && d.countsDeliveries()))) {
+            // a first delivery of a run some server already took (or ended) is a copy, not a redelivery
+            reject(Rejection.REPLAY, "run " + action.id() + " is already " + known.state() + " on server " + known.server());
+            return List.of();
+        }
         if (board.cancelRequested(action.id())) {
             RunStatus base = statusBase(action, owner, d.key());
             return List.of(base.with(ActionRun.State.CANCELLED, base.attempts(), settings.serverName(), delivery,
                     delivery > 1, null, ActionException.Kind.CANCELLATION, versions.incrementAndGet()));
         }
         consumed.incrementAndGet();
-        RunStatus known = board.get(action.id()).orElse(null);
         int before = Math.max(known == null ? 0 : known.attempts(), delivery - 1);
         boolean taken = delivery > 1 || (known != null && known.deliveries() > 0);
         if (taken) {
@@ -353,7 +554,9 @@ final class JmsActions implements DistributedRuns {
         publish(base.with(ActionRun.State.QUEUED, before, settings.serverName(), delivery, taken, null, null,
                 versions.incrementAndGet()));
         String caller = owner.application() ? null : owner.name();
-        RunContext context = body -> applicationContext.call(() -> ActionCaller.callAs(caller, body));
+        Bodies bodies = new Bodies();
+        CurrentRun.Origin origin = new CurrentRun.Origin(caller, delivery, "jms");
+        RunContext context = body -> bodies.enter(() -> applicationContext.call(() -> CurrentRun.callAs(origin, body)));
         book.expect(action.id(), owner, RunBook.weigh(action));
         ActionRun run;
         try {
@@ -362,28 +565,125 @@ final class JmsActions implements DistributedRuns {
             book.unexpect(action.id());
             return null; // e.g. the scheduler is stopping: another server takes it
         }
+        if (!awaitTree(run, bodies)) {
+            return null; // a body outlived its interrupt at the stop: given back (it may complete twice; logged)
+        }
+        if (stopping && run.state() == ActionRun.State.CANCELLED && !board.cancelRequested(action.id())
+                && !bodies.returnedAfterStop()) {
+            return null; // cancelled by this server's stop before its body finished: another server runs it
+        }
+        List<RunStatus> finals = new ArrayList<>();
+        addFinalStates(run, finals);
+        return finals;
+    }
+
+    /**
+     * Waits for {@code run} and every run its result started to end, and for their bodies to leave.
+     * A cancel request from anyone cancels the tree. Once the stop's grace is over the tree is
+     * cancelled (interrupted) and its bodies get {@value #STOP_CANCEL_WAIT_MILLIS} ms to leave;
+     * {@code false} if one is still inside then.
+     */
+    private boolean awaitTree(ActionRun run, Bodies bodies) {
         CompletableFuture<Void> tree = whole(run);
+        boolean cancelledForStop = false;
         while (true) {
             try {
                 tree.get(RECEIVE.toMillis(), TimeUnit.MILLISECONDS);
                 break;
             } catch (TimeoutException e) {
-                if (board.cancelRequested(action.id())) {
-                    run.cancel();
+                if (board.cancelRequested(run.action().id())) {
+                    cancelTree(run);
+                }
+                if (stopping && !cancelledForStop && System.nanoTime() - stopDeadline >= 0) {
+                    cancelledForStop = true;
+                    bodies.stopCancels();
+                    cancelTree(run);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return null; // the server stops: rolled back, delivered again
+                bodies.stopCancels();
+                cancelTree(run);
+                break;
             } catch (ExecutionException e) {
                 break;
             }
         }
-        if (stopping && run.state() == ActionRun.State.CANCELLED && !board.cancelRequested(action.id())) {
-            return null; // cancelled by this server's shutdown, not by anyone's request: another server runs it
+        // a cancelled run is final at once; its body may still be inside, reacting to the interrupt
+        long until = Math.max(System.nanoTime(), stopping ? stopDeadline : System.nanoTime())
+                + TimeUnit.MILLISECONDS.toNanos(STOP_CANCEL_WAIT_MILLIS);
+        if (!bodies.awaitIdle(until)) {
+            LOG.warning("Echo: run " + run.action().id() + " did not end within " + STOP_CANCEL_WAIT_MILLIS
+                    + " ms of its interrupt; its message is given back and the run may complete twice (its function"
+                    + " ignores interruption)");
+            return false;
         }
-        List<RunStatus> finals = new ArrayList<>();
-        addFinalStates(run, finals);
-        return finals;
+        return true;
+    }
+
+    /** Cancels {@code run} and every run its result started. */
+    private static void cancelTree(ActionRun run) {
+        run.cancel();
+        for (ActionRun next : run.next()) {
+            cancelTree(next);
+        }
+    }
+
+    /**
+     * The bodies (hooks and functions) of one consumed run tree that are executing now, so that a
+     * stop waits for them to leave rather than for the run's state, which a cancel sets at once.
+     * Invariant (guarded by {@code this}): {@code inside} counts bodies entered and not yet left;
+     * {@code returnedAfterStop} is set when a body returns normally after the stop cancelled it.
+     */
+    static final class Bodies {
+        private int inside;
+        private boolean stopCancelled;
+        private boolean returnedAfterStop;
+
+        <T> T enter(java.util.concurrent.Callable<T> body) throws Exception {
+            synchronized (this) {
+                inside++;
+            }
+            boolean normal = false;
+            try {
+                T result = body.call();
+                normal = true;
+                return result;
+            } finally {
+                synchronized (this) {
+                    inside--;
+                    if (normal && stopCancelled) {
+                        returnedAfterStop = true;
+                    }
+                    notifyAll();
+                }
+            }
+        }
+
+        synchronized void stopCancels() {
+            stopCancelled = true;
+        }
+
+        /** Whether a body finished normally after the stop cancelled the run: its work is done, not to be repeated. */
+        synchronized boolean returnedAfterStop() {
+            return returnedAfterStop;
+        }
+
+        /** Waits until no body is inside, or {@code deadline} (System.nanoTime); whether none is. */
+        synchronized boolean awaitIdle(long deadline) {
+            while (inside > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return inside == 0;
+                }
+            }
+            return true;
+        }
     }
 
     /** The final state of {@code run} and of every run its result started, recursively. */
@@ -403,23 +703,36 @@ final class JmsActions implements DistributedRuns {
     }
 
     /**
-     * An action this server cannot start: rolled back ({@code null}); reported FAILED at the last
-     * delivery the engine allows, by the publisher (the rollback would take back a state sent
-     * with it).
+     * An action this server cannot start: rolled back ({@code null}) after a pause that doubles
+     * with each delivery (a poison message must not spin through the engine); reported FAILED at
+     * the last delivery the engine allows, by the publisher (the rollback would take back a state
+     * sent with it).
      */
     private List<RunStatus> cannotRun(JmsActionQueue.JmsDelivery d, RunBook.Owner owner, int delivery, RuntimeException why) {
         LOG.log(Level.WARNING, "Echo: action message " + d.runId + " cannot be run here (delivery " + delivery + " of "
-                + settings.maxDeliveries() + "): " + why.getMessage());
+                + settings.maxDeliveries() + "): " + JsonLimits.printable(String.valueOf(why.getMessage())));
         if (delivery >= settings.maxDeliveries()) {
             deadLettered.incrementAndGet();
-            if (d.runId != null) {
-                RunStatus known = board.get(d.runId).orElse(new RunStatus(d.runId, "?", owner, d.key(),
-                        ActionRun.State.QUEUED, 0, settings.serverName(), 0, false, null, null, 0));
-                publish(known.with(ActionRun.State.FAILED, known.attempts(), settings.serverName(), delivery, delivery > 1,
-                        null, ActionException.Kind.ROUTING, versions.incrementAndGet()));
-            }
+            RunStatus known = board.get(d.runId).orElse(new RunStatus(d.runId, "?", owner, d.key(),
+                    ActionRun.State.QUEUED, 0, settings.serverName(), 0, false, null, null, 0));
+            publish(known.with(ActionRun.State.FAILED, known.attempts(), settings.serverName(), delivery, delivery > 1,
+                    null, ActionException.Kind.ROUTING, versions.incrementAndGet()));
+        } else {
+            holdBeforeRollback(delivery);
         }
         return null;
+    }
+
+    /** Pauses 100 ms × 2^(delivery-1), at most 30 s, or until the server stops. */
+    private void holdBeforeRollback(int delivery) {
+        long wait = Math.min(RECONNECT_MAX_MILLIS, 100L << Math.min(20, Math.max(0, delivery - 1)));
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(wait);
+        while (!stopping && System.nanoTime() - until < 0) {
+            pause(Math.min(RECEIVE.toMillis(), Math.max(1, TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime()))));
+            if (Thread.currentThread().isInterrupted()) {
+                return;
+            }
+        }
     }
 
     private RunStatus statusBase(Action action, RunBook.Owner owner, String key) {
@@ -514,6 +827,7 @@ final class JmsActions implements DistributedRuns {
 
     private void publishLoop() {
         JMSContext context = null;
+        long backoff = RECONNECT_MILLIS;
         while (!stopping || !outgoing.isEmpty()) {
             String next;
             try {
@@ -531,13 +845,17 @@ final class JmsActions implements DistributedRuns {
                 // states are news, not records: non-persistent, and stale after a minute
                 context.createProducer().setDeliveryMode(DeliveryMode.NON_PERSISTENT)
                         .setTimeToLive(JmsActionQueue.NEWS_TIME_TO_LIVE_MILLIS)
-                        .send(topic, next);
+                        .send(topic, queue.news(context, next));
+                backoff = RECONNECT_MILLIS;
+                recovered(publisherDown, "publishing run states on " + settings.topic());
             } catch (JMSRuntimeException e) {
-                LOG.log(Level.WARNING, "Echo: publishing a run state on " + settings.topic() + " failed: " + e);
                 context = close(context);
-                if (!stopping) {
-                    pause();
+                if (stopping) {
+                    break; // the provider is gone and so are we: what is left is news nobody will hear
                 }
+                outage(publisherDown, "publishing run states on " + settings.topic(), e);
+                pause(backoff);
+                backoff = Math.min(RECONNECT_MAX_MILLIS, backoff * 2);
             }
         }
         close(context);
@@ -546,34 +864,69 @@ final class JmsActions implements DistributedRuns {
     private void subscribeLoop() {
         JMSContext context = null;
         JMSConsumer consumer = null;
+        long backoff = RECONNECT_MILLIS;
         while (!stopping) {
             try {
                 if (context == null) {
                     context = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE);
-                    consumer = context.createConsumer(topic);
+                    // this application's news only: another application's servers share the topic
+                    consumer = context.createConsumer(topic, JmsActionQueue.topicSelector(application));
                     // a non-durable subscriber misses what was said before it listened (this server
                     // started, or was cut off): ask every server for the states of the runs it holds
                     enqueue(jakarta.json.Json.createObjectBuilder().add("type", "sync").add("from", settings.serverName())
                             .build().toString());
                 }
                 Message m = consumer.receive(RECEIVE.toMillis());
-                if (m instanceof TextMessage text) {
-                    heard(text.getText());
+                backoff = RECONNECT_MILLIS;
+                recovered(subscriberDown, "listening to " + settings.topic());
+                if (m != null) {
+                    heard(m);
                 }
-            } catch (JMSRuntimeException | jakarta.jms.JMSException e) {
+                republishIfDue();
+            } catch (JMSRuntimeException e) {
                 if (!stopping) {
-                    LOG.log(Level.WARNING, "Echo: listening to " + settings.topic() + " failed; trying again: " + e);
                     context = close(context);
-                    pause();
+                    outage(subscriberDown, "listening to " + settings.topic(), e);
+                    pause(backoff);
+                    backoff = Math.min(RECONNECT_MAX_MILLIS, backoff * 2);
                 }
             } catch (RuntimeException e) {
+                // a signed message of ours that does not parse: a bug on a server of ours, not an attack
                 LOG.log(Level.WARNING, "Echo: an unreadable run state on " + settings.topic() + " was ignored", e);
             }
         }
         close(context);
     }
 
-    private void heard(String text) {
+    /**
+     * One message from the topic: believed only if signed by a server of ours, for this
+     * application, and sent within the news lifetime (a replay of old news is refused); then a
+     * ping, a sync, a cancel or a run state.
+     */
+    void heard(Message m) {
+        Rejection refused = switch (signer.verify(m)) {
+            case UNSIGNED -> Rejection.UNSIGNED;
+            case BAD_SIGNATURE -> Rejection.BAD_SIGNATURE;
+            case NOT_TEXT -> Rejection.NOT_TEXT;
+            case VALID -> null;
+        };
+        String text;
+        try {
+            if (refused == null && !application.equals(m.getStringProperty(JmsActionQueue.APP_NAME))) {
+                refused = Rejection.NO_APPLICATION;
+            }
+            if (refused == null && !fresh(m.getStringProperty(JmsActionQueue.SENT_AT))) {
+                refused = Rejection.STALE;
+            }
+            text = refused == null ? ((TextMessage) m).getText() : null;
+        } catch (jakarta.jms.JMSException e) {
+            refused = Rejection.NOT_TEXT;
+            text = null;
+        }
+        if (refused != null) {
+            reject(refused, "a run-state message on " + settings.topic());
+            return;
+        }
         JsonObject o = RunStatus.read(text);
         String type = o.getString("type", "");
         if ("ping".equals(type)) {
@@ -583,9 +936,8 @@ final class JmsActions implements DistributedRuns {
             }
         } else if ("sync".equals(type)) {
             if (!settings.serverName().equals(o.getString("from", ""))) {
-                for (RunStatus mine : board.publishedBy(settings.serverName())) {
-                    enqueue(mine.toJson());
-                }
+                republishPending = true; // coalesced: many servers joining at once cost one republish a second
+                republishIfDue();
             }
         } else if ("cancel".equals(type)) {
             String id = o.getString("id");
@@ -593,6 +945,30 @@ final class JmsActions implements DistributedRuns {
             book.find(id, RunBook.Owner.APPLICATION).ifPresent(ActionRun::cancel);
         } else {
             board.apply(RunStatus.parse(o));
+        }
+    }
+
+    /** Whether a message sent at {@code sentAt} (epoch ms, text) is within the news lifetime and the clocks' skew. */
+    private static boolean fresh(String sentAt) {
+        long at;
+        try {
+            at = Long.parseLong(sentAt);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        long age = System.currentTimeMillis() - at;
+        return age <= JmsActionQueue.NEWS_TIME_TO_LIVE_MILLIS + CLOCK_SKEW_MILLIS && age >= -CLOCK_SKEW_MILLIS;
+    }
+
+    /** Republishes this server's states for a joining server, at most once per {@link #REPUBLISH_INTERVAL_MILLIS}. */
+    private void republishIfDue() {
+        long now = System.currentTimeMillis();
+        if (republishPending && now - lastRepublish >= REPUBLISH_INTERVAL_MILLIS) {
+            republishPending = false;
+            lastRepublish = now;
+            for (RunStatus mine : board.publishedBy(settings.serverName())) {
+                enqueue(mine.toJson());
+            }
         }
     }
 

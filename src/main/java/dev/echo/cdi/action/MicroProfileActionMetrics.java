@@ -69,6 +69,34 @@ final class MicroProfileActionMetrics implements ActionObserver {
                 runs, DistributedRuns::deadLettered, server);
     }
 
+    /**
+     * {@code echo_action_messages_rejected_total{server,reason}}: messages this server refused
+     * (unsigned, a bad signature, a replay, a policy the consumer re-checked...), each reason
+     * registered at 0 so that a dashboard sees the series before the first forgery.
+     */
+    static void exportRejections(DistributedRuns runs) {
+        MetricRegistry registry = MetricRegistryHolder.current();
+        if (registry == null) {
+            return;
+        }
+        Tag server = new Tag("server", runs.serverName());
+        org.eclipse.microprofile.metrics.Metadata md = org.eclipse.microprofile.metrics.Metadata.builder()
+                .withName("echo.action.messages.rejected")
+                .withDescription("Messages on the action queue or run-state topic this server refused; none of them ran"
+                        + " or changed a run state").build();
+        java.util.Map<String, org.eclipse.microprofile.metrics.Counter> byReason = new java.util.HashMap<>();
+        for (String reason : runs.rejectionReasons()) {
+            byReason.put(reason, registry.counter(md, server, new Tag("reason", reason)));
+        }
+        java.util.Map<String, org.eclipse.microprofile.metrics.Counter> counters = java.util.Map.copyOf(byReason);
+        runs.onRejected(reason -> {
+            org.eclipse.microprofile.metrics.Counter c = counters.get(reason);
+            if (c != null) {
+                c.inc();
+            }
+        });
+    }
+
     private static Tag tag(Action action) {
         return new Tag("action", action.name());
     }

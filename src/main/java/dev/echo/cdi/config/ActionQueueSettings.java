@@ -14,7 +14,27 @@ package dev.echo.cdi.config;
  *                           which an action that cannot be run is reported FAILED before the engine
  *                           moves it to its exception destination
  * @param serverName         this server's name in run states and metrics
+ * @param application        the name every message of this application carries and every
+ *                           consumer selects on ({@value EchoConfig#ACTIONS_JMS_APPLICATION}), or
+ *                           {@code null}: the container's application name ({@code java:app/AppName})
+ * @param signing            the keys that sign and verify every message ({@link SigningKeys})
  */
 public record ActionQueueSettings(boolean jms, String connectionFactory, String queue, String topic, int window,
-                                  int maxDeliveries, String serverName) {
+                                  int maxDeliveries, String serverName, String application, SigningKeys signing) {
+
+    /** Settings without keys and with the container's application name (a memory queue, or a test). */
+    public ActionQueueSettings(boolean jms, String connectionFactory, String queue, String topic, int window,
+                               int maxDeliveries, String serverName) {
+        this(jms, connectionFactory, queue, topic, window, maxDeliveries, serverName, null, SigningKeys.NONE);
+    }
+
+    /** The same settings with {@code keys}. */
+    public ActionQueueSettings withSigning(SigningKeys keys) {
+        return new ActionQueueSettings(jms, connectionFactory, queue, topic, window, maxDeliveries, serverName, application, keys);
+    }
+
+    /** The same settings for the application named {@code name}. */
+    public ActionQueueSettings forApplication(String name) {
+        return new ActionQueueSettings(jms, connectionFactory, queue, topic, window, maxDeliveries, serverName, name, signing);
+    }
 }

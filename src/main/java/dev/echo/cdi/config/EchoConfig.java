@@ -77,6 +77,12 @@ public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold
     public static final String ACTIONS_JMS_MAX_DELIVERIES = "echo.actions.jms.max-deliveries";
     /** This server's name in run states and metrics; default Liberty's server name (wlp.server.name). */
     public static final String ACTIONS_SERVER_NAME = "echo.actions.server-name";
+    /**
+     * The application name its messages carry and its consumers select on; default the
+     * container's ({@code java:app/AppName}). Servers that run one application under different
+     * names set it to one value.
+     */
+    public static final String ACTIONS_JMS_APPLICATION = "echo.actions.jms.application";
     public static final String DEFAULT_JMS_CONNECTION_FACTORY = "jms/echo/cf";
     public static final String DEFAULT_JMS_QUEUE = "jms/echo/actions";
     public static final String DEFAULT_JMS_TOPIC = "jms/echo/runs";
@@ -165,7 +171,18 @@ public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold
                         .orElse(DEFAULT_JMS_WINDOW),
                 lookup.apply(ACTIONS_JMS_MAX_DELIVERIES).map(v -> boundedInt(ACTIONS_JMS_MAX_DELIVERIES, v, MAX_JMS_MAX_DELIVERIES))
                         .orElse(DEFAULT_JMS_MAX_DELIVERIES),
-                server);
+                server,
+                lookup.apply(ACTIONS_JMS_APPLICATION).map(v -> applicationName(ACTIONS_JMS_APPLICATION, v)).orElse(null),
+                SigningKeys.read(lookup, jms));
+    }
+
+    /** An application name: 1-128 letters, digits, '.', '_' or '-' (it goes into a message selector). */
+    private static String applicationName(String key, String value) {
+        String v = value.strip();
+        if (!v.matches("[A-Za-z0-9._-]{1,128}")) {
+            throw bad(key, value, "1 to 128 letters, digits, '.', '_' or '-'");
+        }
+        return v;
     }
 
     private static String nonBlank(String key, String value) {

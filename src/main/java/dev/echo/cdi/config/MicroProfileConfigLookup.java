@@ -16,4 +16,10 @@ final class MicroProfileConfigLookup {
         Config config = ConfigProvider.getConfig(loader);
         return key -> config.getOptionalValue(key, String.class);
     }
+
+    /** The name of the config source that gives {@code key}'s value, if any. */
+    static Optional<String> sourceOf(ClassLoader loader, String key) {
+        var value = ConfigProvider.getConfig(loader).getConfigValue(key);
+        return value == null || value.getValue() == null ? Optional.empty() : Optional.ofNullable(value.getSourceName());
+    }
 }

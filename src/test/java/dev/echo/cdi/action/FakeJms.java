@@ -25,7 +25,9 @@ import java.util.concurrent.TimeUnit;
  * when: one queue, one topic, transacted sessions whose sends wait for the commit and whose
  * received messages come back (delivery count + 1) on rollback or close. Non-transacted topic
  * sends (the publisher thread's) can be held back, as a publisher that has not sent yet when
- * its server dies. Any other method throws, naming itself: the test notices new needs.
+ * its server dies. Consumers may select on {@code echoAppName} in the one form Echo uses
+ * ({@code echoAppName = 'x'}, optionally {@code OR echoAppName IS NULL}). Any other method throws,
+ * naming itself: the test notices new needs.
  *
  * <p>Thread-safety: the queue and topic are concurrent collections; a context's own lists are
  * used only by the thread that uses the context (as JMS requires of a session).
@@ -54,8 +56,11 @@ final class FakeJms {
         default -> unsupported(m.getName());
     });
 
-    private final BlockingQueue<Stored> ready = new LinkedBlockingDeque<>();
-    private final List<BlockingQueue<Stored>> subscribers = new CopyOnWriteArrayList<>();
+    private final LinkedBlockingDeque<Stored> ready = new LinkedBlockingDeque<>();
+    private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
+
+    private record Subscriber(String selector, BlockingQueue<Stored> inbox) {
+    }
     /** Every commit, in order. */
     final BlockingQueue<Commit> commits = new LinkedBlockingQueue<>();
     /** What non-transacted senders published on the topic, in order. */
@@ -75,27 +80,65 @@ final class FakeJms {
         return ready.size();
     }
 
+    /** Puts a message on the queue as any sender on the server could: {@code properties} as given, nothing signed. */
+    void sendRaw(String text, Map<String, String> properties) {
+        Stored s = new Stored(text);
+        s.properties.putAll(properties);
+        ready.add(s);
+    }
+
+    /** Publishes a message on the topic as any sender on the server could. */
+    void publishRaw(String text, Map<String, String> properties) {
+        Stored s = new Stored(text);
+        s.properties.putAll(properties);
+        deliverToSubscribers(s);
+    }
+
+    /** Changes a property of the first waiting message (as a sender that edits a copy of a signed one would). */
+    void alterWaiting(String property, String value) {
+        ready.peekFirst().properties.put(property, value);
+    }
+
+    /** The properties of the first waiting message, as the engine holds them. */
+    Map<String, Object> waitingProperties() {
+        return Map.copyOf(ready.peekFirst().properties);
+    }
+
+    /** What a selector of Echo's form lets through. */
+    static boolean selects(String selector, Stored s) {
+        if (selector == null) {
+            return true;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("echoAppName = '((?:[^']|'')*)'").matcher(selector);
+        if (!m.find()) {
+            throw new UnsupportedOperationException("the fake provider cannot evaluate selector " + selector);
+        }
+        Object app = s.properties.get("echoAppName");
+        return m.group(1).replace("''", "'").equals(app) || (app == null && selector.contains("echoAppName IS NULL"));
+    }
+
     private JMSContext context(int mode) {
         boolean transacted = mode == JMSContext.SESSION_TRANSACTED;
         List<Stored> received = new ArrayList<>();
-        List<String> newsToSend = new ArrayList<>();
+        List<Stored> newsToSend = new ArrayList<>();
         return proxy(JMSContext.class, (p, m, args) -> switch (m.getName()) {
             case "createTextMessage" -> textMessage(new Stored((String) args[0]));
             case "createProducer" -> producer(transacted, newsToSend);
-            case "createConsumer" -> args[0] == queue ? queueConsumer(transacted, received) : topicConsumer();
+            case "createConsumer" -> args[0] == queue ? queueConsumer(transacted, received, args.length > 1 ? (String) args[1] : null)
+                    : topicConsumer(args.length > 1 ? (String) args[1] : null);
             case "commit" -> {
                 List<String> taken = received.stream().map(s -> (String) s.properties.get(JmsActionQueue.RUN_ID)).toList();
-                List<String> news = List.copyOf(newsToSend);
+                List<Stored> news = List.copyOf(newsToSend);
                 received.clear();
                 newsToSend.clear();
                 news.forEach(this::deliverToSubscribers);
-                commits.add(new Commit(taken, news));
+                commits.add(new Commit(taken, news.stream().map(n -> n.text).toList()));
                 yield null;
             }
             case "rollback", "close" -> {
                 for (Stored s : received) {
                     s.deliveryCount++;
-                    ((LinkedBlockingDeque<Stored>) ready).addFirst(s);
+                    ready.addFirst(s);
                 }
                 received.clear();
                 newsToSend.clear();
@@ -105,18 +148,19 @@ final class FakeJms {
         });
     }
 
-    private Object producer(boolean transacted, List<String> newsToSend) {
+    private Object producer(boolean transacted, List<Stored> newsToSend) {
         return proxy(jakarta.jms.JMSProducer.class, (p, m, args) -> switch (m.getName()) {
             case "setDeliveryMode", "setTimeToLive", "setPriority", "setDeliveryDelay" -> p;
             case "send" -> {
+                Stored sent = args[1] instanceof String text ? new Stored(text) : stored(args[1]);
                 if (args[0] == queue) {
-                    ready.add(stored(args[1]));
+                    ready.add(sent);
                 } else if (transacted) {
-                    newsToSend.add((String) args[1]);
+                    newsToSend.add(sent);
                 } else {
                     publisherGate.await();
-                    publishedDirectly.add((String) args[1]);
-                    deliverToSubscribers((String) args[1]);
+                    publishedDirectly.add(sent.text);
+                    deliverToSubscribers(sent);
                 }
                 yield p;
             }
@@ -129,16 +173,40 @@ final class FakeJms {
         return ((StoredHandler) Proxy.getInvocationHandler(message)).stored;
     }
 
-    private void deliverToSubscribers(String text) {
-        for (BlockingQueue<Stored> s : subscribers) {
-            s.add(new Stored(text));
+    private void deliverToSubscribers(Stored message) {
+        for (Subscriber s : subscribers) {
+            if (selects(s.selector(), message)) {
+                Stored copy = new Stored(message.text);
+                copy.properties.putAll(message.properties);
+                s.inbox().add(copy);
+            }
         }
     }
 
-    private Object queueConsumer(boolean transacted, List<Stored> received) {
+    /** The first waiting message {@code selector} lets through, taken off the queue; waits up to {@code millis}. */
+    private Stored take(String selector, long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (true) {
+            synchronized (ready) {
+                for (var it = ready.iterator(); it.hasNext(); ) {
+                    Stored s = it.next();
+                    if (selects(selector, s)) {
+                        it.remove();
+                        return s;
+                    }
+                }
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                return null;
+            }
+            Thread.sleep(2);
+        }
+    }
+
+    private Object queueConsumer(boolean transacted, List<Stored> received, String selector) {
         return proxy(jakarta.jms.JMSConsumer.class, (p, m, args) -> switch (m.getName()) {
             case "receive", "receiveNoWait" -> {
-                Stored s = args == null ? ready.poll() : ready.poll((Long) args[0], TimeUnit.MILLISECONDS);
+                Stored s = take(selector, args == null ? 0 : (Long) args[0]);
                 if (s != null && transacted) {
                     received.add(s);
                 }
@@ -148,9 +216,9 @@ final class FakeJms {
         });
     }
 
-    private Object topicConsumer() {
+    private Object topicConsumer(String selector) {
         BlockingQueue<Stored> mine = new LinkedBlockingQueue<>();
-        subscribers.add(mine);
+        subscribers.add(new Subscriber(selector, mine));
         return proxy(jakarta.jms.JMSConsumer.class, (p, m, args) -> switch (m.getName()) {
             case "receive" -> {
                 Stored s = mine.poll((Long) args[0], TimeUnit.MILLISECONDS);
@@ -170,7 +238,8 @@ final class FakeJms {
                     stored.properties.put((String) args[0], args[1]);
                     yield null;
                 }
-                case "getStringProperty" -> (String) stored.properties.get(args[0]);
+                case "getStringProperty" -> stored.properties.get(args[0]) == null ? null : String.valueOf(stored.properties.get(args[0]));
+                case "getPropertyNames" -> java.util.Collections.enumeration(new ArrayList<>(stored.properties.keySet()));
                 case "getBooleanProperty" -> Boolean.TRUE.equals(stored.properties.get(args[0]));
                 case "propertyExists" -> "JMSXDeliveryCount".equals(args[0]) || stored.properties.containsKey(args[0]);
                 case "getIntProperty" -> {

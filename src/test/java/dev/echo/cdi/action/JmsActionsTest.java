@@ -50,14 +50,38 @@ class JmsActionsTest {
         return server(Thread::new);
     }
 
+    static final byte[] KEY = key(1);
+    static final byte[] OLD_KEY = key(2);
+    static final byte[] STRANGER_KEY = key(3);
+
+    static byte[] key(int seed) {
+        byte[] k = new byte[32];
+        new java.util.Random(seed).nextBytes(k);
+        return k;
+    }
+
+    /** Settings of server "a" of application "app", signing with {@link #KEY} and verifying {@link #OLD_KEY} too. */
+    static ActionQueueSettings settings() {
+        return new ActionQueueSettings(true, "cf", "actions", "runs", 1, 3, "a", "app",
+                dev.echo.cdi.config.SigningKeys.of(KEY, OLD_KEY));
+    }
+
+    /** Functions beyond "work" and "shout" of the next server(); set before server() is called. */
+    private final Map<String, dev.echo.action.ActionFunction> extra = new java.util.LinkedHashMap<>();
+    private JmsActions.ConsumePolicy policy = JmsActions.ConsumePolicy.ANY;
+    private final java.util.concurrent.atomic.AtomicInteger worked = new java.util.concurrent.atomic.AtomicInteger();
+
     private JmsActions server(java.util.concurrent.ThreadFactory threads) {
-        Plan plan = Plan.builder()
-                .add("work", content -> "done " + content)
-                .add("shout", content -> content + "!")
-                .build();
-        Sequence sequence = new Sequence(scheduler, plan, Map.of());
-        actions = new JmsActions(new ActionQueueSettings(true, "cf", "actions", "runs", 1, 3, "a"), jms.factory, jms.queue,
-                jms.topic, board, new RunBook(100, 1 << 20), sequence, RunContext.NONE, threads);
+        Plan.Builder builder = Plan.builder()
+                .add("work", content -> {
+                    worked.incrementAndGet();
+                    return "done " + content;
+                })
+                .add("shout", content -> content + "!");
+        extra.forEach(builder::add);
+        Sequence sequence = new Sequence(scheduler, builder.build(), Map.of());
+        actions = new JmsActions(settings(), jms.factory, jms.queue,
+                jms.topic, board, new RunBook(100, 1 << 20), sequence, RunContext.NONE, threads, policy);
         JmsActions a = actions;
         sequence.observer(new ActionObserver() {
             @Override
@@ -173,5 +197,278 @@ class JmsActionsTest {
         long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         assertTrue(waited >= 300, "it cannot be heard before the subscriber listens: " + waited + " ms");
         late.join();
+    }
+
+    // ---------------------------------------------------------------- trust (issue 28)
+
+    /** A sender on the same engine holding {@code keys}: another server of ours, or an impostor with a wrong key. */
+    private JmsActionQueue sender(byte[] signingKey, String application) {
+        return new JmsActionQueue(jms.factory, jms.queue, new MessageSigner(dev.echo.cdi.config.SigningKeys.of(signingKey)),
+                application);
+    }
+
+    private static Map<String, String> aliceProps(String runId) {
+        return Map.of("echoRunId", runId, "echoPrincipal", "alice", "echoApplication", "false", "echoAppName", "app",
+                "echoPriority", "NORMAL", "echoSentAt", Long.toString(System.currentTimeMillis()));
+    }
+
+    @Test
+    void anUnsignedActionMessageNeverRunsIsTakenOffTheQueueAndCounted() throws Exception {
+        JmsActions server = server();
+        jms.sendRaw(ActionJson.write(work("ignored", List.of())), aliceProps("forged-1"));
+        server.start();
+        FakeJms.Commit c = nextCommit();
+        assertEquals(List.of("forged-1"), c.taken(), "taken off the queue");
+        assertEquals(List.of(), c.news(), "and no state published for it");
+        assertEquals(0, worked.get(), "the function never ran");
+        assertTrue(board.get("forged-1").isEmpty(), "no board knows it");
+        assertEquals(1, server.rejected(JmsActions.Rejection.UNSIGNED));
+        assertEquals(0, jms.waiting());
+    }
+
+    @Test
+    void aMessageSignedWithAnUnknownKeyNeverRunsAndOneSignedWithAPreviousKeyDoes() throws Exception {
+        JmsActions server = server();
+        sender(STRANGER_KEY, "app").offer(work("stranger", List.of()), ALICE);
+        sender(OLD_KEY, "app").offer(work("rotated", List.of()), ALICE);
+        server.start();
+        FakeJms.Commit first = nextCommit();
+        assertEquals(List.of("stranger"), first.taken());
+        assertEquals(List.of(), first.news());
+        assertEquals(1, server.rejected(JmsActions.Rejection.BAD_SIGNATURE));
+        FakeJms.Commit second = nextCommit();
+        assertEquals(List.of("rotated"), second.taken());
+        assertEquals("SUCCEEDED", news(second.news(), "rotated").getString("state"), "a previous key still verifies");
+        assertEquals(1, worked.get(), "only the message signed by a key of ours ran");
+    }
+
+    @Test
+    void changingAnySignedPropertyOfAValidMessageBreaksItsSignature() throws Exception {
+        JmsActions server = server();
+        sender(KEY, "app").offer(work("edited", List.of()), RunBook.Owner.caller("bob"));
+        assertNotNull(jms.waitingProperties().get(MessageSigner.SIGNATURE), "the sender signed it");
+        jms.alterWaiting("echoPrincipal", "alice"); // bob's signed action, replayed as alice's
+        server.start();
+        FakeJms.Commit c = nextCommit();
+        assertEquals(List.of(), c.news());
+        assertEquals(0, worked.get());
+        assertEquals(1, server.rejected(JmsActions.Rejection.BAD_SIGNATURE));
+    }
+
+    @Test
+    void anotherApplicationsMessagesAreNeverTakenNorDroppedByThisOne() throws Exception {
+        JmsActions server = server();
+        sender(KEY, "other-app").offer(work("theirs", List.of()), ALICE);
+        sender(KEY, "app").offer(work("ours", List.of()), ALICE);
+        server.start();
+        FakeJms.Commit c = nextCommit();
+        assertEquals(List.of("ours"), c.taken(), "the consumer selects its own application's messages only");
+        assertEquals(1, jms.waiting(), "the other application's message waits for its own consumers");
+        assertEquals("other-app", jms.waitingProperties().get("echoAppName"));
+        assertNull(jms.commits.poll(300, TimeUnit.MILLISECONDS), "nothing else was committed");
+    }
+
+    @Test
+    void aMessageNamingNoApplicationIsNobodysAndIsTakenOffAsRejected() throws Exception {
+        JmsActions server = server();
+        Map<String, String> props = new java.util.HashMap<>(aliceProps("orphan"));
+        props.remove("echoAppName");
+        jms.sendRaw(ActionJson.write(work("ignored", List.of())), props);
+        server.start();
+        assertEquals(List.of("orphan"), nextCommit().taken());
+        assertEquals(0, worked.get());
+        assertEquals(1, server.rejected(JmsActions.Rejection.UNSIGNED));
+    }
+
+    @Test
+    void theConsumerRefusesWhatThePolicyRefusesAndReportsItFailed() throws Exception {
+        extra.put("secret", content -> {
+            worked.incrementAndGet();
+            return "leaked";
+        });
+        policy = (action, owner) -> action.name().equals("secret") ? "the caller may not run action 'secret'" : null;
+        JmsActions server = server();
+        sender(KEY, "app").offer(new Action("s1", "secret", null, Priority.NORMAL, Action.Metadata.NONE), ALICE);
+        server.start();
+        FakeJms.Commit c = nextCommit();
+        JsonObject s = news(c.news(), "s1");
+        assertEquals("FAILED", s.getString("state"), s.toString());
+        assertEquals("LICENSE", s.getString("errorKind"), s.toString());
+        assertEquals(0, worked.get(), "the function never ran");
+        assertEquals(1, server.rejected(JmsActions.Rejection.POLICY));
+    }
+
+    @Test
+    void aCopyOfAMessageWhoseRunEndedIsCommittedWithoutRunningAgain() throws Exception {
+        JmsActions server = server();
+        server.start();
+        server.send(work("once", List.of()), ALICE);
+        assertEquals(List.of("once"), nextCommit().taken());
+        assertEquals(ActionRun.State.SUCCEEDED, boardStateAfterCommit("once", ActionRun.State.SUCCEEDED));
+        sender(KEY, "app").offer(work("once", List.of()), ALICE); // a captured copy sent again, signature intact
+        FakeJms.Commit again = nextCommit();
+        assertEquals(List.of("once"), again.taken());
+        assertEquals(List.of(), again.news());
+        assertEquals(1, worked.get(), "the function ran once");
+        assertEquals(1, server.rejected(JmsActions.Rejection.REPLAY));
+    }
+
+    @Test
+    void aRunIdEchoNeverMakesIsRefused() throws Exception {
+        JmsActions server = server();
+        sender(KEY, "app").offer(work("bad id\nFORGED LOG LINE", List.of()), ALICE);
+        server.start();
+        assertEquals(List.of(), nextCommit().news());
+        assertEquals(0, worked.get());
+        assertEquals(1, server.rejected(JmsActions.Rejection.BAD_RUN_ID));
+    }
+
+    @Test
+    void forgedStatesCancelsAndSyncsOnTheTopicChangeNothing() throws Exception {
+        JmsActions server = server();
+        server.start();
+        assertTrue(server.syncWithTopic(Duration.ofSeconds(10)), "the subscriber listens");
+        board.apply(new RunStatus("live", "work", ALICE, null, ActionRun.State.RUNNING, 1, "a", 1, false, null, null, 1));
+        int publishedBefore = jms.publishedDirectly.size();
+        Map<String, String> props = Map.of("echoAppName", "app", "echoSentAt", Long.toString(System.currentTimeMillis()));
+        RunStatus planted = new RunStatus("planted", "work", ALICE, "order-42", ActionRun.State.SUCCEEDED, 1, "b", 1, false,
+                "\"forged\"", null, 1);
+        jms.publishRaw(planted.toJson(), props);
+        jms.publishRaw("{\"type\":\"cancel\",\"id\":\"live\"}", props);
+        for (int i = 0; i < 10; i++) {
+            jms.publishRaw("{\"type\":\"sync\",\"from\":\"mallory\"}", props);
+        }
+        assertTrue(server.syncWithTopic(Duration.ofSeconds(10)), "a ping sent after the forgeries came back: they were heard");
+        assertTrue(board.byKey(ALICE, "order-42").isEmpty(), "no planted key");
+        assertTrue(board.get("planted").isEmpty(), "no planted state");
+        assertFalse(board.cancelRequested("live"), "no forged cancel");
+        assertEquals(12, server.rejected(JmsActions.Rejection.UNSIGNED));
+        long republished = jms.publishedDirectly.stream().skip(publishedBefore)
+                .filter(t -> RunStatus.read(t).getString("type", "").equals("status")).count();
+        assertEquals(0, republished, "no republish for forged syncs: " + jms.publishedDirectly);
+    }
+
+    @Test
+    void aSignedRunStateOlderThanNewsLiveIsAReplayAndRefused() throws Exception {
+        JmsActions server = server();
+        server.start();
+        assertTrue(server.syncWithTopic(Duration.ofSeconds(10)));
+        try (jakarta.jms.JMSContext c = jms.factory.createContext(jakarta.jms.JMSContext.AUTO_ACKNOWLEDGE)) {
+            jakarta.jms.TextMessage m = c.createTextMessage(new RunStatus("old", "work", ALICE, "k", ActionRun.State.SUCCEEDED,
+                    1, "b", 1, false, "1", null, 1).toJson());
+            m.setStringProperty("echoAppName", "app");
+            m.setStringProperty("echoSentAt", Long.toString(System.currentTimeMillis()
+                    - JmsActionQueue.NEWS_TIME_TO_LIVE_MILLIS - JmsActions.CLOCK_SKEW_MILLIS - 1000));
+            new MessageSigner(dev.echo.cdi.config.SigningKeys.of(KEY)).sign(m);
+            c.createProducer().send(jms.topic, m);
+        }
+        assertTrue(server.syncWithTopic(Duration.ofSeconds(10)));
+        assertTrue(board.get("old").isEmpty());
+        assertEquals(1, server.rejected(JmsActions.Rejection.STALE));
+    }
+
+    @Test
+    void everyMessageAServerSendsIsSignedAndNamesItsApplication() throws Exception {
+        JmsActions server = server();
+        server.send(work("signed", List.of()), ALICE);
+        Map<String, Object> props = jms.waitingProperties();
+        assertEquals("app", props.get("echoAppName"));
+        assertNotNull(props.get(MessageSigner.SIGNATURE));
+        server.start();
+        nextCommit();
+        assertTrue(server.syncWithTopic(Duration.ofSeconds(10)));
+        for (JmsActions.Rejection r : JmsActions.Rejection.values()) {
+            assertEquals(0, server.rejected(r), "its own messages are all believed: " + r);
+        }
+    }
+
+    @Test
+    void aFunctionSeesItsRunIdAttemptDeliveriesSubmitterPriorityAndQueue() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<CurrentRun> seen = new java.util.concurrent.atomic.AtomicReference<>();
+        extra.put("look", content -> {
+            seen.set(CurrentRun.get().orElseThrow());
+            return null;
+        });
+        JmsActions server = server();
+        server.send(new Action("r-look", "look", null, Priority.HIGH, Action.Metadata.NONE), ALICE);
+        server.start();
+        nextCommit();
+        CurrentRun run = seen.get();
+        assertEquals("r-look", run.runId());
+        assertEquals(1, run.attempt());
+        assertEquals(1, run.deliveries());
+        assertEquals(java.util.Optional.of("alice"), run.submitter());
+        assertEquals(Priority.HIGH, run.priority());
+        assertEquals("jms", run.queue());
+        assertTrue(CurrentRun.get().isEmpty(), "nothing outside a run");
+    }
+
+    // ---------------------------------------------------------------- graceful stop (issue 28)
+
+    @Test
+    void aStopPastItsGraceInterruptsTheRunAndGivesItsMessageBackOnlyAfterTheBodyLeft() throws Exception {
+        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean left = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean leftBeforeRollback = new java.util.concurrent.atomic.AtomicBoolean();
+        extra.put("long", content -> {
+            inside.countDown();
+            try {
+                Thread.sleep(60_000);
+                return "finished";
+            } finally {
+                Thread.sleep(200); // a body that takes a moment to clean up after its interrupt
+                left.set(true);
+            }
+        });
+        JmsActions server = server();
+        server.send(new Action("r-long", "long", null, Priority.NORMAL, Action.Metadata.NONE), ALICE);
+        server.start();
+        assertTrue(inside.await(10, TimeUnit.SECONDS));
+        Thread watcher = new Thread(() -> {
+            while (jms.waiting() == 0) {
+                Thread.onSpinWait();
+            }
+            leftBeforeRollback.set(left.get());
+        });
+        watcher.start();
+        server.stop(Duration.ofMillis(100));
+        watcher.join(10_000);
+        assertEquals(1, jms.waiting(), "the message was given back (another server runs it)");
+        assertTrue(left.get(), "the body was interrupted and left");
+        assertTrue(leftBeforeRollback.get(), "the message came back only after the body had left");
+        assertTrue(jms.commits.isEmpty(), "nothing committed: " + jms.commits);
+        actions = null; // stopped already
+    }
+
+    @Test
+    void aBodyThatFinishesDespiteTheStopsInterruptHasItsMessageCommittedNotRunAgain() throws Exception {
+        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch interrupted = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch mayFinish = new java.util.concurrent.CountDownLatch(1);
+        extra.put("stubborn", content -> {
+            inside.countDown();
+            while (true) {
+                try {
+                    mayFinish.await();
+                    return "done anyway";
+                } catch (InterruptedException e) {
+                    interrupted.countDown(); // ignores it, as some code does
+                }
+            }
+        });
+        JmsActions server = server();
+        server.send(new Action("r-stubborn", "stubborn", null, Priority.NORMAL, Action.Metadata.NONE), ALICE);
+        server.start();
+        assertTrue(inside.await(10, TimeUnit.SECONDS));
+        Thread stopper = new Thread(() -> server.stop(Duration.ofMillis(100)));
+        stopper.start();
+        assertTrue(interrupted.await(10, TimeUnit.SECONDS), "the stop interrupted the run after its grace");
+        mayFinish.countDown();
+        stopper.join(30_000);
+        FakeJms.Commit c = jms.commits.poll(1, TimeUnit.SECONDS);
+        assertNotNull(c, "the message was committed: its body's work is done and must not be done again elsewhere");
+        assertEquals(List.of("r-stubborn"), c.taken());
+        assertEquals(0, jms.waiting(), "not given back");
+        actions = null;
     }
 }
