@@ -114,6 +114,24 @@ class ArchitectureTest {
         rule.check(main);
     }
 
+    /**
+     * The Jakarta Messaging transport is one room (docs/actions-messaging.md): only
+     * {@code dev.echo.cdi.action.jms} names {@code jakarta.jms} types, and only the action system
+     * uses it. A server without Jakarta Messaging then never links a messaging type.
+     */
+    @Test
+    void onlyTheJmsTransportNamesJakartaMessagingAndOnlyTheActionSystemUsesIt() {
+        noClasses().that().resideOutsideOfPackage("dev.echo.cdi.action.jms..")
+                .should().dependOnClassesThat().resideInAPackage("jakarta.jms..")
+                .check(main);
+        noClasses().that().resideOutsideOfPackage("dev.echo.cdi.action..")
+                .should().dependOnClassesThat().resideInAPackage("dev.echo.cdi.action.jms..")
+                .check(main);
+        assertTrue(main.stream().anyMatch(c -> c.getPackageName().equals("dev.echo.cdi.action.jms")
+                && c.getDirectDependenciesFromSelf().stream().anyMatch(d -> d.getTargetClass().getPackageName().startsWith("jakarta.jms"))),
+                "the transport does use Jakarta Messaging: the rule is not vacuous");
+    }
+
     @Test
     void nothingDependsOnTheShowcase() {
         noClasses().that().resideOutsideOfPackage("dev.echo.showcase..")

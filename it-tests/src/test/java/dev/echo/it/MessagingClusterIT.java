@@ -60,18 +60,25 @@ class MessagingClusterIT {
                         echo.actions.queue=jms
                         echo.actions.jms.window=%d
                         echo.actions.jms.max-deliveries=%d
+                        echo.stop.timeout=2s
                         """.formatted(WINDOW, MAX_DELIVERIES), ClusterActions.class, ClusterProbe.class)
                 .setWebXML(new StringAsset(WebXml.basicAuth("<security-role><role-name>orders</role-name></security-role>",
                         "/api/actions/*", "/api/actions")))
                 .as(ZipExporter.class).exportTo(war.toFile(), true);
-        Map<String, String> common = Map.of("echo.demo.alice.password", "alicepwd", "echo.demo.bob.password", "bobpwd");
+        // the servers' signing key: demo.xml makes this bootstrap variable the application's echo.actions.jms.signing-key
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        Map<String, String> common = Map.of("echo.demo.alice.password", "alicepwd", "echo.demo.bob.password", "bobpwd",
+                "echo.demo.signing-key", java.util.Base64.getEncoder().encodeToString(key));
         Map<String, String> a = new HashMap<>(common);
         a.putAll(Map.of("http.port", String.valueOf(PORT_A), "echo.jms.port", String.valueOf(JMS_PORT),
                 "echo.jms.max-deliveries", String.valueOf(MAX_DELIVERIES), "echo.jms.max-depth", "50000"));
-        A.create(Map.of("server.xml", config.resolve("server.xml"), "echo-base.xml", config.resolve("echo-base.xml")), a);
+        A.create(Map.of("server.xml", config.resolve("server.xml"), "echo-base.xml", config.resolve("echo-base.xml"),
+                "demo.xml", config.resolve("demo.xml")), a);
         Map<String, String> b = new HashMap<>(common);
         b.putAll(Map.of("http.port", String.valueOf(PORT_B), "echo.jms.remote", "127.0.0.1:" + JMS_PORT));
-        B.create(Map.of("server.xml", config.resolve("remote/server.xml"), "echo-base.xml", config.resolve("echo-base.xml")), b);
+        B.create(Map.of("server.xml", config.resolve("remote/server.xml"), "echo-base.xml", config.resolve("echo-base.xml"),
+                "demo.xml", config.resolve("demo.xml")), b);
         A.deploy(war, "cluster.war");
         B.deploy(war, "cluster.war");
         A.start();
@@ -186,6 +193,11 @@ class MessagingClusterIT {
             assertEquals("SUCCEEDED", s.getString("state"), s.toString());
             assertEquals(s.getString("server"), s.getJsonObject("result").getString("server"), "the state names the server that ran it");
             assertEquals("alice", s.getJsonObject("result").getString("caller"), "the run knows its submitter on either server");
+            JsonObject seen = s.getJsonObject("result");
+            assertEquals(s.getString("id"), seen.getString("runId"), "the function sees its run: " + seen);
+            assertEquals("jms", seen.getString("queue"));
+            assertEquals("alice", seen.getString("submitter"));
+            assertEquals(1, seen.getInt("attempt"));
             byServer.merge(s.getString("server"), 1, Integer::sum);
         }
         assertTrue(byServer.getOrDefault("echo-mq-a", 0) > 0 && byServer.getOrDefault("echo-mq-b", 0) > 0,
@@ -249,25 +261,123 @@ class MessagingClusterIT {
                 dead -> List.of(dead.split(",")).contains(id), Duration.ofSeconds(60), "the engine moved " + id + " to the exception destination");
     }
 
+    private static String probe(int port, String method, String path, String body) throws Exception {
+        HttpResponse<String> r = Http.send(method, "http://127.0.0.1:" + port + "/cluster/api/probe/" + path, body, null, null);
+        assertEquals(200, r.statusCode(), path + ": " + r.body());
+        return r.body();
+    }
+
+    private static double metricOn(int port, String name, String label) throws Exception {
+        String metrics = Http.send("GET", "http://127.0.0.1:" + port + "/metrics?scope=application").body();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(name)
+                + "\\{[^}]*" + java.util.regex.Pattern.quote(label) + "[^}]*} ([0-9.eE+-]+)$").matcher(metrics);
+        double sum = 0;
+        while (m.find()) {
+            sum += Double.parseDouble(m.group(1));
+        }
+        return sum;
+    }
+
+    private static double rejected(String reason) throws Exception {
+        return metricOn(PORT_A, "echo_action_messages_rejected_total", "reason=\"" + reason + "\"")
+                + metricOn(PORT_B, "echo_action_messages_rejected_total", "reason=\"" + reason + "\"");
+    }
+
     @Test
     @Order(5)
     void withBothServersSaturatedQueuedHighActionsStartBeforeQueuedLowOnes() throws Exception {
-        // 200 LOW actions of 500 ms: 25 s of work for 8 workers, more than both windows hold
-        List<String> low = postAll(PORT_A, work("LOW", 500, 0), 200);
-        List<String> high = postAll(PORT_B, work("HIGH", 500, 0), 10);
-        List<String> all = new ArrayList<>(low);
-        all.addAll(high);
-        Map<String, JsonObject> done = awaitAllFinal(PORT_A, all, Duration.ofSeconds(180));
-        List<Long> lowStarts = low.stream().map(id -> startedAt(done.get(id))).sorted().toList();
-        long lastLow = lowStarts.get(lowStarts.size() - 1);
-        for (String id : high) {
-            long start = startedAt(done.get(id));
-            long lowAfter = lowStarts.stream().filter(t -> t > start).count();
-            // when the HIGH actions arrive, LOW ones still wait in both servers' windows and in the
-            // queue; FIFO would start every HIGH after all of them
-            assertTrue(lowAfter >= 50, "HIGH " + id + " started at " + start + " with only " + lowAfter
-                    + " LOW actions starting after it (last LOW start " + lastLow + ")");
+        // Both gates closed: every LOW action a server takes waits at its gate, so both windows fill
+        // (2 x 50) and the other 100 wait in the engine's queue however fast or slow this machine is.
+        probe(PORT_A, "POST", "gate/close", null);
+        probe(PORT_B, "POST", "gate/close", null);
+        try {
+            List<String> low = postAll(PORT_A, "{\"name\":\"cluster.held\",\"priority\":\"LOW\",\"content\":{\"ms\":50}}", 200);
+            Await.value(() -> metricOn(PORT_A, "echo_action_queue_depth", "server=\"echo-mq-a\""), d -> d == 200 - 2 * WINDOW,
+                    Duration.ofSeconds(120), "both windows full, the rest in the queue");
+            List<String> high = postAll(PORT_B, work("HIGH", 50, 0), 10);
+            Await.value(() -> metricOn(PORT_A, "echo_action_queue_depth", "server=\"echo-mq-a\""), d -> d == 200 - 2 * WINDOW + 10,
+                    Duration.ofSeconds(60), "the HIGH actions wait in the queue too");
+            probe(PORT_A, "POST", "gate/open", null);
+            probe(PORT_B, "POST", "gate/open", null);
+            List<String> all = new ArrayList<>(low);
+            all.addAll(high);
+            Map<String, JsonObject> done = awaitAllFinal(PORT_A, all, Duration.ofSeconds(180));
+            List<Long> lowStarts = low.stream().map(id -> startedAt(done.get(id))).sorted().toList();
+            for (String id : high) {
+                long start = startedAt(done.get(id));
+                long lowAfter = lowStarts.stream().filter(t -> t > start).count();
+                // 100 LOW actions were still in the queue behind them and 92 in the windows: FIFO would
+                // start every HIGH one after all of them
+                assertTrue(lowAfter >= 50, "HIGH " + id + " started at " + start + " with only " + lowAfter
+                        + " LOW actions starting after it");
+            }
+        } finally {
+            probe(PORT_A, "POST", "gate/open", null);
+            probe(PORT_B, "POST", "gate/open", null);
         }
+    }
+
+    @Test
+    @Order(8)
+    void actionMessagesFromAnyoneButTheServersNeverRunAndForgedNewsChangesNoBoard() throws Exception {
+        double unsignedBefore = rejected("unsigned");
+        double badBefore = rejected("bad-signature");
+        // another application on the server sends alice's action, unsigned and signed with a key of its own
+        probe(PORT_B, "POST", "forge/forged-unsigned", null);
+        probe(PORT_B, "POST", "forge/forged-stranger?signature=stranger", null);
+        // and plants a SUCCEEDED state of alice's for the key she is about to use, a cancel and syncs
+        String planted = "{\"type\":\"status\",\"id\":\"planted-1\",\"name\":\"cluster.work\",\"owner\":\"alice\","
+                + "\"application\":false,\"state\":\"SUCCEEDED\",\"attempts\":1,\"server\":\"echo-mq-b\",\"deliveries\":1,"
+                + "\"redelivered\":false,\"version\":1,\"key\":\"order-77\",\"result\":\"1\"}";
+        probe(PORT_B, "POST", "forge-news", planted);
+        for (int i = 0; i < 10; i++) {
+            probe(PORT_B, "POST", "forge-news", "{\"type\":\"sync\",\"from\":\"mallory\"}");
+        }
+        Await.value(() -> rejected("unsigned") - unsignedBefore, n -> n >= 1 + 2 * 11, Duration.ofSeconds(60),
+                "both servers refused the unsigned action and the 11 forged news (" + (rejected("unsigned") - unsignedBefore) + ")");
+        Await.value(() -> rejected("bad-signature") - badBefore, n -> n >= 1, Duration.ofSeconds(60), "the stranger's signature was refused");
+        for (String id : List.of("forged-unsigned", "forged-stranger", "planted-1")) {
+            assertEquals(404, send(PORT_A, "GET", "/" + id, null, "alice").statusCode(), id + " is on no board");
+            assertEquals(404, send(PORT_B, "GET", "/" + id, null, "alice").statusCode(), id + " is on no board");
+        }
+        // alice's real submission with the planted key is accepted and runs
+        HttpResponse<String> real = send(PORT_A, "POST", "", "{\"name\":\"cluster.work\",\"content\":{\"ms\":0},"
+                + "\"metadata\":{\"idempotencyKey\":\"order-77\"}}", "alice");
+        assertEquals(202, real.statusCode(), "not a duplicate of the planted run: " + real.body());
+        String id = ((JsonObject) Http.json(real)).getString("id");
+        assertEquals("SUCCEEDED", awaitAllFinal(PORT_B, List.of(id), Duration.ofSeconds(30)).get(id).getString("state"));
+        assertEquals("0", probe(PORT_A, "GET", "gate", null), "nothing waits");
+        assertTrue(metricOn(PORT_A, "echo_action_queue_depth", "server=\"echo-mq-a\"") == 0, "the forged messages are off the queue");
+    }
+
+    @Test
+    @Order(9)
+    void aGracefulStopOfTheServerRunningActionsCompletesEachBodyExactlyOnceAcrossBothServers() throws Exception {
+        Path dir = Files.createTempDirectory("echo-effects");
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            String file = dir.resolve("effect-" + i).toString().replace("\\", "/");
+            ids.add(post(PORT_A, "{\"name\":\"cluster.effect\",\"content\":{\"ms\":6000,\"file\":\"" + file + "\"}}"));
+        }
+        Await.value(() -> {
+            int onB = 0;
+            for (String id : ids) {
+                JsonObject s = status(PORT_A, id);
+                if (s != null && s.getString("server").equals("echo-mq-b") && s.getString("state").equals("RUNNING")) {
+                    onB++;
+                }
+            }
+            return onB;
+        }, n -> n >= 1, Duration.ofSeconds(60), "B runs some of them");
+        assertTrue(B.stop(), "B stopped gracefully");  // grace 2 s (echo.stop.timeout): B interrupts what it runs
+        Map<String, JsonObject> end = awaitAllFinal(PORT_A, ids, Duration.ofSeconds(120));
+        for (int i = 0; i < 8; i++) {
+            assertEquals("SUCCEEDED", end.get(ids.get(i)).getString("state"), end.get(ids.get(i)).toString());
+            List<String> lines = Files.readAllLines(dir.resolve("effect-" + i));
+            assertEquals(1, lines.size(), "action " + i + "'s body completed once: " + lines);
+        }
+        B.start();
+        awaitApplication(PORT_B, B);
     }
 
     @Test

@@ -47,7 +47,8 @@ class ServerConfigTest {
 
     @Test
     void everyVariableOfTheEngineServerIsDefinedInBothPlaces() throws Exception {
-        String xml = Files.readString(Path.of("../liberty-config/server.xml")) + Files.readString(Path.of("../liberty-config/echo-base.xml"));
+        String xml = Files.readString(Path.of("../liberty-config/server.xml")) + Files.readString(Path.of("../liberty-config/echo-base.xml"))
+                + Files.readString(Path.of("../liberty-config/demo.xml"));
         Properties bootstrap = new Properties();
         try (var in = Files.newBufferedReader(Path.of("../liberty-config/bootstrap.properties"))) {
             bootstrap.load(in);
@@ -64,6 +65,19 @@ class ServerConfigTest {
             assertTrue(bootstrap.containsKey(name), name + " is defined in liberty-config/bootstrap.properties");
             assertTrue(pom.contains("<" + name + ">"), name + " is defined in the plugin's bootstrapProperties (it-tests/pom.xml)");
         }
-        assertTrue(variables >= 6, "http.port, the engine's three, the two passwords: " + variables);
+        assertTrue(variables >= 7, "http.port, the engine's three, the two passwords, the signing key: " + variables);
+    }
+
+    @Test
+    void theFilesAUserCopiesHoldNoDemoUserAndNoKey() throws Exception {
+        for (String file : new String[]{"server.xml", "echo-base.xml", "remote/server.xml"}) {
+            String xml = Files.readString(Path.of("../liberty-config/" + file));
+            assertFalse(xml.contains("<user ") || xml.contains("basicRegistry"), file + " defines users: " + file);
+            assertFalse(xml.contains("signing-key\" value"), file + " sets a signing key");
+            assertTrue(file.equals("echo-base.xml") || xml.contains("<include location=\"demo.xml\" optional=\"true\"/>"),
+                    file + " brings the demo in only where demo.xml is present");
+        }
+        String demo = Files.readString(Path.of("../liberty-config/demo.xml"));
+        assertTrue(demo.contains("<user name=\"alice\"") && demo.contains("echo.actions.jms.signing-key"), demo);
     }
 }

@@ -203,7 +203,7 @@ public final class ActionJson {
     private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._~-]{0,127}");
 
     /** Whether {@code value} is a token Echo accepts as an id or a name (see {@code TOKEN}). */
-    static boolean isToken(String value) {
+    public static boolean isToken(String value) {
         return value != null && TOKEN.matcher(value).matches();
     }
 
@@ -382,7 +382,7 @@ public final class ActionJson {
     }
 
     /** Plain Java values (as produced by {@link #toJava}, or a function's result) to JSON. */
-    static JsonValue toJson(Object o) {
+    public static JsonValue toJson(Object o) {
         if (o == null) {
             return JsonValue.NULL;
         }

@@ -1,5 +1,6 @@
 package dev.echo.cdi.action;
 
+
 import dev.echo.action.Action;
 import dev.echo.action.ActionException;
 import dev.echo.action.ActionQueue;

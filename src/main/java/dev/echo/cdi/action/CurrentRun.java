@@ -30,7 +30,7 @@ public record CurrentRun(String runId, int attempt, int deliveries, Optional<Str
                          String queue) {
 
     /** Where a run came from, set around every body of the run by the queue that started it. */
-    record Origin(String submitter, int deliveries, String queue) {
+    public record Origin(String submitter, int deliveries, String queue) {
     }
 
     private static final ThreadLocal<Origin> ORIGIN = new ThreadLocal<>();
@@ -49,7 +49,7 @@ public record CurrentRun(String runId, int attempt, int deliveries, Optional<Str
     }
 
     /** Runs {@code body} as part of a run of {@code origin} (and with its submitter as {@link ActionCaller}). */
-    static <T> T callAs(Origin origin, Callable<T> body) throws Exception {
+    public static <T> T callAs(Origin origin, Callable<T> body) throws Exception {
         Origin previous = ORIGIN.get();
         ORIGIN.set(origin);
         try {

@@ -1,5 +1,8 @@
 package dev.echo.cdi.action;
 
+import dev.echo.cdi.action.jms.RunStatus;
+import dev.echo.cdi.action.jms.JmsActions;
+
 import dev.echo.action.Action;
 import dev.echo.action.ActionRun;
 
@@ -11,7 +14,7 @@ import java.time.Duration;
  * Jakarta Messaging deploys (the implementation, {@link JmsActions}, is loaded only for
  * {@code echo.actions.queue=jms}).
  */
-interface DistributedRuns {
+public interface DistributedRuns {
 
     /** Sends an authorized action; its first state, already on this server's board. */
     RunStatus send(Action action, RunBook.Owner owner);

@@ -1,5 +1,9 @@
 package dev.echo.cdi.action;
 
+import dev.echo.cdi.action.jms.RunBoard;
+import dev.echo.cdi.action.jms.RunStatus;
+import dev.echo.cdi.action.jms.JmsActions;
+
 import dev.echo.action.Action;
 import dev.echo.action.ActionHook;
 import dev.echo.action.ActionQueue;

@@ -17,7 +17,7 @@ import java.util.Set;
  * builders are where the cost is (recursion per level, a {@link BigDecimal} per number, the last
  * of two duplicate keys silently winning); the parser's own scan is linear and keeps nothing.
  */
-final class JsonLimits {
+public final class JsonLimits {
 
     /** Longest accepted number, in characters (a long has 19 digits, a double about 17). */
     static final int MAX_NUMBER_CHARS = 40;
@@ -111,7 +111,7 @@ final class JsonLimits {
     }
 
     /** A key as it may appear in a path that reaches a log line: printable ASCII, at most 64 characters. */
-    static String printable(String key) {
+    public static String printable(String key) {
         StringBuilder b = new StringBuilder(Math.min(key.length(), 64));
         for (int i = 0; i < key.length() && i < 64; i++) {
             char c = key.charAt(i);

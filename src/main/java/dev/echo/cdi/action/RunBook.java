@@ -19,27 +19,27 @@ import java.util.Optional;
  * (id {@code parent:name}) has its parent's owner; a key leads only to a kept run of the same
  * owner (a key whose run was dropped is forgotten on the next look-up).
  */
-final class RunBook {
+public final class RunBook {
 
     /**
      * Who submitted a run. The application (code calling {@link EchoActions#submit}) sees every
      * run; a named caller sees only its own; an anonymous caller owns nothing it could find
      * again, because every anonymous caller would be the same owner.
      */
-    record Owner(String name, boolean application) {
+    public record Owner(String name, boolean application) {
 
-        static final Owner APPLICATION = new Owner("", true);
-        static final Owner ANONYMOUS = new Owner("", false);
+        public static final Owner APPLICATION = new Owner("", true);
+        public static final Owner ANONYMOUS = new Owner("", false);
 
-        static Owner caller(String principalName) {
+        public static Owner caller(String principalName) {
             return principalName == null || principalName.isEmpty() ? ANONYMOUS : new Owner(principalName, false);
         }
 
-        boolean mayFindRunsOf(Owner owner) {
+        public boolean mayFindRunsOf(Owner owner) {
             return application || (!name.isEmpty() && equals(owner));
         }
 
-        boolean keepsKeys() {
+        public boolean keepsKeys() {
             return application || !name.isEmpty();
         }
     }
@@ -75,7 +75,7 @@ final class RunBook {
     }
 
     /** What an action costs kept: its JSON form (content, metadata, chain) and the overhead. */
-    static long weigh(dev.echo.action.Action action) {
+    public static long weigh(dev.echo.action.Action action) {
         return OVERHEAD_BYTES + 2L * ActionJson.write(action).length();
     }
 
@@ -96,7 +96,7 @@ final class RunBook {
     /** Weights measured before a run's hand-over (its id), taken when it is recorded. */
     private final Map<String, Long> expectedWeights = new HashMap<>();
 
-    RunBook(int capacity, long capacityBytes) {
+    public RunBook(int capacity, long capacityBytes) {
         this.capacity = capacity;
         this.capacityBytes = capacityBytes;
         this.keys = new LinkedHashMap<>(16, 0.75f, false) {
@@ -108,13 +108,13 @@ final class RunBook {
     }
 
     /** The run {@code id} about to start belongs to {@code owner}. */
-    synchronized void expect(String id, Owner owner, long weight) {
+    public synchronized void expect(String id, Owner owner, long weight) {
         expected.put(id, Objects.requireNonNull(owner, "owner"));
         expectedWeights.put(id, weight);
     }
 
     /** Forgets an expectation whose run never started (its hand-over failed). */
-    synchronized void unexpect(String id) {
+    public synchronized void unexpect(String id) {
         expected.remove(id);
         expectedWeights.remove(id);
     }
@@ -186,7 +186,7 @@ final class RunBook {
         return runs.containsKey(id) || expected.containsKey(id);
     }
 
-    synchronized Optional<ActionRun> find(String id, Owner caller) {
+    public synchronized Optional<ActionRun> find(String id, Owner caller) {
         Kept kept = runs.get(id);
         return kept != null && caller.mayFindRunsOf(kept.owner()) ? Optional.of(kept.run()) : Optional.empty();
     }

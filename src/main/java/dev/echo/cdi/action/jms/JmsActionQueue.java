@@ -1,4 +1,7 @@
-package dev.echo.cdi.action;
+package dev.echo.cdi.action.jms;
+
+import dev.echo.cdi.action.RunBook;
+import dev.echo.cdi.action.ActionJson;
 
 import dev.echo.action.Action;
 import dev.echo.action.ActionQueue;

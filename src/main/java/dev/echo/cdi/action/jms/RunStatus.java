@@ -1,4 +1,6 @@
-package dev.echo.cdi.action;
+package dev.echo.cdi.action.jms;
+
+import dev.echo.cdi.action.RunBook;
 
 import dev.echo.action.ActionException;
 import dev.echo.action.ActionRun;
@@ -27,18 +29,18 @@ import java.io.StringReader;
  * @param errorKind   the typed error (FAILED, CANCELLED), or {@code null}
  * @param version     orders two non-final states of one delivery (each publisher counts up)
  */
-record RunStatus(String id, String name, RunBook.Owner owner, String key, ActionRun.State state, int attempts,
+public record RunStatus(String id, String name, RunBook.Owner owner, String key, ActionRun.State state, int attempts,
                  String server, int deliveries, boolean redelivered, String result, ActionException.Kind errorKind,
                  long version) {
 
     /** Largest result carried on the topic; a larger one is reported as too large, not sent. */
     static final int MAX_RESULT_CHARS = 64 * 1024;
 
-    static boolean isFinal(ActionRun.State s) {
+    public static boolean isFinal(ActionRun.State s) {
         return s == ActionRun.State.SUCCEEDED || s == ActionRun.State.FAILED || s == ActionRun.State.CANCELLED;
     }
 
-    boolean isFinal() {
+    public boolean isFinal() {
         return isFinal(state);
     }
 
@@ -108,7 +110,7 @@ record RunStatus(String id, String name, RunBook.Owner owner, String key, Action
     }
 
     /** The answer of {@code GET /actions/{id}} for a run held anywhere (same fields as a local run, and where it ran). */
-    JsonObject describe() {
+    public JsonObject describe() {
         JsonObjectBuilder b = Json.createObjectBuilder().add("id", id).add("name", name).add("state", state.name())
                 .add("attempts", attempts).add("server", server).add("deliveries", deliveries)
                 .add("redelivered", redelivered);

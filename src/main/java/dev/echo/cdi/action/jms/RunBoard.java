@@ -1,4 +1,6 @@
-package dev.echo.cdi.action;
+package dev.echo.cdi.action.jms;
+
+import dev.echo.cdi.action.RunBook;
 
 import dev.echo.action.ActionRun;
 
@@ -18,7 +20,7 @@ import java.util.Set;
  * ({@link RunStatus#supersedes}); a key leads only to a kept run of the same owner; a cancel
  * request is remembered (bounded like the runs) until the run's final state arrives.
  */
-final class RunBoard {
+public final class RunBoard {
 
     private record Key(RunBook.Owner owner, String key) {
     }
@@ -28,7 +30,7 @@ final class RunBoard {
     private final Map<Key, String> keys = new HashMap<>();
     private final Set<String> cancelRequested;
 
-    RunBoard(int capacity) {
+    public RunBoard(int capacity) {
         this.capacity = capacity;
         this.cancelRequested = java.util.Collections.newSetFromMap(new LinkedHashMap<>(16, 0.75f, false) {
             @Override
@@ -67,13 +69,13 @@ final class RunBoard {
     }
 
     /** The run if {@code caller} may see it (its owner, or the application). */
-    synchronized Optional<RunStatus> find(String id, RunBook.Owner caller) {
+    public synchronized Optional<RunStatus> find(String id, RunBook.Owner caller) {
         RunStatus s = runs.get(id);
         return s != null && caller.mayFindRunsOf(s.owner()) ? Optional.of(s) : Optional.empty();
     }
 
     /** The kept run {@code owner} submitted with {@code key}, if any. */
-    synchronized Optional<RunStatus> byKey(RunBook.Owner owner, String key) {
+    public synchronized Optional<RunStatus> byKey(RunBook.Owner owner, String key) {
         if (key == null || !owner.keepsKeys()) {
             return Optional.empty();
         }
@@ -81,7 +83,7 @@ final class RunBoard {
         return id == null ? Optional.empty() : Optional.ofNullable(runs.get(id));
     }
 
-    synchronized boolean contains(String id) {
+    public synchronized boolean contains(String id) {
         return runs.containsKey(id);
     }
 
@@ -97,7 +99,7 @@ final class RunBoard {
     }
 
     /** Final runs per server that ran them, and runs in progress (for the dashboard). */
-    synchronized Map<String, Map<ActionRun.State, Integer>> byServer() {
+    public synchronized Map<String, Map<ActionRun.State, Integer>> byServer() {
         Map<String, Map<ActionRun.State, Integer>> out = new java.util.TreeMap<>();
         for (RunStatus s : runs.values()) {
             if (s.deliveries() > 0) {

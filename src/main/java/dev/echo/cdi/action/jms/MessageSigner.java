@@ -1,4 +1,5 @@
-package dev.echo.cdi.action;
+package dev.echo.cdi.action.jms;
+
 
 import dev.echo.cdi.config.SigningKeys;
 import jakarta.jms.JMSException;

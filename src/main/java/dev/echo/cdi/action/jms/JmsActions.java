@@ -1,4 +1,10 @@
-package dev.echo.cdi.action;
+package dev.echo.cdi.action.jms;
+
+import dev.echo.cdi.action.RunBook;
+import dev.echo.cdi.action.ActionJson;
+import dev.echo.cdi.action.JsonLimits;
+import dev.echo.cdi.action.CurrentRun;
+import dev.echo.cdi.action.DistributedRuns;
 
 import dev.echo.action.Action;
 import dev.echo.action.ActionException;
@@ -58,7 +64,7 @@ import java.util.logging.Logger;
  * consumer here holds is sent only with that message's commit (it is in {@code deliveries} until
  * then, and on the board, final and this server's, after), never by the publisher thread.
  */
-final class JmsActions implements DistributedRuns {
+public final class JmsActions implements DistributedRuns {
 
     private static final Logger LOG = Logger.getLogger(JmsActions.class.getName());
     private static final Duration RECEIVE = Duration.ofMillis(500);
@@ -129,7 +135,7 @@ final class JmsActions implements DistributedRuns {
      * server (the accepting server asked first): {@code null} if it may run, else why not.
      */
     @FunctionalInterface
-    interface ConsumePolicy {
+    public interface ConsumePolicy {
         ConsumePolicy ANY = (action, owner) -> null;
 
         String refusal(Action action, RunBook.Owner owner);
@@ -196,7 +202,7 @@ final class JmsActions implements DistributedRuns {
      * Looks up the factory, queue and topic by their JNDI names (on an application thread) and
      * starts the consumers; a missing resource fails with a message naming it and the setting.
      */
-    static JmsActions start(ActionQueueSettings settings, RunBoard board, RunBook book, Sequence sequence,
+    public static JmsActions start(ActionQueueSettings settings, RunBoard board, RunBook book, Sequence sequence,
                             RunContext applicationContext, ThreadFactory threads, ConsumePolicy policy) {
         JmsActions actions = new JmsActions(settings, lookup(settings.connectionFactory(), ConnectionFactory.class,
                 dev.echo.cdi.config.EchoConfig.ACTIONS_JMS_CONNECTION_FACTORY),

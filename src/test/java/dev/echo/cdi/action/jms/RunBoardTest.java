@@ -1,4 +1,6 @@
-package dev.echo.cdi.action;
+package dev.echo.cdi.action.jms;
+
+import dev.echo.cdi.action.RunBook;
 
 import dev.echo.action.ActionException;
 import dev.echo.action.ActionRun.State;

@@ -1,4 +1,5 @@
-package dev.echo.cdi.action;
+package dev.echo.cdi.action.jms;
+
 
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSContext;
