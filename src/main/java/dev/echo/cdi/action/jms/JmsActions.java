@@ -63,6 +63,16 @@ import java.util.logging.Logger;
  * the subscriber's only by the subscriber thread; the final state of a run whose message a
  * consumer here holds is sent only with that message's commit (it is in {@code deliveries} until
  * then, and on the board, final and this server's, after), never by the publisher thread.
+ *
+ * <p>Trust (docs/actions-messaging.md, "Signed messages"): nothing of a message is believed before
+ * its signature verifies ({@link MessageSigner}); a refused message is committed unrun (queue) or
+ * ignored (topic), never changes a board, and is counted per {@link Rejection}. Consumers and the
+ * subscriber select this application's messages only. {@code stopDeadline} is written before the
+ * volatile {@code stopping} that publishes it; a message whose run the stop cancelled is rolled
+ * back only once no body of its run is inside ({@link Bodies}). The outage flags are CAS'd so that
+ * one thread logs the start and one the end of an outage; {@code rejectionLogged} is CAS'd so that
+ * one thread a minute logs a reason. {@code lastRepublish} and {@code republishPending} belong to
+ * the subscriber thread.
  */
 public final class JmsActions implements DistributedRuns {
 

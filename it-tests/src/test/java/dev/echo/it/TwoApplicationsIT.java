@@ -1,0 +1,115 @@
+package dev.echo.it;
+
+import dev.echo.it.support.Deployments;
+import dev.echo.it.support.Http;
+import dev.echo.it.support.LibertyServer;
+import dev.echo.it.support.WebXml;
+import dev.echo.testing.Await;
+import jakarta.json.JsonObject;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.exporter.ZipExporter;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Two Echo applications with the default JNDI names and {@code echo.actions.queue=jms} on one
+ * server that hosts the messaging engine (liberty-config/server.xml): they share the queue and
+ * the topic, and each must run only its own actions — none rolled back, redelivered or
+ * dead-lettered because of the other — and answer only for its own runs.
+ */
+class TwoApplicationsIT {
+
+    private static final int PORT = 9098;
+    private static final int JMS_PORT = 17278;
+    private static final LibertyServer SERVER = new LibertyServer("echo-two-apps");
+
+    @BeforeAll
+    static void startTheServerWithBothApplications() throws Exception {
+        Path config = Path.of("../liberty-config");
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        SERVER.create(Map.of("server.xml", config.resolve("server.xml"), "echo-base.xml", config.resolve("echo-base.xml"),
+                "demo.xml", config.resolve("demo.xml")), Map.of("http.port", String.valueOf(PORT),
+                "echo.jms.port", String.valueOf(JMS_PORT), "echo.jms.max-deliveries", "3", "echo.jms.max-depth", "50000",
+                "echo.demo.alice.password", "alicepwd", "echo.demo.bob.password", "bobpwd",
+                "echo.demo.signing-key", java.util.Base64.getEncoder().encodeToString(key)));
+        for (String app : List.of("shop", "billing")) {
+            Path war = Path.of(System.getProperty("java.io.tmpdir"), app + "-" + ProcessHandle.current().pid() + ".war");
+            Deployments.withConfig(app, """
+                            echo.workers=2
+                            echo.max-workers=2
+                            echo.actions.rest.enabled=true
+                            echo.actions.queue=jms
+                            echo.actions.jms.window=8
+                            echo.actions.jms.max-deliveries=3
+                            """, ClusterActions.class)
+                    .setWebXML(new StringAsset(WebXml.basicAuth("<security-role><role-name>orders</role-name></security-role>",
+                            "/api/actions/*", "/api/actions")))
+                    .as(ZipExporter.class).exportTo(war.toFile(), true);
+            SERVER.deploy(war, app + ".war");
+            Files.deleteIfExists(war);
+        }
+        SERVER.start();
+        for (String app : List.of("shop", "billing")) {
+            try {
+                Await.value(() -> send(app, "GET", "/missing").statusCode(), code -> code == 404, Duration.ofSeconds(120),
+                        app + " answers");
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\n" + SERVER.log(), e);
+            }
+        }
+    }
+
+    @AfterAll
+    static void stopTheServer() throws Exception {
+        if (SERVER.process().isPresent() && !SERVER.stop()) {
+            SERVER.kill();
+        }
+    }
+
+    private static HttpResponse<String> send(String app, String method, String path) throws Exception {
+        return Http.send(method, "http://127.0.0.1:" + PORT + "/" + app + "/api/actions" + path,
+                method.equals("POST") ? "{\"name\":\"cluster.work\",\"content\":{\"ms\":5}}" : null, "alice", "alicepwd");
+    }
+
+    @Test
+    void eachApplicationRunsOnlyItsOwnActionsOnceAndAnswersOnlyForThem() throws Exception {
+        Map<String, List<String>> ids = Map.of("shop", new ArrayList<>(), "billing", new ArrayList<>());
+        for (int i = 0; i < 100; i++) {
+            for (String app : List.of("shop", "billing")) {
+                HttpResponse<String> r = send(app, "POST", "");
+                assertEquals(202, r.statusCode(), r.body());
+                ids.get(app).add(((JsonObject) Http.json(r)).getString("id"));
+            }
+        }
+        for (String app : List.of("shop", "billing")) {
+            String other = app.equals("shop") ? "billing" : "shop";
+            for (String id : ids.get(app)) {
+                JsonObject s = Await.value(() -> {
+                    HttpResponse<String> r = send(app, "GET", "/" + id);
+                    return r.statusCode() == 200 ? (JsonObject) Http.json(r) : null;
+                }, st -> st != null && st.getString("state").matches("SUCCEEDED|FAILED|CANCELLED"), Duration.ofSeconds(120),
+                        app + " run " + id + " ends");
+                assertEquals("SUCCEEDED", s.getString("state"), s.toString());
+                assertEquals(1, s.getInt("deliveries"), "delivered once, to its own application: " + s);
+                assertFalse(s.getBoolean("redelivered"), s.toString());
+                assertEquals(404, send(other, "GET", "/" + id).statusCode(), "the other application does not see " + app + "'s run");
+            }
+        }
+        String log = SERVER.log();
+        for (String noise : List.of("given back", "could not be handled", "cannot be run here", "refused")) {
+            assertFalse(log.contains(noise), "no action of either application was refused or rolled back (" + noise + "):\n" + log);
+        }
+    }
+}
