@@ -15,6 +15,7 @@ wlp=it-tests/target/liberty/wlp
 war=it-tests/target/echo-showcase.war
 pw_a=$(sed -n 's/^echo.demo.alice.password=//p' liberty-config/bootstrap.properties)
 pw_b=$(sed -n 's/^echo.demo.bob.password=//p' liberty-config/bootstrap.properties)
+key=$(head -c 32 /dev/urandom | base64)
 PORT_A=9097; PORT_B=9098; JMS=17277
 ROUNDS=${ROUNDS:-3}; N=${N:-2000}
 
@@ -25,7 +26,10 @@ make_server() { # name, xml (relative to liberty-config), queue, http port, extr
   "$wlp/bin/server" create "$name" >/dev/null
   cp "liberty-config/$xml" "$dir/server.xml"
   cp liberty-config/echo-base.xml "$dir/echo-base.xml"
-  printf 'http.port=%s\necho.demo.alice.password=%s\necho.demo.bob.password=%s\n%b' "$port" "$pw_a" "$pw_b" "$extra" > "$dir/bootstrap.properties"
+  # the demo users and signing key (every message is signed: both servers need the same key)
+  if [ -f liberty-config/demo.xml ]; then cp liberty-config/demo.xml "$dir/demo.xml"; fi
+  printf 'http.port=%s\necho.demo.alice.password=%s\necho.demo.bob.password=%s\necho.demo.signing-key=%s\n%b' \
+    "$port" "$pw_a" "$pw_b" "$key" "$extra" > "$dir/bootstrap.properties"
   # kept-runs: the counts come from the kept runs, which must hold every round
   printf 'ECHO_ACTIONS_QUEUE=%s\nECHO_ACTIONS_KEPT_RUNS=100000\n' "$queue" > "$dir/server.env"
   mkdir -p "$dir/dropins" && cp "$war" "$dir/dropins/echo-showcase.war"

@@ -30,8 +30,8 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class TwoApplicationsIT {
 
-    private static final int PORT = 9098;
-    private static final int JMS_PORT = 17278;
+    private static final int PORT = 9099;
+    private static final int JMS_PORT = 17279;
     private static final LibertyServer SERVER = new LibertyServer("echo-two-apps");
 
     @BeforeAll
