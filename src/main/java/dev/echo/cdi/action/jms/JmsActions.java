@@ -113,6 +113,8 @@ public final class JmsActions implements DistributedRuns {
     private volatile boolean stopping;
     /** When the stop's grace ends (System.nanoTime); written before {@code stopping}, which publishes it. */
     private volatile long stopDeadline;
+    /** Set (CAS, once) when a delivery count above max-deliveries shows the engine's limit is higher. */
+    private final java.util.concurrent.atomic.AtomicBoolean deliveriesMismatchReported = new java.util.concurrent.atomic.AtomicBoolean();
     /** Whether the queue, the topic's publisher, its subscriber are in an outage (one WARNING each per outage). */
     private final java.util.concurrent.atomic.AtomicBoolean queueDown = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicBoolean publisherDown = new java.util.concurrent.atomic.AtomicBoolean();
@@ -533,6 +535,12 @@ public final class JmsActions implements DistributedRuns {
             return null;
         }
         int delivery = d.deliveryCount();
+        if (delivery > settings.maxDeliveries() && d.countsDeliveries() && deliveriesMismatchReported.compareAndSet(false, true)) {
+            LOG.warning("Echo: action message " + d.messageId() + " is delivered for the " + delivery + "th time, but "
+                    + dev.echo.cdi.config.EchoConfig.ACTIONS_JMS_MAX_DELIVERIES + " is " + settings.maxDeliveries()
+                    + ": the engine queue's redelivery limit (maxRedeliveryCount) is higher. Set both to one value, or a"
+                    + " message no server can run is reported FAILED long before the engine gives up on it");
+        }
         RunBook.Owner owner = d.owner();
         Action action;
         try {

@@ -100,6 +100,11 @@ final class FakeJms {
         ready.peekFirst().properties.put(property, value);
     }
 
+    /** Sets the delivery count of every waiting message (as an engine that delivered them before). */
+    void setDeliveryCountOfWaiting(int count) {
+        ready.forEach(s -> s.deliveryCount = count);
+    }
+
     /** The properties of the first waiting message, as the engine holds them. */
     Map<String, Object> waitingProperties() {
         return Map.copyOf(ready.peekFirst().properties);

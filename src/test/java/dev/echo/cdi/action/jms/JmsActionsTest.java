@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.echo.testing.Await;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -474,5 +476,55 @@ class JmsActionsTest {
         assertEquals(List.of("r-stubborn"), c.taken());
         assertEquals(0, jms.waiting(), "not given back");
         actions = null;
+    }
+
+    @Test
+    void aDeliveryCountAboveMaxDeliveriesIsNamedOnceAsAMismatchWithTheEngine() throws Exception {
+        JmsActions server = server();
+        // settings(): max-deliveries 3; the "engine" delivers a signed message a fourth time, twice
+        sender(KEY, "app").offer(work("late-1", List.of()), ALICE);
+        sender(KEY, "app").offer(work("late-2", List.of()), ALICE);
+        jms.setDeliveryCountOfWaiting(4);
+        try (var log = dev.echo.testing.LogCapture.of(JmsActions.class, java.util.logging.Level.WARNING)) {
+            server.start();
+            nextCommit();
+            nextCommit();
+            List<String> warnings = log.messages(java.util.logging.Level.WARNING).stream()
+                    .filter(m -> m.contains("maxRedeliveryCount")).toList();
+            assertEquals(1, warnings.size(), "named once: " + warnings);
+            assertTrue(warnings.get(0).contains("echo.actions.jms.max-deliveries is 3"), warnings.get(0));
+        }
+    }
+
+    @Test
+    void anOutageOfTheProviderIsOneWarningNotOnePerThreadPerSecond() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+        jakarta.jms.ConnectionFactory flaky = (jakarta.jms.ConnectionFactory) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[]{jakarta.jms.ConnectionFactory.class}, (p, m, args) -> {
+                    if (m.getName().equals("createContext") && down.get()) {
+                        throw new jakarta.jms.JMSRuntimeException("engine unreachable");
+                    }
+                    return m.invoke(jms.factory, args);
+                });
+        Sequence sequence = new Sequence(scheduler, Plan.builder().add("work", c -> "done").build(), Map.of());
+        ActionQueueSettings three = new ActionQueueSettings(true, "cf", "actions", "runs", 3, 3, "a", "app",
+                dev.echo.cdi.config.SigningKeys.of(KEY));
+        try (var log = dev.echo.testing.LogCapture.of(JmsActions.class, java.util.logging.Level.INFO)) {
+            actions = new JmsActions(three, flaky, jms.queue, jms.topic, board, new RunBook(100, 1 << 20), sequence,
+                    RunContext.NONE, Thread::new);
+            actions.start();
+            // three consumers and the subscriber fail for 2.5 s: each retries after 1 s, then 2 s
+            Thread.sleep(2500);
+            down.set(false);
+            assertTrue(actions.syncWithTopic(Duration.ofSeconds(40)), "it reconnects once the provider answers");
+            sender(KEY, "app").offer(work("after", List.of()), ALICE);
+            assertEquals(List.of("after"), nextCommit().taken());
+            List<String> warnings = log.messages(java.util.logging.Level.WARNING);
+            assertEquals(2, warnings.size(), "one for the queue's consumers, one for the topic's subscriber: " + warnings);
+            assertTrue(warnings.stream().anyMatch(w -> w.contains("taking actions from actions failed")), warnings.toString());
+            assertTrue(warnings.stream().anyMatch(w -> w.contains("listening to runs failed")), warnings.toString());
+            Await.value(() -> log.messages(java.util.logging.Level.INFO).stream().filter(m -> m.contains("works again")).count(),
+                    n -> n == 2, Duration.ofSeconds(10), "one INFO each when back");
+        }
     }
 }
