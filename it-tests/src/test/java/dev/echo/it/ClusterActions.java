@@ -19,6 +19,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 @RolesAllowed("orders")
 public class ClusterActions {
 
+    /** What the EJB container sees of the run's caller (the identity the run executes with). */
+    @jakarta.ejb.EJB
+    ItCallerBean ejb;
+
     /** This server's gate for {@code cluster.held} (open unless a test closed it). */
     private static volatile CountDownLatch gate = new CountDownLatch(0);
     private static final AtomicInteger HELD = new AtomicInteger();
@@ -47,9 +51,16 @@ public class ClusterActions {
         if (ms instanceof Number n && n.longValue() > 0) {
             Thread.sleep(n.longValue());
         }
+        String ordersOnly;
+        try {
+            ordersOnly = ejb.ordersOnly();
+        } catch (jakarta.ejb.EJBAccessException e) {
+            ordersOnly = "refused";
+        }
         return Map.of("server", System.getProperty("wlp.server.name", "?"), "startedAt", started,
                 "caller", ActionCaller.name().orElse(""), "runId", run.runId(), "attempt", run.attempt(),
-                "queue", run.queue(), "submitter", run.submitter().orElse(""));
+                "queue", run.queue(), "submitter", run.submitter().orElse(""), "ejbCaller", ejb.caller(),
+                "ejbOrdersOnly", ordersOnly);
     }
 
     /** Waits at this server's gate (at most two minutes), then works like {@code cluster.work}. */

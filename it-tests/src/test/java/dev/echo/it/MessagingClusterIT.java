@@ -61,7 +61,7 @@ class MessagingClusterIT {
                         echo.actions.jms.window=%d
                         echo.actions.jms.max-deliveries=%d
                         echo.stop.timeout=2s
-                        """.formatted(WINDOW, MAX_DELIVERIES), ClusterActions.class, ClusterProbe.class)
+                        """.formatted(WINDOW, MAX_DELIVERIES), ClusterActions.class, ClusterProbe.class, ItCallerBean.class)
                 .setWebXML(new StringAsset(WebXml.basicAuth("<security-role><role-name>orders</role-name></security-role>",
                         "/api/actions/*", "/api/actions")))
                 .as(ZipExporter.class).exportTo(war.toFile(), true);
@@ -198,6 +198,9 @@ class MessagingClusterIT {
             assertEquals("jms", seen.getString("queue"));
             assertEquals("alice", seen.getString("submitter"));
             assertEquals(1, seen.getInt("attempt"));
+            // the container runs it as alice on whichever server took it, as with the in-memory queue
+            assertEquals("alice", seen.getString("ejbCaller"), "an EJB sees the submitter: " + seen);
+            assertEquals("orders:alice", seen.getString("ejbOrdersOnly"), "and her roles: " + seen);
             byServer.merge(s.getString("server"), 1, Integer::sum);
         }
         assertTrue(byServer.getOrDefault("echo-mq-a", 0) > 0 && byServer.getOrDefault("echo-mq-b", 0) > 0,

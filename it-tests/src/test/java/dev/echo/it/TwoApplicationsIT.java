@@ -53,7 +53,7 @@ class TwoApplicationsIT {
                             echo.actions.queue=jms
                             echo.actions.jms.window=8
                             echo.actions.jms.max-deliveries=3
-                            """, ClusterActions.class)
+                            """, ClusterActions.class, ItCallerBean.class)
                     .setWebXML(new StringAsset(WebXml.basicAuth("<security-role><role-name>orders</role-name></security-role>",
                             "/api/actions/*", "/api/actions")))
                     .as(ZipExporter.class).exportTo(war.toFile(), true);

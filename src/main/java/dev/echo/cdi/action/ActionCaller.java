@@ -3,12 +3,12 @@ package dev.echo.cdi.action;
 import java.util.Optional;
 
 /**
- * Who submitted the action whose function or hook runs on the calling thread. With the in-memory
- * queue a run also executes in its submitter's container context (the container's caller principal
- * is the submitter); with {@code echo.actions.queue=jms} a run may execute on another server, in
- * that application's context, and this is where the submitter's name is: the one recorded with the
- * message when the action was accepted (see {@code docs/actions-messaging.md}). Empty outside an
- * action, for anonymous submitters, and for actions the application submitted itself.
+ * Who submitted the action whose function or hook runs on the calling thread: the name recorded
+ * when the action was accepted, with either queue. (With the in-memory queue a run also executes
+ * in its submitter's container context; with {@code echo.actions.queue=jms} it executes as its
+ * submitter where the consuming server allows identity assertion, see
+ * {@code docs/actions-messaging.md}.) {@link CurrentRun} has this and the rest of the run. Empty
+ * outside an action, for anonymous submitters, and for actions the application submitted itself.
  */
 public final class ActionCaller {
 

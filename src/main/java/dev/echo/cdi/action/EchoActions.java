@@ -175,7 +175,8 @@ public class EchoActions {
         dev.echo.cdi.config.ActionQueueSettings named = settings.application() != null ? settings
                 : settings.forApplication(applicationName());
         java.util.function.Supplier<DistributedRuns> start = () -> JmsActions.start(named, board, book, sequence(),
-                application, runtime.threadFactory(), this::refusalOnConsume);
+                application, runtime.threadFactory(), this::refusalOnConsume,
+                dev.echo.cdi.action.jms.SubmitterIdentity.detect(Thread.currentThread().getContextClassLoader()));
         distributed = start.get();
         DistributedRuns d = distributed;
         OptionalApi.load(OptionalApi.MP_METRICS, () -> {

@@ -104,6 +104,8 @@ public final class JmsActions implements DistributedRuns {
     private final ThreadFactory threads;
     /** The application's policy, asked again for every action taken from the queue. */
     private final ConsumePolicy policy;
+    /** How a consumed run executes as its submitter (Liberty identity assertion), or as the application. */
+    private final SubmitterIdentity identity;
     /** This application's name: what its messages carry and its consumers select on. */
     private final String application;
     private final MessageSigner signer;
@@ -179,11 +181,13 @@ public final class JmsActions implements DistributedRuns {
 
     JmsActions(ActionQueueSettings settings, ConnectionFactory factory, Queue queue, Topic topic, RunBoard board,
                RunBook book, Sequence sequence, RunContext applicationContext, ThreadFactory threads) {
-        this(settings, factory, queue, topic, board, book, sequence, applicationContext, threads, ConsumePolicy.ANY);
+        this(settings, factory, queue, topic, board, book, sequence, applicationContext, threads, ConsumePolicy.ANY,
+                SubmitterIdentity.APPLICATION);
     }
 
     JmsActions(ActionQueueSettings settings, ConnectionFactory factory, Queue queue, Topic topic, RunBoard board,
-               RunBook book, Sequence sequence, RunContext applicationContext, ThreadFactory threads, ConsumePolicy policy) {
+               RunBook book, Sequence sequence, RunContext applicationContext, ThreadFactory threads, ConsumePolicy policy,
+               SubmitterIdentity identity) {
         if (settings.application() == null) {
             throw new IllegalArgumentException("the application's name is needed (" + dev.echo.cdi.config.EchoConfig.ACTIONS_JMS_APPLICATION + ")");
         }
@@ -193,6 +197,7 @@ public final class JmsActions implements DistributedRuns {
         }
         this.settings = settings;
         this.policy = policy;
+        this.identity = identity;
         this.application = settings.application();
         this.signer = new MessageSigner(settings.signing());
         for (Rejection r : Rejection.values()) {
@@ -215,12 +220,13 @@ public final class JmsActions implements DistributedRuns {
      * starts the consumers; a missing resource fails with a message naming it and the setting.
      */
     public static JmsActions start(ActionQueueSettings settings, RunBoard board, RunBook book, Sequence sequence,
-                            RunContext applicationContext, ThreadFactory threads, ConsumePolicy policy) {
+                            RunContext applicationContext, ThreadFactory threads, ConsumePolicy policy,
+                            SubmitterIdentity identity) {
         JmsActions actions = new JmsActions(settings, lookup(settings.connectionFactory(), ConnectionFactory.class,
                 dev.echo.cdi.config.EchoConfig.ACTIONS_JMS_CONNECTION_FACTORY),
                 lookup(settings.queue(), Queue.class, dev.echo.cdi.config.EchoConfig.ACTIONS_JMS_QUEUE),
                 lookup(settings.topic(), Topic.class, dev.echo.cdi.config.EchoConfig.ACTIONS_JMS_TOPIC),
-                board, book, sequence, applicationContext, threads, policy);
+                board, book, sequence, applicationContext, threads, policy, identity);
         actions.start();
         return actions;
     }
@@ -304,7 +310,7 @@ public final class JmsActions implements DistributedRuns {
         LOG.info(() -> "Echo actions over Jakarta Messaging: server '" + settings.serverName() + "', application '"
                 + application + "', queue " + settings.queue() + ", topic " + settings.topic() + ", window "
                 + settings.window() + ", reported FAILED at delivery " + settings.maxDeliveries() + ", messages signed ("
-                + settings.signing() + ")");
+                + settings.signing() + "), runs execute " + identity);
     }
 
     private void thread(Runnable loop, String name) {
@@ -580,7 +586,9 @@ public final class JmsActions implements DistributedRuns {
         String caller = owner.application() ? null : owner.name();
         Bodies bodies = new Bodies();
         CurrentRun.Origin origin = new CurrentRun.Origin(caller, delivery, "jms");
-        RunContext context = body -> bodies.enter(() -> applicationContext.call(() -> CurrentRun.callAs(origin, body)));
+        // the application's context (class loader, java:comp), then the submitter's identity inside it
+        RunContext context = body -> bodies.enter(() -> applicationContext.call(
+                () -> identity.call(caller, () -> CurrentRun.callAs(origin, body))));
         book.expect(action.id(), owner, RunBook.weigh(action));
         ActionRun run;
         try {

@@ -75,6 +75,7 @@ class JmsActionsTest {
     /** Functions beyond "work" and "shout" of the next server(); set before server() is called. */
     private final Map<String, dev.echo.action.ActionFunction> extra = new java.util.LinkedHashMap<>();
     private JmsActions.ConsumePolicy policy = JmsActions.ConsumePolicy.ANY;
+    private SubmitterIdentity identity = SubmitterIdentity.APPLICATION;
     private final java.util.concurrent.atomic.AtomicInteger worked = new java.util.concurrent.atomic.AtomicInteger();
 
     private JmsActions server(java.util.concurrent.ThreadFactory threads) {
@@ -87,7 +88,7 @@ class JmsActionsTest {
         extra.forEach(builder::add);
         Sequence sequence = new Sequence(scheduler, builder.build(), Map.of());
         actions = new JmsActions(settings(), jms.factory, jms.queue,
-                jms.topic, board, new RunBook(100, 1 << 20), sequence, RunContext.NONE, threads, policy);
+                jms.topic, board, new RunBook(100, 1 << 20), sequence, RunContext.NONE, threads, policy, identity);
         JmsActions a = actions;
         sequence.observer(new ActionObserver() {
             @Override
