@@ -93,6 +93,7 @@ public class EchoExtension implements Extension {
             // the keys that sign action messages are the servers' secret: never packaged in the application
             ConfigLookup.requireOutsideApplication(app, dev.echo.cdi.config.SigningKeys.SIGNING_KEY);
             ConfigLookup.requireOutsideApplication(app, dev.echo.cdi.config.SigningKeys.PREVIOUS_SIGNING_KEYS);
+            ConfigLookup.requireOutsideApplication(app, dev.echo.cdi.config.MessagingLogin.PASSWORD);
             LOG.fine(() -> "Echo configuration: " + config);
         } catch (IllegalArgumentException e) {
             validation.addDeploymentProblem(e);

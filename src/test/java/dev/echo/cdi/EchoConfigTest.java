@@ -122,6 +122,21 @@ class EchoConfigTest {
     }
 
     @Test
+    void aMessagingUserNeedsItsPasswordAndThePasswordIsNeverShown() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> read(Map.of(
+                dev.echo.cdi.config.MessagingLogin.USER, "echo-server")));
+        assertTrue(e.getMessage().contains("'" + dev.echo.cdi.config.MessagingLogin.PASSWORD + "'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> read(Map.of(dev.echo.cdi.config.MessagingLogin.PASSWORD, "pw")));
+        assertTrue(e.getMessage().contains("'" + dev.echo.cdi.config.MessagingLogin.USER + "'"), e.getMessage());
+        var login = EchoConfig.actionQueue(k -> Optional.ofNullable(Map.of(dev.echo.cdi.config.MessagingLogin.USER, " echo-server ",
+                dev.echo.cdi.config.MessagingLogin.PASSWORD, "s3cret").get(k))).login();
+        assertEquals("echo-server", login.user());
+        assertEquals("s3cret", login.password());
+        assertFalse(login.toString().contains("s3cret"), login.toString());
+        assertFalse(EchoConfig.actionQueue(k -> Optional.empty()).login().present(), "none by default");
+    }
+
+    @Test
     void theActionQueueSettingsHaveDefaultsAndBadValuesFailNamingTheKey() {
         var d = EchoConfig.actionQueue(k -> Optional.empty());
         assertFalse(d.jms(), "memory unless the application asks for jms");
@@ -137,7 +152,7 @@ class EchoConfigTest {
                 SigningKeys.SIGNING_KEY, KEY_32, EchoConfig.ACTIONS_JMS_APPLICATION, "shop");
         var c = EchoConfig.actionQueue(k -> Optional.ofNullable(set.get(k)));
         assertEquals(new dev.echo.cdi.config.ActionQueueSettings(true, "jms/x", "jms/q", "jms/t", 64, 3, "node-1", "shop",
-                c.signing()), c);
+                c.signing(), c.login()), c);
         assertTrue(c.signing().present());
         for (String[] bad : new String[][]{{EchoConfig.ACTIONS_QUEUE, "kafka"}, {EchoConfig.ACTIONS_JMS_WINDOW, "0"},
                 {EchoConfig.ACTIONS_JMS_WINDOW, "1025"}, {EchoConfig.ACTIONS_JMS_MAX_DELIVERIES, "0"},

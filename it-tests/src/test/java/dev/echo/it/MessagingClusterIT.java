@@ -320,9 +320,20 @@ class MessagingClusterIT {
         }
     }
 
+    /**
+     * Waits until both servers hear the topic again (after a restart, a server's subscriber may be
+     * in its reconnect pause, up to 30 s): an action posted to A is seen on B.
+     */
+    private static void awaitBothListening() throws Exception {
+        String id = post(PORT_A, work("NORMAL", 0, 0));
+        awaitAllFinal(PORT_B, List.of(id), Duration.ofSeconds(90));
+        awaitAllFinal(PORT_A, List.of(id), Duration.ofSeconds(30));
+    }
+
     @Test
     @Order(8)
     void actionMessagesFromAnyoneButTheServersNeverRunAndForgedNewsChangesNoBoard() throws Exception {
+        awaitBothListening(); // the engine's server restarted in the previous test: both must hear the forgeries
         double unsignedBefore = rejected("unsigned");
         double badBefore = rejected("bad-signature");
         // another application on the server sends alice's action, unsigned and signed with a key of its own

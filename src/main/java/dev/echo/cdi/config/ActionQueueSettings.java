@@ -18,23 +18,33 @@ package dev.echo.cdi.config;
  *                           consumer selects on ({@value EchoConfig#ACTIONS_JMS_APPLICATION}), or
  *                           {@code null}: the container's application name ({@code java:app/AppName})
  * @param signing            the keys that sign and verify every message ({@link SigningKeys})
+ * @param login              the user Echo's connections authenticate with ({@link MessagingLogin})
  */
 public record ActionQueueSettings(boolean jms, String connectionFactory, String queue, String topic, int window,
-                                  int maxDeliveries, String serverName, String application, SigningKeys signing) {
+                                  int maxDeliveries, String serverName, String application, SigningKeys signing,
+                                  MessagingLogin login) {
+
+    /** Settings without a messaging login. */
+    public ActionQueueSettings(boolean jms, String connectionFactory, String queue, String topic, int window,
+                               int maxDeliveries, String serverName, String application, SigningKeys signing) {
+        this(jms, connectionFactory, queue, topic, window, maxDeliveries, serverName, application, signing, MessagingLogin.NONE);
+    }
 
     /** Settings without keys and with the container's application name (a memory queue, or a test). */
     public ActionQueueSettings(boolean jms, String connectionFactory, String queue, String topic, int window,
                                int maxDeliveries, String serverName) {
-        this(jms, connectionFactory, queue, topic, window, maxDeliveries, serverName, null, SigningKeys.NONE);
+        this(jms, connectionFactory, queue, topic, window, maxDeliveries, serverName, null, SigningKeys.NONE, MessagingLogin.NONE);
     }
 
     /** The same settings with {@code keys}. */
     public ActionQueueSettings withSigning(SigningKeys keys) {
-        return new ActionQueueSettings(jms, connectionFactory, queue, topic, window, maxDeliveries, serverName, application, keys);
+        return new ActionQueueSettings(jms, connectionFactory, queue, topic, window, maxDeliveries, serverName, application, keys,
+                login);
     }
 
     /** The same settings for the application named {@code name}. */
     public ActionQueueSettings forApplication(String name) {
-        return new ActionQueueSettings(jms, connectionFactory, queue, topic, window, maxDeliveries, serverName, name, signing);
+        return new ActionQueueSettings(jms, connectionFactory, queue, topic, window, maxDeliveries, serverName, name, signing,
+                login);
     }
 }

@@ -173,7 +173,7 @@ public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold
                         .orElse(DEFAULT_JMS_MAX_DELIVERIES),
                 server,
                 lookup.apply(ACTIONS_JMS_APPLICATION).map(v -> applicationName(ACTIONS_JMS_APPLICATION, v)).orElse(null),
-                SigningKeys.read(lookup, jms));
+                SigningKeys.read(lookup, jms), MessagingLogin.read(lookup));
     }
 
     /** An application name: 1-128 letters, digits, '.', '_' or '-' (it goes into a message selector). */

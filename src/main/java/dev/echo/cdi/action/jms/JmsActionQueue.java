@@ -76,6 +76,7 @@ final class JmsActionQueue implements ActionQueue {
     static final long NEWS_TIME_TO_LIVE_MILLIS = 60_000;
 
     private final ConnectionFactory factory;
+    private final dev.echo.cdi.config.MessagingLogin login;
     private final Queue queue;
     private final MessageSigner signer;
     private final String application;
@@ -94,10 +95,24 @@ final class JmsActionQueue implements ActionQueue {
     }
 
     JmsActionQueue(ConnectionFactory factory, Queue queue, MessageSigner signer, String application) {
+        this(factory, dev.echo.cdi.config.MessagingLogin.NONE, queue, signer, application);
+    }
+
+    JmsActionQueue(ConnectionFactory factory, dev.echo.cdi.config.MessagingLogin login, Queue queue, MessageSigner signer,
+                   String application) {
         this.factory = factory;
+        this.login = login;
         this.queue = queue;
         this.signer = signer;
         this.application = application;
+    }
+
+    /**
+     * A new context of {@code mode}, authenticated as {@code echo.actions.jms.user} when one is set
+     * (an engine with messaging security), else as the provider's default.
+     */
+    JMSContext open(int mode) {
+        return login.present() ? factory.createContext(login.user(), login.password(), mode) : factory.createContext(mode);
     }
 
     /** What this application's consumers of the queue select: its own messages and those that name none. */
@@ -162,7 +177,7 @@ final class JmsActionQueue implements ActionQueue {
                 new Action.Metadata(Duration.ZERO, action.metadata().before(), action.metadata().after(),
                         action.metadata().next(), action.metadata().retry(), action.metadata().timeout(),
                         action.metadata().requiredRole(), action.metadata().idempotencyKey()));
-        try (JMSContext context = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE)) {
+        try (JMSContext context = open(JMSContext.AUTO_ACKNOWLEDGE)) {
             TextMessage message = context.createTextMessage(ActionJson.write(undelayed));
             message.setStringProperty(PRINCIPAL, owner.name());
             message.setStringProperty(APPLICATION, Boolean.toString(owner.application()));
@@ -204,7 +219,7 @@ final class JmsActionQueue implements ActionQueue {
             throw new IllegalStateException("settle the previous delivery (" + slot.open.runId + ") before polling again");
         }
         if (slot == null) {
-            JMSContext context = factory.createContext(JMSContext.SESSION_TRANSACTED);
+            JMSContext context = open(JMSContext.SESSION_TRANSACTED);
             try {
                 slot = new Slot(context, context.createConsumer(queue, queueSelector(application)));
             } catch (RuntimeException e) {
@@ -246,7 +261,7 @@ final class JmsActionQueue implements ActionQueue {
      * due are not visible), counted up to {@code limit}.
      */
     int depth(int limit) {
-        try (JMSContext context = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE);
+        try (JMSContext context = open(JMSContext.AUTO_ACKNOWLEDGE);
              QueueBrowser browser = context.createBrowser(queue)) {
             Enumeration<?> e = browser.getEnumeration();
             int n = 0;

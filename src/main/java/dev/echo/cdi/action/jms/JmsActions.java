@@ -212,7 +212,7 @@ public final class JmsActions implements DistributedRuns {
         this.sequence = sequence;
         this.applicationContext = applicationContext;
         this.threads = threads;
-        this.queue = new JmsActionQueue(factory, queue, signer, application);
+        this.queue = new JmsActionQueue(factory, settings.login(), queue, signer, application);
     }
 
     /**
@@ -310,7 +310,7 @@ public final class JmsActions implements DistributedRuns {
         LOG.info(() -> "Echo actions over Jakarta Messaging: server '" + settings.serverName() + "', application '"
                 + application + "', queue " + settings.queue() + ", topic " + settings.topic() + ", window "
                 + settings.window() + ", reported FAILED at delivery " + settings.maxDeliveries() + ", messages signed ("
-                + settings.signing() + "), runs execute " + identity);
+                + settings.signing() + "), connecting as " + settings.login() + ", runs execute " + identity);
     }
 
     private void thread(Runnable loop, String name) {
@@ -872,7 +872,7 @@ public final class JmsActions implements DistributedRuns {
             }
             try {
                 if (context == null) {
-                    context = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE);
+                    context = queue.open(JMSContext.AUTO_ACKNOWLEDGE);
                 }
                 // states are news, not records: non-persistent, and stale after a minute
                 context.createProducer().setDeliveryMode(DeliveryMode.NON_PERSISTENT)
@@ -900,7 +900,7 @@ public final class JmsActions implements DistributedRuns {
         while (!stopping) {
             try {
                 if (context == null) {
-                    context = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE);
+                    context = queue.open(JMSContext.AUTO_ACKNOWLEDGE);
                     // this application's news only: another application's servers share the topic
                     consumer = context.createConsumer(topic, JmsActionQueue.topicSelector(application));
                     // a non-durable subscriber misses what was said before it listened (this server

@@ -53,7 +53,12 @@ final class FakeJms {
     final Queue queue = named(Queue.class, "getQueueName", "actions");
     final Topic topic = named(Topic.class, "getTopicName", "runs");
     final ConnectionFactory factory = proxy(ConnectionFactory.class, (p, m, args) -> switch (m.getName()) {
-        case "createContext" -> context(args.length == 1 ? (Integer) args[0] : JMSContext.AUTO_ACKNOWLEDGE);
+        case "createContext" -> {
+            // (), (mode), (user, password), (user, password, mode)
+            this.users.add(args != null && args.length >= 2 ? args[0] + "/" + args[1] : "");
+            yield context(args != null && (args.length == 1 || args.length == 3) ? (Integer) args[args.length - 1]
+                    : JMSContext.AUTO_ACKNOWLEDGE);
+        }
         default -> unsupported(m.getName());
     });
 
@@ -62,6 +67,8 @@ final class FakeJms {
 
     private record Subscriber(String selector, BlockingQueue<Stored> inbox) {
     }
+    /** The user/password each context was created with ("" for none), in order. */
+    final List<String> users = new CopyOnWriteArrayList<>();
     /** Every commit, in order. */
     final BlockingQueue<Commit> commits = new LinkedBlockingQueue<>();
     /** What non-transacted senders published on the topic, in order. */

@@ -528,4 +528,21 @@ class JmsActionsTest {
                     n -> n == 2, Duration.ofSeconds(10), "one INFO each when back");
         }
     }
+
+    @Test
+    void everyConnectionAuthenticatesAsTheConfiguredMessagingUser() throws Exception {
+        Sequence sequence = new Sequence(scheduler, Plan.builder().add("work", c -> "done").build(), Map.of());
+        ActionQueueSettings withLogin = new ActionQueueSettings(true, "cf", "actions", "runs", 1, 3, "a", "app",
+                dev.echo.cdi.config.SigningKeys.of(KEY), dev.echo.cdi.config.MessagingLogin.of("echo-server", "s3cret"));
+        actions = new JmsActions(withLogin, jms.factory, jms.queue, jms.topic, board, new RunBook(100, 1 << 20), sequence,
+                RunContext.NONE, Thread::new);
+        actions.send(work("logged-in", List.of()), ALICE);
+        actions.start();
+        assertEquals(List.of("logged-in"), nextCommit().taken());
+        assertTrue(actions.syncWithTopic(Duration.ofSeconds(10)));
+        assertFalse(jms.users.isEmpty());
+        assertTrue(jms.users.stream().allMatch("echo-server/s3cret"::equals),
+                "the sender, the consumer, the publisher and the subscriber all log in: " + jms.users);
+        assertFalse(withLogin.toString().contains("s3cret"), "the password is not in the settings' text: " + withLogin);
+    }
 }
