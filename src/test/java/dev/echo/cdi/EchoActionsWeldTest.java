@@ -40,6 +40,30 @@ class EchoActionsWeldTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aFunctionSeesItsRunWithTheInMemoryQueue() throws Exception {
+        try (WeldContainer c = weld(RunViewBeans.class).initialize()) {
+            EchoActions actions = c.select(EchoActions.class).get();
+            Action look = new Action("r-1", "look", "x", dev.echo.task.Priority.HIGH, null);
+            var seen = (java.util.Map<String, Object>) actions.submitAs(look, "alice", role -> false).run().completion()
+                    .get(10, TimeUnit.SECONDS);
+            assertEquals(java.util.Map.of("content", "x", "runId", "r-1", "attempt", 1, "deliveries", 1, "submitter", "alice",
+                    "priority", "HIGH", "queue", "memory", "sameAsGet", true), seen);
+            var own = (java.util.Map<String, Object>) actions.submit(new Action("r-2", "look", "y",
+                    dev.echo.task.Priority.LOW, null), role -> false).completion().get(10, TimeUnit.SECONDS);
+            assertEquals("", own.get("submitter"), "the application's own run has no submitter: " + own);
+            assertEquals("r-2", own.get("runId"));
+        }
+    }
+
+    @Test
+    void anActionMethodWhoseSecondParameterIsNotTheRunFailsTheDeployment() {
+        Exception e = assertThrows(Exception.class, () -> weld(RunViewBeans.WrongSecondParameter.class).initialize().close());
+        String all = Causes.messages(e);
+        assertTrue(all.contains("action 'wrong'") && all.contains("CurrentRun"), all);
+    }
+
+    @Test
     void unknownActionsAndMissingRolesQueueNothing() throws Exception {
         try (WeldContainer c = weld(ActionBeans.class).initialize()) {
             EchoActions actions = c.select(EchoActions.class).get();

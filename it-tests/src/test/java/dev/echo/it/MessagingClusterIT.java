@@ -383,7 +383,11 @@ class MessagingClusterIT {
             }
             return onB;
         }, n -> n >= 1, Duration.ofSeconds(60), "B runs some of them");
+        int logBefore = B.log().length();
         assertTrue(B.stop(), "B stopped gracefully");  // grace 2 s (echo.stop.timeout): B interrupts what it runs
+        String stopLog = B.log().substring(logBefore);
+        assertFalse(stopLog.contains("WLTC0033W") || stopLog.contains("WLTC0032W"),
+                "a graceful stop leaves no transaction-cleanup warnings:\n" + stopLog);
         Map<String, JsonObject> end = awaitAllFinal(PORT_A, ids, Duration.ofSeconds(120));
         for (int i = 0; i < 8; i++) {
             assertEquals("SUCCEEDED", end.get(ids.get(i)).getString("state"), end.get(ids.get(i)).toString());

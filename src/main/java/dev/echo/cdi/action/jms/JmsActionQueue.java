@@ -249,6 +249,14 @@ final class JmsActionQueue implements ActionQueue {
         slots.remove();
         if (slot != null) {
             try {
+                // end the session's local transaction ourselves: a container that enlisted it (Liberty's
+                // local transaction containment on a managed thread) otherwise rolls it back when the
+                // thread ends, with a WLTC0033W warning per consumer on every graceful stop
+                slot.context.rollback();
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "rolling back an action consumer's session failed", e);
+            }
+            try {
                 slot.context.close();
             } catch (RuntimeException e) {
                 LOG.log(Level.FINE, "closing an action consumer's session failed", e);
