@@ -71,8 +71,9 @@ import java.util.logging.Logger;
  * volatile {@code stopping} that publishes it; a message whose run the stop cancelled is rolled
  * back only once no body of its run is inside ({@link Bodies}). The outage flags are CAS'd so that
  * one thread logs the start and one the end of an outage; {@code rejectionLogged} is CAS'd so that
- * one thread a minute logs a reason. {@code lastRepublish} and {@code republishPending} belong to
- * the subscriber thread.
+ * one thread a minute logs a reason. {@code lastRepublish}, {@code republishPending} and the
+ * {@link Liveness} belong to the subscriber thread; {@code renewPublisher} (volatile) is set by the
+ * subscriber and cleared by the publisher.
  */
 public final class JmsActions implements DistributedRuns {
 
@@ -871,6 +872,10 @@ public final class JmsActions implements DistributedRuns {
                 continue;
             }
             try {
+                if (renewPublisher) {
+                    renewPublisher = false;
+                    context = close(context);
+                }
                 if (context == null) {
                     context = queue.open(JMSContext.AUTO_ACKNOWLEDGE);
                 }
@@ -893,16 +898,78 @@ public final class JmsActions implements DistributedRuns {
         close(context);
     }
 
+    /**
+     * A subscription that stops delivering without an error (seen after the engine's server was
+     * killed and restarted: the remote server's new subscriber reported no failure and heard
+     * nothing, for minutes) is found by listening to ourselves: after {@code livenessIdle} with
+     * nothing heard the subscriber pings the topic, and if even its own ping has not come back
+     * within {@code livenessAnswer} it drops the subscription and subscribes again (asking the
+     * others to republish, as after any reconnect). Subscriber thread only.
+     */
+    private final class Liveness {
+        private long lastHeard = System.nanoTime();
+        private java.util.concurrent.CountDownLatch ping;
+        private String nonce;
+        private long pingSent;
+
+        void heard() {
+            lastHeard = System.nanoTime();
+        }
+
+        /** Whether the subscription must be renewed; sends a ping when it has been quiet too long. */
+        boolean dead() {
+            long now = System.nanoTime();
+            if (ping != null) {
+                if (ping.getCount() == 0) {
+                    pings.remove(nonce);
+                    ping = null;
+                    lastHeard = now;
+                    return false;
+                }
+                if (now - pingSent > livenessAnswer.toNanos()) {
+                    pings.remove(nonce);
+                    ping = null;
+                    lastHeard = now;
+                    return true;
+                }
+                return false;
+            }
+            if (now - lastHeard > livenessIdle.toNanos()) {
+                nonce = settings.serverName() + "/liveness/" + java.util.UUID.randomUUID();
+                ping = new java.util.concurrent.CountDownLatch(1);
+                pings.put(nonce, ping);
+                pingSent = now;
+                enqueue(jakarta.json.Json.createObjectBuilder().add("type", "ping").add("nonce", nonce).build().toString());
+            }
+            return false;
+        }
+    }
+
+    /** Set by the subscriber when its own ping never came back; the publisher then opens a new context. */
+    private volatile boolean renewPublisher;
+    /** How long the topic may be quiet before the subscriber checks it still hears (tests shorten it). */
+    private volatile Duration livenessIdle = Duration.ofSeconds(15);
+    /** How long the subscriber waits for its own ping before it subscribes again. */
+    private volatile Duration livenessAnswer = Duration.ofSeconds(10);
+
+    /** For tests: shorter liveness checks; call before {@link #start()}. */
+    void livenessCheck(Duration idle, Duration answer) {
+        this.livenessIdle = idle;
+        this.livenessAnswer = answer;
+    }
+
     private void subscribeLoop() {
         JMSContext context = null;
         JMSConsumer consumer = null;
         long backoff = RECONNECT_MILLIS;
+        Liveness liveness = new Liveness();
         while (!stopping) {
             try {
                 if (context == null) {
                     context = queue.open(JMSContext.AUTO_ACKNOWLEDGE);
                     // this application's news only: another application's servers share the topic
                     consumer = context.createConsumer(topic, JmsActionQueue.topicSelector(application));
+                    liveness.heard();
                     // a non-durable subscriber misses what was said before it listened (this server
                     // started, or was cut off): ask every server for the states of the runs it holds
                     enqueue(jakarta.json.Json.createObjectBuilder().add("type", "sync").add("from", settings.serverName())
@@ -912,9 +979,16 @@ public final class JmsActions implements DistributedRuns {
                 backoff = RECONNECT_MILLIS;
                 recovered(subscriberDown, "listening to " + settings.topic());
                 if (m != null) {
+                    liveness.heard();
                     heard(m);
                 }
                 republishIfDue();
+                if (liveness.dead()) {
+                    LOG.info("Echo: nothing heard on " + settings.topic() + ", not even this server's own ping: subscribing"
+                            + " again and renewing the publisher's connection");
+                    renewPublisher = true; // the ping may have been lost on the way out as well as on the way in
+                    context = close(context);
+                }
             } catch (JMSRuntimeException e) {
                 if (!stopping) {
                     context = close(context);

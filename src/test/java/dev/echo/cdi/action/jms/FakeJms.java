@@ -102,6 +102,11 @@ final class FakeJms {
         deliverToSubscribers(s);
     }
 
+    /** Every subscription stops delivering, without an error (as a subscription the engine lost). */
+    void loseSubscriptions() {
+        subscribers.clear();
+    }
+
     /** Changes a property of the first waiting message (as a sender that edits a copy of a signed one would). */
     void alterWaiting(String property, String value) {
         ready.peekFirst().properties.put(property, value);

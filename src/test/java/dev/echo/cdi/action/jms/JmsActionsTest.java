@@ -545,4 +545,15 @@ class JmsActionsTest {
                 "the sender, the consumer, the publisher and the subscriber all log in: " + jms.users);
         assertFalse(withLogin.toString().contains("s3cret"), "the password is not in the settings' text: " + withLogin);
     }
+
+    @Test
+    void aSubscriptionThatSilentlyStopsDeliveringIsFoundByItsOwnPingAndRenewed() throws Exception {
+        JmsActions server = server();
+        server.livenessCheck(Duration.ofMillis(300), Duration.ofMillis(300));
+        server.start();
+        assertTrue(server.syncWithTopic(Duration.ofSeconds(10)), "the subscriber listens");
+        jms.loseSubscriptions(); // no error, no delivery: what the subscriber on B saw after A's engine restarted
+        assertTrue(server.syncWithTopic(Duration.ofSeconds(10)),
+                "within a second of quiet the subscriber misses its own ping, subscribes again, and hears again");
+    }
 }
