@@ -39,7 +39,9 @@ class AsyncTaskTest {
 
     @Test
     void theFutureCompletesOnAWorkerNotOnTheThreadThatCompletedTheStage() throws Exception {
-        Scheduler s = SchedulerBuilder.create().workerCount(1).name("resume").build();
+        // one taker (maxWorkers = workers, docs/how-we-test.md): with the urgent thread a HIGH
+        // resumption may run there instead (a loaded full run saw "resume-urgent")
+        Scheduler s = SchedulerBuilder.create().workerCount(1).maxWorkers(1).name("resume").build();
         try {
             String worker = s.submit(() -> Thread.currentThread().getName()).get(10, TimeUnit.SECONDS);
             CompletableFuture<String> io = new CompletableFuture<>();
