@@ -424,7 +424,7 @@ public final class JmsActions implements DistributedRuns {
             } catch (JMSRuntimeException | IllegalStateException e) {
                 if (!stopping) {
                     outage(queueDown, "taking actions from " + settings.queue(), e);
-                    pause(backoff);
+                    backOff(backoff);
                     backoff = Math.min(RECONNECT_MAX_MILLIS, backoff * 2);
                 }
                 continue;
@@ -461,9 +461,27 @@ public final class JmsActions implements DistributedRuns {
     }
 
     /** One INFO when {@code down} turns off. */
-    private static void recovered(java.util.concurrent.atomic.AtomicBoolean down, String what) {
+    private void recovered(java.util.concurrent.atomic.AtomicBoolean down, String what) {
         if (down.get() && down.compareAndSet(true, false)) {
             LOG.info("Echo: " + what + " works again");
+            synchronized (providerBack) {
+                providerBack.notifyAll(); // the provider answers: the other threads need not sit out their pause
+            }
+        }
+    }
+
+    /**
+     * Pauses after a provider failure for up to {@code millis}, or until another thread got through
+     * ({@link #recovered}): after an outage the first connection that works ends every pause, so one
+     * thread's long backoff does not keep it away from a provider that is back.
+     */
+    private void backOff(long millis) {
+        synchronized (providerBack) {
+            try {
+                providerBack.wait(Math.max(1, millis));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -861,13 +879,16 @@ public final class JmsActions implements DistributedRuns {
     private void publishLoop() {
         JMSContext context = null;
         long backoff = RECONNECT_MILLIS;
+        String failed = null; // a message whose send failed: sent again first, not lost (a sync, a ping)
         while (!stopping || !outgoing.isEmpty()) {
+            watchSubscriber();
             String next;
             try {
-                next = outgoing.poll(RECEIVE.toMillis(), TimeUnit.MILLISECONDS);
+                next = failed != null ? failed : outgoing.poll(RECEIVE.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 break;
             }
+            failed = null;
             if (next == null) {
                 continue;
             }
@@ -886,12 +907,13 @@ public final class JmsActions implements DistributedRuns {
                 backoff = RECONNECT_MILLIS;
                 recovered(publisherDown, "publishing run states on " + settings.topic());
             } catch (JMSRuntimeException e) {
+                failed = stopping ? null : next;
                 context = close(context);
                 if (stopping) {
                     break; // the provider is gone and so are we: what is left is news nobody will hear
                 }
                 outage(publisherDown, "publishing run states on " + settings.topic(), e);
-                pause(backoff);
+                backOff(backoff);
                 backoff = Math.min(RECONNECT_MAX_MILLIS, backoff * 2);
             }
         }
@@ -945,6 +967,16 @@ public final class JmsActions implements DistributedRuns {
         }
     }
 
+    /** Notified (under its own monitor) when a thread reaches the provider again after an outage. */
+    private final Object providerBack = new Object();
+    /** When the subscriber last went round its loop (System.nanoTime); the publisher watches it. */
+    private volatile long subscriberBeat = System.nanoTime();
+    /** The subscriber's context, so that the publisher can close it when a receive hangs; volatile. */
+    private volatile JMSContext subscriberContext;
+    /** How long the subscriber may stay inside one receive (of 500 ms) before the publisher closes its connection. */
+    static final long SUBSCRIBER_STUCK_MILLIS = 15_000;
+    /** {@link #SUBSCRIBER_STUCK_MILLIS}, shortened by tests. */
+    private volatile Duration subscriberStuck = Duration.ofMillis(SUBSCRIBER_STUCK_MILLIS);
     /** Set by the subscriber when its own ping never came back; the publisher then opens a new context. */
     private volatile boolean renewPublisher;
     /** How long the topic may be quiet before the subscriber checks it still hears (tests shorten it). */
@@ -956,6 +988,23 @@ public final class JmsActions implements DistributedRuns {
     void livenessCheck(Duration idle, Duration answer) {
         this.livenessIdle = idle;
         this.livenessAnswer = answer;
+        this.subscriberStuck = answer;
+    }
+
+    /**
+     * Closes the subscriber's connection when it has been inside one receive (of 500 ms) for
+     * {@value #SUBSCRIBER_STUCK_MILLIS} ms: seen after the engine's server restarted, a receive on
+     * the remote server that never returned and never failed. Closing a context is the one thing
+     * another thread may do to it; the receive then fails and the subscriber connects again.
+     */
+    private void watchSubscriber() {
+        JMSContext stuck = subscriberContext;
+        if (stuck != null && System.nanoTime() - subscriberBeat > subscriberStuck.toNanos()) {
+            subscriberBeat = System.nanoTime();
+            LOG.info("Echo: listening to " + settings.topic() + " has hung in one receive for over "
+                    + subscriberStuck.toMillis() + " ms: closing its connection so that it connects again");
+            close(stuck);
+        }
     }
 
     private void subscribeLoop() {
@@ -969,13 +1018,16 @@ public final class JmsActions implements DistributedRuns {
                     context = queue.open(JMSContext.AUTO_ACKNOWLEDGE);
                     // this application's news only: another application's servers share the topic
                     consumer = context.createConsumer(topic, JmsActionQueue.topicSelector(application));
+                    subscriberContext = context;
                     liveness.heard();
                     // a non-durable subscriber misses what was said before it listened (this server
                     // started, or was cut off): ask every server for the states of the runs it holds
                     enqueue(jakarta.json.Json.createObjectBuilder().add("type", "sync").add("from", settings.serverName())
                             .build().toString());
                 }
+                subscriberBeat = System.nanoTime();
                 Message m = consumer.receive(RECEIVE.toMillis());
+                subscriberBeat = System.nanoTime();
                 backoff = RECONNECT_MILLIS;
                 recovered(subscriberDown, "listening to " + settings.topic());
                 if (m != null) {
@@ -987,13 +1039,15 @@ public final class JmsActions implements DistributedRuns {
                     LOG.info("Echo: nothing heard on " + settings.topic() + ", not even this server's own ping: subscribing"
                             + " again and renewing the publisher's connection");
                     renewPublisher = true; // the ping may have been lost on the way out as well as on the way in
+                    subscriberContext = null;
                     context = close(context);
                 }
             } catch (JMSRuntimeException e) {
                 if (!stopping) {
+                    subscriberContext = null;
                     context = close(context);
                     outage(subscriberDown, "listening to " + settings.topic(), e);
-                    pause(backoff);
+                    backOff(backoff);
                     backoff = Math.min(RECONNECT_MAX_MILLIS, backoff * 2);
                 }
             } catch (RuntimeException e) {

@@ -102,6 +102,9 @@ final class FakeJms {
         deliverToSubscribers(s);
     }
 
+    /** From now on a subscriber's receive blocks until its context is closed (then fails), once per subscriber. */
+    volatile boolean hangReceives;
+
     /** Every subscription stops delivering, without an error (as a subscription the engine lost). */
     void loseSubscriptions() {
         subscribers.clear();
@@ -139,11 +142,12 @@ final class FakeJms {
         boolean transacted = mode == JMSContext.SESSION_TRANSACTED;
         List<Stored> received = new ArrayList<>();
         List<Stored> newsToSend = new ArrayList<>();
+        CountDownLatch closed = new CountDownLatch(1);
         return proxy(JMSContext.class, (p, m, args) -> switch (m.getName()) {
             case "createTextMessage" -> textMessage(new Stored((String) args[0]));
             case "createProducer" -> producer(transacted, newsToSend);
             case "createConsumer" -> args[0] == queue ? queueConsumer(transacted, received, args.length > 1 ? (String) args[1] : null)
-                    : topicConsumer(args.length > 1 ? (String) args[1] : null);
+                    : topicConsumer(args.length > 1 ? (String) args[1] : null, closed);
             case "commit" -> {
                 List<String> taken = received.stream().map(s -> (String) s.properties.get(JmsActionQueue.RUN_ID)).toList();
                 List<Stored> news = List.copyOf(newsToSend);
@@ -154,6 +158,9 @@ final class FakeJms {
                 yield null;
             }
             case "rollback", "close" -> {
+                if (m.getName().equals("close")) {
+                    closed.countDown();
+                }
                 for (Stored s : received) {
                     s.deliveryCount++;
                     ready.addFirst(s);
@@ -234,11 +241,16 @@ final class FakeJms {
         });
     }
 
-    private Object topicConsumer(String selector) {
+    private Object topicConsumer(String selector, CountDownLatch closed) {
         BlockingQueue<Stored> mine = new LinkedBlockingQueue<>();
         subscribers.add(new Subscriber(selector, mine));
         return proxy(jakarta.jms.JMSConsumer.class, (p, m, args) -> switch (m.getName()) {
             case "receive" -> {
+                if (hangReceives) {
+                    hangReceives = false;
+                    closed.await(); // as a receive on a dead connection: no message, no error, no return
+                    throw new jakarta.jms.IllegalStateRuntimeException("the context was closed");
+                }
                 Stored s = mine.poll((Long) args[0], TimeUnit.MILLISECONDS);
                 yield s == null ? null : textMessage(s);
             }

@@ -556,4 +556,16 @@ class JmsActionsTest {
         assertTrue(server.syncWithTopic(Duration.ofSeconds(10)),
                 "within a second of quiet the subscriber misses its own ping, subscribes again, and hears again");
     }
+
+    @Test
+    void aReceiveThatHangsIsEndedByClosingItsConnectionAndTheSubscriberHearsAgain() throws Exception {
+        JmsActions server = server();
+        server.livenessCheck(Duration.ofSeconds(60), Duration.ofMillis(500)); // the watchdog, not the ping, must act
+        server.start();
+        assertTrue(server.syncWithTopic(Duration.ofSeconds(10)), "the subscriber listens");
+        jms.hangReceives = true; // the subscriber's next receive neither returns nor fails
+        Thread.sleep(100);
+        assertTrue(server.syncWithTopic(Duration.ofSeconds(10)),
+                "the publisher closed the hung subscriber's connection; it connected again and heard the ping");
+    }
 }
