@@ -83,7 +83,8 @@ public class ClusterActions {
      */
     @EchoAction("cluster.effect")
     public String effect(Map<String, Object> input) throws Exception {
-        Thread.sleep(((Number) input.get("ms")).longValue());
+        // a long piece of work that a stop may interrupt (nothing ever opens this latch)
+        new CountDownLatch(1).await(((Number) input.get("ms")).longValue(), TimeUnit.MILLISECONDS);
         String server = System.getProperty("wlp.server.name", "?");
         Files.writeString(Path.of((String) input.get("file")), server + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         return server;

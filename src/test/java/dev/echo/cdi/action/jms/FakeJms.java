@@ -92,7 +92,7 @@ final class FakeJms {
     void sendRaw(String text, Map<String, String> properties) {
         Stored s = new Stored(text);
         s.properties.putAll(properties);
-        ready.add(s);
+        enqueue(s, false);
     }
 
     /** Publishes a message on the topic as any sender on the server could. */
@@ -104,6 +104,8 @@ final class FakeJms {
 
     /** From now on a subscriber's receive blocks until its context is closed (then fails), once per subscriber. */
     volatile boolean hangReceives;
+    /** Counted down when a receive starts hanging. */
+    final CountDownLatch hanging = new CountDownLatch(1);
 
     /** Every subscription stops delivering, without an error (as a subscription the engine lost). */
     void loseSubscriptions() {
@@ -163,7 +165,7 @@ final class FakeJms {
                 }
                 for (Stored s : received) {
                     s.deliveryCount++;
-                    ready.addFirst(s);
+                    enqueue(s, true);
                 }
                 received.clear();
                 newsToSend.clear();
@@ -179,7 +181,7 @@ final class FakeJms {
             case "send" -> {
                 Stored sent = args[1] instanceof String text ? new Stored(text) : stored(args[1]);
                 if (args[0] == queue) {
-                    ready.add(sent);
+                    enqueue(sent, false);
                 } else if (transacted) {
                     newsToSend.add(sent);
                 } else {
@@ -211,8 +213,8 @@ final class FakeJms {
     /** The first waiting message {@code selector} lets through, taken off the queue; waits up to {@code millis}. */
     private Stored take(String selector, long millis) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        while (true) {
-            synchronized (ready) {
+        synchronized (ready) {
+            while (true) {
                 for (var it = ready.iterator(); it.hasNext(); ) {
                     Stored s = it.next();
                     if (selects(selector, s)) {
@@ -220,11 +222,24 @@ final class FakeJms {
                         return s;
                     }
                 }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return null;
+                }
+                TimeUnit.NANOSECONDS.timedWait(ready, left); // woken by enqueue
             }
-            if (System.nanoTime() - deadline >= 0) {
-                return null;
+        }
+    }
+
+    /** Puts a message on the queue (at its head for a rollback) and wakes the consumers waiting in {@link #take}. */
+    private void enqueue(Stored s, boolean first) {
+        synchronized (ready) {
+            if (first) {
+                ready.addFirst(s);
+            } else {
+                ready.add(s);
             }
-            Thread.sleep(2);
+            ready.notifyAll();
         }
     }
 
@@ -248,6 +263,7 @@ final class FakeJms {
             case "receive" -> {
                 if (hangReceives) {
                     hangReceives = false;
+                    hanging.countDown();
                     closed.await(); // as a receive on a dead connection: no message, no error, no return
                     throw new jakarta.jms.IllegalStateRuntimeException("the context was closed");
                 }

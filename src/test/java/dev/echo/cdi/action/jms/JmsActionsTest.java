@@ -415,34 +415,33 @@ class JmsActionsTest {
     @Test
     void aStopPastItsGraceInterruptsTheRunAndGivesItsMessageBackOnlyAfterTheBodyLeft() throws Exception {
         java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.atomic.AtomicBoolean left = new java.util.concurrent.atomic.AtomicBoolean();
-        java.util.concurrent.atomic.AtomicBoolean leftBeforeRollback = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.CountDownLatch interrupted = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch mayLeave = new java.util.concurrent.CountDownLatch(1);
         extra.put("long", content -> {
             inside.countDown();
             try {
-                Thread.sleep(60_000);
+                new java.util.concurrent.CountDownLatch(1).await(); // until interrupted
                 return "finished";
-            } finally {
-                Thread.sleep(200); // a body that takes a moment to clean up after its interrupt
-                left.set(true);
+            } catch (InterruptedException e) {
+                interrupted.countDown();
+                mayLeave.await(); // a body that takes a while to clean up after its interrupt
+                throw e;
             }
         });
         JmsActions server = server();
         server.send(new Action("r-long", "long", null, Priority.NORMAL, Action.Metadata.NONE), ALICE);
         server.start();
         assertTrue(inside.await(10, TimeUnit.SECONDS));
-        Thread watcher = new Thread(() -> {
-            while (jms.waiting() == 0) {
-                Thread.onSpinWait();
-            }
-            leftBeforeRollback.set(left.get());
-        });
-        watcher.start();
-        server.stop(Duration.ofMillis(100));
-        watcher.join(10_000);
-        assertEquals(1, jms.waiting(), "the message was given back (another server runs it)");
-        assertTrue(left.get(), "the body was interrupted and left");
-        assertTrue(leftBeforeRollback.get(), "the message came back only after the body had left");
+        Thread stopper = new Thread(() -> server.stop(Duration.ofMillis(100)));
+        stopper.start();
+        assertTrue(interrupted.await(10, TimeUnit.SECONDS), "past its grace the stop interrupted the run");
+        stopper.join(300);
+        assertTrue(stopper.isAlive(), "the stop waits while the body is still inside");
+        assertEquals(0, jms.waiting(), "the message is not given back while the body is inside");
+        mayLeave.countDown();
+        stopper.join(30_000);
+        assertFalse(stopper.isAlive());
+        assertEquals(1, jms.waiting(), "once the body left, the message was given back (another server runs it)");
         assertTrue(jms.commits.isEmpty(), "nothing committed: " + jms.commits);
         actions = null; // stopped already
     }
@@ -500,9 +499,12 @@ class JmsActionsTest {
     @Test
     void anOutageOfTheProviderIsOneWarningNotOnePerThreadPerSecond() throws Exception {
         java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+        // three consumers and the subscriber, each failing twice (a first try and one retry after its pause)
+        java.util.concurrent.CountDownLatch failures = new java.util.concurrent.CountDownLatch(8);
         jakarta.jms.ConnectionFactory flaky = (jakarta.jms.ConnectionFactory) java.lang.reflect.Proxy.newProxyInstance(
                 getClass().getClassLoader(), new Class<?>[]{jakarta.jms.ConnectionFactory.class}, (p, m, args) -> {
                     if (m.getName().equals("createContext") && down.get()) {
+                        failures.countDown();
                         throw new jakarta.jms.JMSRuntimeException("engine unreachable");
                     }
                     return m.invoke(jms.factory, args);
@@ -514,8 +516,7 @@ class JmsActionsTest {
             actions = new JmsActions(three, flaky, jms.queue, jms.topic, board, new RunBook(100, 1 << 20), sequence,
                     RunContext.NONE, Thread::new);
             actions.start();
-            // three consumers and the subscriber fail for 2.5 s: each retries after 1 s, then 2 s
-            Thread.sleep(2500);
+            assertTrue(failures.await(30, TimeUnit.SECONDS), "every thread failed and tried again");
             down.set(false);
             assertTrue(actions.syncWithTopic(Duration.ofSeconds(40)), "it reconnects once the provider answers");
             sender(KEY, "app").offer(work("after", List.of()), ALICE);
@@ -564,7 +565,7 @@ class JmsActionsTest {
         server.start();
         assertTrue(server.syncWithTopic(Duration.ofSeconds(10)), "the subscriber listens");
         jms.hangReceives = true; // the subscriber's next receive neither returns nor fails
-        Thread.sleep(100);
+        assertTrue(jms.hanging.await(10, TimeUnit.SECONDS), "the subscriber is inside the hung receive");
         assertTrue(server.syncWithTopic(Duration.ofSeconds(10)),
                 "the publisher closed the hung subscriber's connection; it connected again and heard the ping");
     }
