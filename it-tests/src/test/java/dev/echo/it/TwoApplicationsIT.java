@@ -28,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * the topic, and each must run only its own actions — none rolled back, redelivered or
  * dead-lettered because of the other — and answer only for its own runs.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class TwoApplicationsIT {
 
     private static final int PORT = 9099;
@@ -60,6 +61,13 @@ class TwoApplicationsIT {
             SERVER.deploy(war, app + ".war");
             Files.deleteIfExists(war);
         }
+        // a WAR without Echo: plain Jakarta Messaging code on the same server
+        Path intruder = Path.of(System.getProperty("java.io.tmpdir"), "intruder-" + ProcessHandle.current().pid() + ".war");
+        org.jboss.shrinkwrap.api.ShrinkWrap.create(org.jboss.shrinkwrap.api.spec.WebArchive.class, "intruder.war")
+                .addClasses(Intruder.class, Intruder.App.class)
+                .as(ZipExporter.class).exportTo(intruder.toFile(), true);
+        SERVER.deploy(intruder, "intruder.war");
+        Files.deleteIfExists(intruder);
         SERVER.start();
         for (String app : List.of("shop", "billing")) {
             try {
@@ -84,6 +92,7 @@ class TwoApplicationsIT {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(1) // before the intruder: its log must have no refusal at all
     void eachApplicationRunsOnlyItsOwnActionsOnceAndAnswersOnlyForThem() throws Exception {
         Map<String, List<String>> ids = Map.of("shop", new ArrayList<>(), "billing", new ArrayList<>());
         for (int i = 0; i < 100; i++) {
@@ -111,5 +120,33 @@ class TwoApplicationsIT {
         for (String noise : List.of("given back", "could not be handled", "cannot be run here", "refused")) {
             assertFalse(log.contains(noise), "no action of either application was refused or rolled back (" + noise + "):\n" + log);
         }
+    }
+
+    private static double rejected(String reason) throws Exception {
+        String metrics = Http.send("GET", "http://127.0.0.1:" + PORT + "/metrics?scope=application").body();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^echo_action_messages_rejected_total\\{[^}]*reason=\""
+                + java.util.regex.Pattern.quote(reason) + "\"[^}]*} ([0-9.eE+-]+)$").matcher(metrics);
+        double sum = 0;
+        while (m.find()) {
+            sum += Double.parseDouble(m.group(1));
+        }
+        return sum;
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(2)
+    void aWarWithoutEchoOnTheSameServerCanNeitherRunAnActionNorPlantAState() throws Exception {
+        double before = rejected("unsigned");
+        String base = "http://127.0.0.1:" + PORT + "/intruder/intrude/";
+        assertEquals("sent", Http.send("POST", base + "action/shop/intruder-1").body());
+        assertEquals("sent", Http.send("POST", base + "state/shop/order-99").body());
+        Await.value(() -> rejected("unsigned") - before, n -> n >= 2, Duration.ofSeconds(60),
+                "shop refused the unsigned action and the unsigned state");
+        assertEquals(404, send("shop", "GET", "/intruder-1").statusCode(), "the forged action never became a run");
+        assertEquals(404, send("shop", "GET", "/planted-order-99").statusCode(), "the planted state is on no board");
+        HttpResponse<String> real = Http.send("POST", "http://127.0.0.1:" + PORT + "/shop/api/actions",
+                "{\"name\":\"cluster.work\",\"content\":{\"ms\":0},\"metadata\":{\"idempotencyKey\":\"order-99\"}}",
+                "alice", "alicepwd");
+        assertEquals(202, real.statusCode(), "alice's action with the planted key is hers and runs: " + real.body());
     }
 }
