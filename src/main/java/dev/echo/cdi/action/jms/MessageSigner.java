@@ -95,8 +95,8 @@ final class MessageSigner {
     }
 
     /** The message's echo* properties but the signature, by name, as strings. */
-    static Map<String, String> echoProperties(Message m) throws JMSException {
-        Map<String, String> props = new TreeMap<>();
+    static java.util.SortedMap<String, String> echoProperties(Message m) throws JMSException {
+        java.util.SortedMap<String, String> props = new TreeMap<>();
         for (Object n : Collections.list((Enumeration<?>) m.getPropertyNames())) {
             String name = String.valueOf(n);
             if (name.startsWith(PREFIX) && !name.equals(SIGNATURE)) {
@@ -107,10 +107,10 @@ final class MessageSigner {
     }
 
     /** The signed form (see the class comment). */
-    static byte[] canonical(String body, Map<String, String> sortedProperties) {
+    static byte[] canonical(String body, java.util.SortedMap<String, String> sortedProperties) {
         StringBuilder b = new StringBuilder(body.length() + 64 * (sortedProperties.size() + 1));
         b.append("echo-signed-v1\n");
-        for (Map.Entry<String, String> e : new TreeMap<>(sortedProperties).entrySet()) {
+        for (Map.Entry<String, String> e : sortedProperties.entrySet()) {
             String v = e.getValue() == null ? "" : e.getValue();
             b.append(e.getKey().length()).append(':').append(e.getKey()).append('=')
                     .append(v.length()).append(':').append(v).append('\n');
