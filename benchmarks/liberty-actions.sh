@@ -16,6 +16,7 @@ war=it-tests/target/echo-showcase.war
 pw_a=$(sed -n 's/^echo.demo.alice.password=//p' liberty-config/bootstrap.properties)
 pw_b=$(sed -n 's/^echo.demo.bob.password=//p' liberty-config/bootstrap.properties)
 key=$(head -c 32 /dev/urandom | base64)
+jms_pw=$(head -c 18 /dev/urandom | base64)
 PORT_A=9097; PORT_B=9098; JMS=17277
 ROUNDS=${ROUNDS:-3}; N=${N:-2000}
 
@@ -26,10 +27,11 @@ make_server() { # name, xml (relative to liberty-config), queue, http port, extr
   "$wlp/bin/server" create "$name" >/dev/null
   cp "liberty-config/$xml" "$dir/server.xml"
   cp liberty-config/echo-base.xml "$dir/echo-base.xml"
-  # the demo users and signing key (every message is signed: both servers need the same key)
+  # the demo users, signing key and servers' messaging login (every message is signed and the engine
+  # admits only the servers' user: both servers need the same key and password)
   if [ -f liberty-config/demo.xml ]; then cp liberty-config/demo.xml "$dir/demo.xml"; fi
-  printf 'http.port=%s\necho.demo.alice.password=%s\necho.demo.bob.password=%s\necho.demo.signing-key=%s\n%b' \
-    "$port" "$pw_a" "$pw_b" "$key" "$extra" > "$dir/bootstrap.properties"
+  printf 'http.port=%s\necho.demo.alice.password=%s\necho.demo.bob.password=%s\necho.demo.signing-key=%s\necho.demo.jms.password=%s\n%b' \
+    "$port" "$pw_a" "$pw_b" "$key" "$jms_pw" "$extra" > "$dir/bootstrap.properties"
   # kept-runs: the counts come from the kept runs, which must hold every round
   printf 'ECHO_ACTIONS_QUEUE=%s\nECHO_ACTIONS_KEPT_RUNS=100000\n' "$queue" > "$dir/server.env"
   mkdir -p "$dir/dropins" && cp "$war" "$dir/dropins/echo-showcase.war"

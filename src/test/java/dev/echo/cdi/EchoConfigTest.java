@@ -110,15 +110,47 @@ class EchoConfigTest {
             assertFalse(e.getMessage().contains(secretButShort) || e.getMessage().contains(KEY_32), "a key never appears in an error: "
                     + e.getMessage());
         }
-        var keys = EchoConfig.actionQueue(k -> Optional.ofNullable(Map.of(EchoConfig.ACTIONS_QUEUE, "jms",
-                SigningKeys.SIGNING_KEY, KEY_32, SigningKeys.PREVIOUS_SIGNING_KEYS,
+        var keys = EchoConfig.actionQueue(k -> Optional.ofNullable(Map.of(EchoConfig.ACTIONS_QUEUE, "jms", LOGIN_USER, "echo-server",
+                LOGIN_PASSWORD, LONG_PASSWORD, SigningKeys.SIGNING_KEY, KEY_32, SigningKeys.PREVIOUS_SIGNING_KEYS,
                 " " + java.util.Base64.getUrlEncoder().encodeToString(bytes(40)) + " , " + KEY_32).get(k))).signing();
         assertEquals(3, keys.verifying().size(), "the signing key and both previous keys verify");
         assertArrayEquals(bytes(32), keys.signing());
         assertArrayEquals(bytes(40), keys.verifying().get(1), "URL-safe base64 and blanks are accepted");
         assertFalse(keys.toString().contains(KEY_32), keys.toString());
-        assertFalse(EchoConfig.actionQueue(k -> Optional.ofNullable(Map.of(EchoConfig.ACTIONS_QUEUE, "jms",
-                SigningKeys.SIGNING_KEY, KEY_32).get(k))).toString().contains(KEY_32), "nor in the settings' text");
+        assertFalse(EchoConfig.actionQueue(k -> Optional.ofNullable(Map.of(EchoConfig.ACTIONS_QUEUE, "jms", LOGIN_USER, "echo-server",
+                LOGIN_PASSWORD, LONG_PASSWORD, SigningKeys.SIGNING_KEY, KEY_32).get(k))).toString().contains(KEY_32),
+                "nor in the settings' text");
+    }
+
+    private static final String LOGIN_USER = dev.echo.cdi.config.MessagingLogin.USER;
+    private static final String LOGIN_PASSWORD = dev.echo.cdi.config.MessagingLogin.PASSWORD;
+    private static final String LONG_PASSWORD = "sixteen-chars-ok";
+
+    @Test
+    void jmsNeedsTheServersMessagingLoginWithALongPasswordNeverShown() {
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> read(Map.of(EchoConfig.ACTIONS_QUEUE, "jms", SigningKeys.SIGNING_KEY, KEY_32)));
+        assertTrue(missing.getMessage().contains("'" + LOGIN_USER + "'") && missing.getMessage().contains("'" + LOGIN_PASSWORD + "'"),
+                missing.getMessage());
+        IllegalArgumentException shortOne = assertThrows(IllegalArgumentException.class, () -> read(Map.of(EchoConfig.ACTIONS_QUEUE,
+                "jms", SigningKeys.SIGNING_KEY, KEY_32, LOGIN_USER, "echo-server", LOGIN_PASSWORD, "fifteen-chars-x")));
+        assertTrue(shortOne.getMessage().contains("'" + LOGIN_PASSWORD + "' must be at least 16 characters"), shortOne.getMessage());
+        assertFalse(shortOne.getMessage().contains("fifteen-chars-x"), "never the password: " + shortOne.getMessage());
+        var login = EchoConfig.actionQueue(k -> Optional.ofNullable(Map.of(EchoConfig.ACTIONS_QUEUE, "jms", SigningKeys.SIGNING_KEY,
+                KEY_32, LOGIN_USER, "echo-server", LOGIN_PASSWORD, LONG_PASSWORD).get(k))).login();
+        assertEquals(LONG_PASSWORD, login.password(), "16 characters are enough");
+    }
+
+    @Test
+    void theEnginesRedeliveryLimitIsReadWhereTheServerStatesItAndUnknownElsewhere() {
+        assertEquals(0, EchoConfig.actionQueue(k -> Optional.empty()).engineMaxDeliveries(), "unknown by default");
+        assertEquals(7, EchoConfig.actionQueue(k -> Optional.ofNullable(Map.of(EchoConfig.ACTIONS_JMS_ENGINE_MAX_DELIVERIES, "7")
+                .get(k))).engineMaxDeliveries());
+        for (String bad : List.of("0", "-1", "1001", "five")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EchoConfig.actionQueue(
+                    k -> Optional.ofNullable(Map.of(EchoConfig.ACTIONS_JMS_ENGINE_MAX_DELIVERIES, bad).get(k))), bad);
+            assertTrue(e.getMessage().contains(EchoConfig.ACTIONS_JMS_ENGINE_MAX_DELIVERIES), e.getMessage());
+        }
     }
 
     @Test
@@ -146,13 +178,14 @@ class EchoConfigTest {
         assertEquals(8, d.window());
         assertEquals(5, d.maxDeliveries());
         assertFalse(d.serverName().isBlank());
-        Map<String, String> set = Map.of(EchoConfig.ACTIONS_QUEUE, " JMS ", EchoConfig.ACTIONS_JMS_CONNECTION_FACTORY, "jms/x",
-                EchoConfig.ACTIONS_JMS_QUEUE, "jms/q", EchoConfig.ACTIONS_JMS_TOPIC, "jms/t", EchoConfig.ACTIONS_JMS_WINDOW, "64",
-                EchoConfig.ACTIONS_JMS_MAX_DELIVERIES, "3", EchoConfig.ACTIONS_SERVER_NAME, "node-1",
-                SigningKeys.SIGNING_KEY, KEY_32, EchoConfig.ACTIONS_JMS_APPLICATION, "shop");
+        Map<String, String> set = new java.util.HashMap<>(Map.of(EchoConfig.ACTIONS_QUEUE, " JMS ",
+                EchoConfig.ACTIONS_JMS_CONNECTION_FACTORY, "jms/x", EchoConfig.ACTIONS_JMS_QUEUE, "jms/q", EchoConfig.ACTIONS_JMS_TOPIC,
+                "jms/t", EchoConfig.ACTIONS_JMS_WINDOW, "64", EchoConfig.ACTIONS_JMS_MAX_DELIVERIES, "3", EchoConfig.ACTIONS_SERVER_NAME,
+                "node-1", SigningKeys.SIGNING_KEY, KEY_32, EchoConfig.ACTIONS_JMS_APPLICATION, "shop"));
+        set.putAll(Map.of(LOGIN_USER, "echo-server", LOGIN_PASSWORD, LONG_PASSWORD, EchoConfig.ACTIONS_JMS_ENGINE_MAX_DELIVERIES, "3"));
         var c = EchoConfig.actionQueue(k -> Optional.ofNullable(set.get(k)));
         assertEquals(new dev.echo.cdi.config.ActionQueueSettings(true, "jms/x", "jms/q", "jms/t", 64, 3, "node-1", "shop",
-                c.signing(), c.login()), c);
+                c.signing(), c.login(), 3), c);
         assertTrue(c.signing().present());
         for (String[] bad : new String[][]{{EchoConfig.ACTIONS_QUEUE, "kafka"}, {EchoConfig.ACTIONS_JMS_WINDOW, "0"},
                 {EchoConfig.ACTIONS_JMS_WINDOW, "1025"}, {EchoConfig.ACTIONS_JMS_MAX_DELIVERIES, "0"},

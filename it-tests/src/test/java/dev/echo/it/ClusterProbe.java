@@ -55,7 +55,7 @@ public class ClusterProbe {
     @POST
     @Path("poison/{id}")
     public String poison(@PathParam("id") String id) throws Exception {
-        try (JMSContext context = factory.createContext()) {
+        try (JMSContext context = serversContext()) {
             TextMessage m = context.createTextMessage("{\"this is\": \"not an action\"");
             aliceProps(m, id);
             sign(m, Base64.getDecoder().decode(org.eclipse.microprofile.config.ConfigProvider.getConfig()
@@ -72,7 +72,7 @@ public class ClusterProbe {
     @POST
     @Path("forge/{id}")
     public String forge(@PathParam("id") String id, @QueryParam("signature") String signature) throws Exception {
-        try (JMSContext context = factory.createContext()) {
+        try (JMSContext context = serversContext()) {
             TextMessage m = context.createTextMessage("{\"name\":\"cluster.work\",\"content\":{\"ms\":0}}");
             aliceProps(m, id);
             if ("stranger".equals(signature)) {
@@ -89,13 +89,45 @@ public class ClusterProbe {
     @POST
     @Path("forge-news")
     public String forgeNews(String body) throws Exception {
-        try (JMSContext context = factory.createContext()) {
+        try (JMSContext context = serversContext()) {
             TextMessage m = context.createTextMessage(body);
             m.setStringProperty("echoAppName", "cluster");
             m.setStringProperty("echoSentAt", Long.toString(System.currentTimeMillis()));
             context.createProducer().send(runs, m);
         }
         return "sent";
+    }
+
+    /**
+     * A context logged in as the servers' messaging user: any application on the server can read
+     * that login through MicroProfile Config, as this one does (the engine's wall keeps out the
+     * rest; the signature is what stops an application holding it).
+     */
+    private JMSContext serversContext() {
+        var config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        return factory.createContext(config.getValue("echo.actions.jms.user", String.class),
+                config.getValue("echo.actions.jms.password", String.class));
+    }
+
+    /**
+     * Tries to put a {@code cluster.work} action on the queue logged in as {@code user} with
+     * {@code password} ({@code none}: no login at all; {@code servers-user}: the servers' user
+     * name): "sent", or "refused: " and what the engine said.
+     */
+    @POST
+    @Path("send-as")
+    @Produces(MediaType.TEXT_PLAIN)
+    public String sendAs(@QueryParam("user") String user, @QueryParam("password") String password) {
+        String name = "servers-user".equals(user)
+                ? org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("echo.actions.jms.user", String.class) : user;
+        try (JMSContext context = "none".equals(user) ? factory.createContext() : factory.createContext(name, password)) {
+            TextMessage m = context.createTextMessage("{\"name\":\"cluster.work\",\"content\":{\"ms\":0}}");
+            aliceProps(m, "run-sent-as-" + user);
+            context.createProducer().send(actions, m);
+            return "sent";
+        } catch (Exception e) {
+            return "refused: " + e;
+        }
     }
 
     private static void aliceProps(Message m, String id) throws Exception {
@@ -131,7 +163,7 @@ public class ClusterProbe {
     @Produces(MediaType.TEXT_PLAIN)
     public String dead() throws Exception {
         List<String> ids = new ArrayList<>();
-        try (JMSContext context = factory.createContext(); QueueBrowser browser = context.createBrowser(dead)) {
+        try (JMSContext context = serversContext(); QueueBrowser browser = context.createBrowser(dead)) {
             for (Object m : Collections.list(browser.getEnumeration())) {
                 ids.add(((Message) m).getStringProperty("echoRunId"));
             }

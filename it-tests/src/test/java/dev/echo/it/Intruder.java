@@ -11,12 +11,16 @@ import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Application;
 
 /**
  * A WAR of its own, without Echo, deployed beside Echo applications (TwoApplicationsIT): plain
  * Jakarta Messaging code that looks up Echo's default JNDI names and sends what Echo would, for an
- * application it names, without the servers' signing key.
+ * application it names, without the servers' signing key. It connects with no login, as alice
+ * (a user of the server's registry), or as the servers' messaging user, whose login any
+ * application on the server can read through MicroProfile Config; it answers "sent", or
+ * "refused: " and what the engine said.
  */
 @Path("intrude")
 @RequestScoped
@@ -36,11 +40,20 @@ public class Intruder {
     @Resource(lookup = "jms/echo/runs")
     Topic runs;
 
+    private JMSContext context(String login) {
+        if ("servers".equals(login)) {
+            var config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+            return factory.createContext(config.getValue("echo.actions.jms.user", String.class),
+                    config.getValue("echo.actions.jms.password", String.class));
+        }
+        return "alice".equals(login) ? factory.createContext("alice", "alicepwd") : factory.createContext();
+    }
+
     /** Sends alice's {@code cluster.work} action for application {@code app} as run {@code id}, unsigned. */
     @POST
     @Path("action/{app}/{id}")
-    public String action(@PathParam("app") String app, @PathParam("id") String id) throws Exception {
-        try (JMSContext context = factory.createContext()) {
+    public String action(@PathParam("app") String app, @PathParam("id") String id, @QueryParam("login") String login) {
+        try (JMSContext context = context(login)) {
             TextMessage m = context.createTextMessage("{\"name\":\"cluster.work\",\"content\":{\"ms\":0}}");
             m.setStringProperty("echoRunId", id);
             m.setStringProperty("echoPrincipal", "alice");
@@ -49,6 +62,8 @@ public class Intruder {
             m.setStringProperty("echoAppName", app);
             m.setStringProperty("echoSentAt", Long.toString(System.currentTimeMillis()));
             context.createProducer().send(actions, m);
+        } catch (Exception e) {
+            return "refused: " + e;
         }
         return "sent";
     }
@@ -56,14 +71,16 @@ public class Intruder {
     /** Publishes a SUCCEEDED state of alice's for {@code key} in application {@code app}, unsigned. */
     @POST
     @Path("state/{app}/{key}")
-    public String state(@PathParam("app") String app, @PathParam("key") String key) throws Exception {
-        try (JMSContext context = factory.createContext()) {
+    public String state(@PathParam("app") String app, @PathParam("key") String key, @QueryParam("login") String login) {
+        try (JMSContext context = context(login)) {
             TextMessage m = context.createTextMessage("{\"type\":\"status\",\"id\":\"planted-" + key + "\",\"name\":\"cluster.work\","
                     + "\"owner\":\"alice\",\"application\":false,\"state\":\"SUCCEEDED\",\"attempts\":1,\"server\":\"x\","
                     + "\"deliveries\":1,\"redelivered\":false,\"version\":1,\"key\":\"" + key + "\",\"result\":\"1\"}");
             m.setStringProperty("echoAppName", app);
             m.setStringProperty("echoSentAt", Long.toString(System.currentTimeMillis()));
             context.createProducer().send(runs, m);
+        } catch (Exception e) {
+            return "refused: " + e;
         }
         return "sent";
     }

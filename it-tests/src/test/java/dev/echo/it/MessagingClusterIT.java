@@ -69,7 +69,7 @@ class MessagingClusterIT {
         byte[] key = new byte[32];
         new java.security.SecureRandom().nextBytes(key);
         Map<String, String> common = Map.of("echo.demo.alice.password", "alicepwd", "echo.demo.bob.password", "bobpwd",
-                "echo.demo.signing-key", java.util.Base64.getEncoder().encodeToString(key));
+                "echo.demo.signing-key", java.util.Base64.getEncoder().encodeToString(key), "echo.demo.jms.password", "it-" + java.util.UUID.randomUUID());
         Map<String, String> a = new HashMap<>(common);
         a.putAll(Map.of("http.port", String.valueOf(PORT_A), "echo.jms.port", String.valueOf(JMS_PORT),
                 "echo.jms.max-deliveries", String.valueOf(MAX_DELIVERIES), "echo.jms.max-depth", "50000"));
@@ -334,6 +334,17 @@ class MessagingClusterIT {
     @Order(8)
     void actionMessagesFromAnyoneButTheServersNeverRunAndForgedNewsChangesNoBoard() throws Exception {
         awaitBothListening(); // the engine's server restarted in the previous test: both must hear the forgeries
+        // the engine's wall (messagingSecurity): no login, a wrong password for the servers' user, and a
+        // user of the registry who is not the servers' are refused, on B (remote) and on A (in-process)
+        for (int port : List.of(PORT_B, PORT_A)) {
+            String none = probe(port, "POST", "send-as?user=none", null);
+            assertTrue(none.startsWith("refused") && none.contains("CWSIA0009E"), "no login: " + none);
+            String wrong = probe(port, "POST", "send-as?user=servers-user&password=not-the-password", null);
+            assertTrue(wrong.startsWith("refused") && wrong.contains("CWSIA0009E"), "a wrong password: " + wrong);
+            String alice = probe(port, "POST", "send-as?user=alice&password=alicepwd", null);
+            assertTrue(alice.startsWith("refused") && alice.contains("CWSIA0069E"), "a user who is not the servers': " + alice);
+        }
+        // the signature's wall: code holding the servers' login (any application on the server can read it)
         double unsignedBefore = rejected("unsigned");
         double badBefore = rejected("bad-signature");
         // another application on the server sends alice's action, unsigned and signed with a key of its own

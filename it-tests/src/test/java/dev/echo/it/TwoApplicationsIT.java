@@ -44,7 +44,7 @@ class TwoApplicationsIT {
                 "demo.xml", config.resolve("demo.xml")), Map.of("http.port", String.valueOf(PORT),
                 "echo.jms.port", String.valueOf(JMS_PORT), "echo.jms.max-deliveries", "3", "echo.jms.max-depth", "50000",
                 "echo.demo.alice.password", "alicepwd", "echo.demo.bob.password", "bobpwd",
-                "echo.demo.signing-key", java.util.Base64.getEncoder().encodeToString(key)));
+                "echo.demo.signing-key", java.util.Base64.getEncoder().encodeToString(key), "echo.demo.jms.password", "it-" + java.util.UUID.randomUUID()));
         for (String app : List.of("shop", "billing")) {
             Path war = Path.of(System.getProperty("java.io.tmpdir"), app + "-" + ProcessHandle.current().pid() + ".war");
             Deployments.withConfig(app, """
@@ -138,8 +138,17 @@ class TwoApplicationsIT {
     void aWarWithoutEchoOnTheSameServerCanNeitherRunAnActionNorPlantAState() throws Exception {
         double before = rejected("unsigned");
         String base = "http://127.0.0.1:" + PORT + "/intruder/intrude/";
-        assertEquals("sent", Http.send("POST", base + "action/shop/intruder-1").body());
-        assertEquals("sent", Http.send("POST", base + "state/shop/order-99").body());
+        // the engine admits only the servers' messaging user: not a connection without a login, not alice
+        for (String what : List.of("action/shop/intruder-0", "state/shop/order-98")) {
+            String none = Http.send("POST", base + what).body();
+            assertTrue(none.startsWith("refused") && none.contains("CWSIA0009E"), "no login: " + none);
+            String alice = Http.send("POST", base + what + "?login=alice").body();
+            assertTrue(alice.startsWith("refused") && alice.contains("CWSIA0069E"), "alice is not a server: " + alice);
+        }
+        // an application that read the servers' login (MicroProfile Config shows it to every application
+        // on the server) gets its messages on: the signature is what keeps them from running
+        assertEquals("sent", Http.send("POST", base + "action/shop/intruder-1?login=servers").body());
+        assertEquals("sent", Http.send("POST", base + "state/shop/order-99?login=servers").body());
         Await.value(() -> rejected("unsigned") - before, n -> n >= 2, Duration.ofSeconds(60),
                 "shop refused the unsigned action and the unsigned state");
         assertEquals(404, send("shop", "GET", "/intruder-1").statusCode(), "the forged action never became a run");

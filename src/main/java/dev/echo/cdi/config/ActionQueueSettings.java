@@ -19,10 +19,20 @@ package dev.echo.cdi.config;
  *                           {@code null}: the container's application name ({@code java:app/AppName})
  * @param signing            the keys that sign and verify every message ({@link SigningKeys})
  * @param login              the user Echo's connections authenticate with ({@link MessagingLogin})
+ * @param engineMaxDeliveries the engine queue's {@code maxRedeliveryCount} where this server hosts
+ *                           the engine and its configuration says so
+ *                           ({@value EchoConfig#ACTIONS_JMS_ENGINE_MAX_DELIVERIES}), else 0 (unknown)
  */
 public record ActionQueueSettings(boolean jms, String connectionFactory, String queue, String topic, int window,
                                   int maxDeliveries, String serverName, String application, SigningKeys signing,
-                                  MessagingLogin login) {
+                                  MessagingLogin login, int engineMaxDeliveries) {
+
+    /** Settings that do not know the engine's redelivery limit. */
+    public ActionQueueSettings(boolean jms, String connectionFactory, String queue, String topic, int window,
+                               int maxDeliveries, String serverName, String application, SigningKeys signing,
+                               MessagingLogin login) {
+        this(jms, connectionFactory, queue, topic, window, maxDeliveries, serverName, application, signing, login, 0);
+    }
 
     /** Settings without a messaging login. */
     public ActionQueueSettings(boolean jms, String connectionFactory, String queue, String topic, int window,
@@ -39,12 +49,12 @@ public record ActionQueueSettings(boolean jms, String connectionFactory, String 
     /** The same settings with {@code keys}. */
     public ActionQueueSettings withSigning(SigningKeys keys) {
         return new ActionQueueSettings(jms, connectionFactory, queue, topic, window, maxDeliveries, serverName, application, keys,
-                login);
+                login, engineMaxDeliveries);
     }
 
     /** The same settings for the application named {@code name}. */
     public ActionQueueSettings forApplication(String name) {
         return new ActionQueueSettings(jms, connectionFactory, queue, topic, window, maxDeliveries, serverName, name, signing,
-                login);
+                login, engineMaxDeliveries);
     }
 }

@@ -60,6 +60,14 @@ public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold
     public static final int DEFAULT_ACTIONS_MAX_NEXT = 32;
     /** The largest max-next one may configure: a whole submission holds at most 256 actions. */
     public static final int MAX_ACTIONS_MAX_NEXT = 255;
+    /** Most attempts one action of a REST submission may ask for ({@code retry.maxAttempts}). */
+    public static final String ACTIONS_MAX_ATTEMPTS = "echo.actions.max-attempts";
+    public static final int DEFAULT_ACTIONS_MAX_ATTEMPTS = 10;
+    public static final int MAX_ACTIONS_MAX_ATTEMPTS = 1000;
+    /** Most function and hook invocations one REST submission may make at worst (every attempt of its chain). */
+    public static final String ACTIONS_MAX_WORK = "echo.actions.max-work";
+    public static final int DEFAULT_ACTIONS_MAX_WORK = 1000;
+    public static final int MAX_ACTIONS_MAX_WORK = 1_000_000;
     /** How much memory kept runs may take, estimated (the oldest are forgotten first). */
     public static final String ACTIONS_KEPT_BYTES = "echo.actions.kept-bytes";
     public static final long DEFAULT_ACTIONS_KEPT_BYTES = 64L * 1024 * 1024;
@@ -75,6 +83,13 @@ public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold
     public static final String ACTIONS_JMS_WINDOW = "echo.actions.jms.window";
     /** Must equal the engine queue's maxRedeliveryCount (liberty-config: echo.jms.max-deliveries). */
     public static final String ACTIONS_JMS_MAX_DELIVERIES = "echo.actions.jms.max-deliveries";
+    /**
+     * The engine queue's maxRedeliveryCount as the server hosting the engine states it
+     * (liberty-config/server.xml sets this variable from the queue's own): where it is set and
+     * differs from {@link #ACTIONS_JMS_MAX_DELIVERIES}, Echo warns at start, and tells the other
+     * servers, which warn too. Unset elsewhere.
+     */
+    public static final String ACTIONS_JMS_ENGINE_MAX_DELIVERIES = "echo.actions.jms.engine-max-deliveries";
     /** This server's name in run states and metrics; default Liberty's server name (wlp.server.name). */
     public static final String ACTIONS_SERVER_NAME = "echo.actions.server-name";
     /**
@@ -128,6 +143,8 @@ public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold
         actionsKeptBytes(lookup);
         actionsMaxNext(lookup);
         actionsMaxDelay(lookup);
+        actionsMaxAttempts(lookup);
+        actionsMaxWork(lookup);
         actionQueue(lookup);
         return new EchoConfig(workers, capacity, aging, stop, name, longRunning, maxWorkers, stall);
     }
@@ -173,7 +190,9 @@ public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold
                         .orElse(DEFAULT_JMS_MAX_DELIVERIES),
                 server,
                 lookup.apply(ACTIONS_JMS_APPLICATION).map(v -> applicationName(ACTIONS_JMS_APPLICATION, v)).orElse(null),
-                SigningKeys.read(lookup, jms), MessagingLogin.read(lookup));
+                SigningKeys.read(lookup, jms), MessagingLogin.read(lookup, jms),
+                lookup.apply(ACTIONS_JMS_ENGINE_MAX_DELIVERIES)
+                        .map(v -> boundedInt(ACTIONS_JMS_ENGINE_MAX_DELIVERIES, v, MAX_JMS_MAX_DELIVERIES)).orElse(0));
     }
 
     /** An application name: 1-128 letters, digits, '.', '_' or '-' (it goes into a message selector). */
@@ -220,6 +239,18 @@ public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold
     public static int actionsMaxNext(Function<String, Optional<String>> lookup) {
         return lookup.apply(ACTIONS_MAX_NEXT).map(v -> boundedInt(ACTIONS_MAX_NEXT, v, MAX_ACTIONS_MAX_NEXT))
                 .orElse(DEFAULT_ACTIONS_MAX_NEXT);
+    }
+
+    /** {@value #ACTIONS_MAX_ATTEMPTS}: 1 to {@value #MAX_ACTIONS_MAX_ATTEMPTS}, default {@value #DEFAULT_ACTIONS_MAX_ATTEMPTS}. */
+    public static int actionsMaxAttempts(Function<String, Optional<String>> lookup) {
+        return lookup.apply(ACTIONS_MAX_ATTEMPTS).map(v -> boundedInt(ACTIONS_MAX_ATTEMPTS, v, MAX_ACTIONS_MAX_ATTEMPTS))
+                .orElse(DEFAULT_ACTIONS_MAX_ATTEMPTS);
+    }
+
+    /** {@value #ACTIONS_MAX_WORK}: 1 to {@value #MAX_ACTIONS_MAX_WORK}, default {@value #DEFAULT_ACTIONS_MAX_WORK}. */
+    public static int actionsMaxWork(Function<String, Optional<String>> lookup) {
+        return lookup.apply(ACTIONS_MAX_WORK).map(v -> boundedInt(ACTIONS_MAX_WORK, v, MAX_ACTIONS_MAX_WORK))
+                .orElse(DEFAULT_ACTIONS_MAX_WORK);
     }
 
     /** {@value #ACTIONS_MAX_DELAY}: a non-negative duration up to 365 days, default one day. */

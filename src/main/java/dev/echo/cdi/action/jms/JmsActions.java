@@ -116,7 +116,10 @@ public final class JmsActions implements DistributedRuns {
     private volatile boolean stopping;
     /** When the stop's grace ends (System.nanoTime); written before {@code stopping}, which publishes it. */
     private volatile long stopDeadline;
-    /** Set (CAS, once) when a delivery count above max-deliveries shows the engine's limit is higher. */
+    /**
+     * Set (CAS, once) when this server's max-deliveries is found to differ from the engine's limit:
+     * at start (the engine's server knows it), from another server's word, or from a delivery count.
+     */
     private final java.util.concurrent.atomic.AtomicBoolean deliveriesMismatchReported = new java.util.concurrent.atomic.AtomicBoolean();
     /** Whether the queue, the topic's publisher, its subscriber are in an outage (one WARNING each per outage). */
     private final java.util.concurrent.atomic.AtomicBoolean queueDown = new java.util.concurrent.atomic.AtomicBoolean();
@@ -303,6 +306,9 @@ public final class JmsActions implements DistributedRuns {
     }
 
     void start() {
+        if (settings.engineMaxDeliveries() > 0) {
+            engineLimit(settings.engineMaxDeliveries(), "this server's " + dev.echo.cdi.config.EchoConfig.ACTIONS_JMS_ENGINE_MAX_DELIVERIES);
+        }
         for (int i = 0; i < settings.window(); i++) {
             thread(this::consumeLoop, "echo-actions-consumer-" + i);
         }
@@ -448,16 +454,45 @@ public final class JmsActions implements DistributedRuns {
     }
 
     /**
+     * Compares the engine queue's redelivery limit, as {@code source} states it, with this
+     * server's {@code max-deliveries}: one WARNING naming both settings when they differ (a message
+     * no server can run would be reported FAILED before, or long after, the engine gives up).
+     */
+    void engineLimit(int engine, String source) {
+        if (engine != settings.maxDeliveries() && deliveriesMismatchReported.compareAndSet(false, true)) {
+            LOG.warning("Echo: " + dev.echo.cdi.config.EchoConfig.ACTIONS_JMS_MAX_DELIVERIES + " is " + settings.maxDeliveries()
+                    + " on server '" + settings.serverName() + "', but the engine queue's redelivery limit (maxRedeliveryCount) is "
+                    + engine + " (" + source + "). Set both to one value, or a message no server can run is "
+                    + (engine > settings.maxDeliveries() ? "reported FAILED long before the engine gives up on it"
+                    : "never reported FAILED: the engine moves it to its exception destination first"));
+        }
+    }
+
+    /**
      * One WARNING when {@code down} turns on (the first thread of the kind to fail), none while it
-     * stays on: a provider outage of a minute is one line, not one per thread per second.
+     * stays on: a provider outage of a minute is one line, not one per thread per second. A refused
+     * login names the settings to look at.
      */
     private void outage(java.util.concurrent.atomic.AtomicBoolean down, String what, RuntimeException e) {
         if (down.compareAndSet(false, true)) {
             LOG.warning("Echo: " + what + " failed; retrying with a growing pause (up to " + RECONNECT_MAX_MILLIS / 1000
-                    + " s) until the messaging provider answers again: " + e);
+                    + " s) until the messaging provider answers again: " + e
+                    + (refusedLogin(e) ? " (the engine refused the login of " + settings.login() + ": check "
+                    + dev.echo.cdi.config.MessagingLogin.USER + " and " + dev.echo.cdi.config.MessagingLogin.PASSWORD
+                    + " against the engine's registry and messagingSecurity role)" : ""));
         } else {
             LOG.log(Level.FINE, "Echo: " + what + " still failing", e);
         }
+    }
+
+    /** Whether {@code e}, or a cause of it, is the provider refusing Echo's login or its rights. */
+    static boolean refusedLogin(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof jakarta.jms.JMSSecurityRuntimeException || t instanceof jakarta.jms.JMSSecurityException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** One INFO when {@code down} turns off. */
@@ -1099,6 +1134,10 @@ public final class JmsActions implements DistributedRuns {
                 republishPending = true; // coalesced: many servers joining at once cost one republish a second
                 republishIfDue();
             }
+        } else if ("engine".equals(type)) {
+            if (!settings.serverName().equals(o.getString("from", "")) && o.getInt("maxDeliveries", 0) > 0) {
+                engineLimit(o.getInt("maxDeliveries"), "as server '" + o.getString("from", "") + "', which hosts the engine, says");
+            }
         } else if ("cancel".equals(type)) {
             String id = o.getString("id");
             board.requestCancel(id);
@@ -1128,6 +1167,11 @@ public final class JmsActions implements DistributedRuns {
             lastRepublish = now;
             for (RunStatus mine : board.publishedBy(settings.serverName())) {
                 enqueue(mine.toJson());
+            }
+            if (settings.engineMaxDeliveries() > 0) {
+                // the joining server cannot ask the engine its limit: the server hosting it tells
+                enqueue(jakarta.json.Json.createObjectBuilder().add("type", "engine").add("from", settings.serverName())
+                        .add("maxDeliveries", settings.engineMaxDeliveries()).build().toString());
             }
         }
     }

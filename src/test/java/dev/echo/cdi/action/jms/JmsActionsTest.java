@@ -496,6 +496,82 @@ class JmsActionsTest {
         }
     }
 
+    /** A server of application "app" named {@code name}, with one consumer, on this test's engine. */
+    private JmsActions bare(ActionQueueSettings settings, jakarta.jms.ConnectionFactory factory) {
+        Sequence sequence = new Sequence(scheduler, Plan.builder().add("work", c -> "done").build(), Map.of());
+        return new JmsActions(settings, factory, jms.queue, jms.topic, new RunBoard(100),
+                new RunBook(100, 1 << 20), sequence, RunContext.NONE, Thread::new);
+    }
+
+    private static ActionQueueSettings limits(String server, int maxDeliveries, int engineMaxDeliveries) {
+        return new ActionQueueSettings(true, "cf", "actions", "runs", 1, maxDeliveries, server, "app",
+                dev.echo.cdi.config.SigningKeys.of(KEY), dev.echo.cdi.config.MessagingLogin.NONE, engineMaxDeliveries);
+    }
+
+    @Test
+    void theServerHostingTheEngineNamesADifferentMaxDeliveriesWhenItStarts() throws Exception {
+        try (var log = dev.echo.testing.LogCapture.of(JmsActions.class, java.util.logging.Level.WARNING)) {
+            actions = bare(limits("a", 3, 5), jms.factory);
+            actions.start(); // no message yet: the check needs none
+            List<String> warnings = log.messages(java.util.logging.Level.WARNING);
+            assertEquals(1, warnings.size(), warnings.toString());
+            assertTrue(warnings.get(0).contains("echo.actions.jms.max-deliveries is 3")
+                    && warnings.get(0).contains("maxRedeliveryCount) is 5")
+                    && warnings.get(0).contains("echo.actions.jms.engine-max-deliveries"), warnings.get(0));
+        }
+        actions.stop(Duration.ofSeconds(5));
+        try (var log = dev.echo.testing.LogCapture.of(JmsActions.class, java.util.logging.Level.WARNING)) {
+            actions = bare(limits("a", 5, 5), jms.factory);
+            actions.start();
+            assertTrue(actions.syncWithTopic(Duration.ofSeconds(10)));
+            assertEquals(List.of(), log.messages(java.util.logging.Level.WARNING), "the same limit: nothing to say");
+        }
+    }
+
+    @Test
+    void aJoiningServerLearnsTheEnginesLimitFromTheServerHostingItAndNamesADifference() throws Exception {
+        JmsActions a = bare(limits("a", 5, 5), jms.factory);
+        a.start();
+        assertTrue(a.syncWithTopic(Duration.ofSeconds(10)), "a listens before b joins");
+        try (var log = dev.echo.testing.LogCapture.of(JmsActions.class, java.util.logging.Level.WARNING)) {
+            actions = bare(limits("b", 3, 0), jms.factory); // b cannot know the engine's limit itself
+            actions.start(); // its subscriber asks for a sync; a answers with its states and the engine's limit
+            Await.value(() -> log.messages(java.util.logging.Level.WARNING), w -> !w.isEmpty(), Duration.ofSeconds(20),
+                    "b names the difference");
+            List<String> warnings = log.messages(java.util.logging.Level.WARNING);
+            assertEquals(1, warnings.size(), "only b, once: " + warnings);
+            assertTrue(warnings.get(0).contains("is 3 on server 'b'") && warnings.get(0).contains("is 5 (as server 'a'"),
+                    warnings.get(0));
+        } finally {
+            a.stop(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void aLoginTheEngineRefusesIsNamedInTheOutageWarning() throws Exception {
+        jakarta.jms.ConnectionFactory refusing = (jakarta.jms.ConnectionFactory) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[]{jakarta.jms.ConnectionFactory.class}, (p, m, args) -> {
+                    if (m.getName().equals("createContext")) {
+                        throw new jakarta.jms.JMSSecurityRuntimeException("CWSIA0009E: The authentication was not successful.");
+                    }
+                    return m.invoke(jms.factory, args);
+                });
+        try (var log = dev.echo.testing.LogCapture.of(JmsActions.class, java.util.logging.Level.WARNING)) {
+            actions = bare(new ActionQueueSettings(true, "cf", "actions", "runs", 1, 3, "a", "app",
+                    dev.echo.cdi.config.SigningKeys.of(KEY), dev.echo.cdi.config.MessagingLogin.of("echo-server", "wrong-password-123")),
+                    refusing);
+            actions.start();
+            Await.value(() -> log.messages(java.util.logging.Level.WARNING).stream().filter(w -> w.contains("refused the login"))
+                    .toList(), w -> !w.isEmpty(), Duration.ofSeconds(20), "the refusal is named");
+            String w = log.messages(java.util.logging.Level.WARNING).stream().filter(m -> m.contains("refused the login"))
+                    .findFirst().orElseThrow();
+            assertTrue(w.contains("user 'echo-server'") && w.contains("echo.actions.jms.password"), w);
+            assertFalse(w.contains("wrong-password-123"), "never the password: " + w);
+        }
+        assertFalse(JmsActions.refusedLogin(new jakarta.jms.JMSRuntimeException("engine unreachable")),
+                "an outage is not a refused login");
+    }
+
     @Test
     void anOutageOfTheProviderIsOneWarningNotOnePerThreadPerSecond() throws Exception {
         java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
