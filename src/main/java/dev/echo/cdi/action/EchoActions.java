@@ -75,10 +75,8 @@ public class EchoActions {
     private volatile ActionQueue queue = new InMemoryActionQueue(10_000, Duration.ofMinutes(10));
     /** Created with the sequence (it needs the application's config); volatile: published by that one-time build. */
     private volatile RunBook book;
-    /** echo.actions.max-delay, read with the sequence. */
-    private volatile Duration maxDelay;
-    /** echo.actions.max-next, read with the sequence. */
-    private volatile int maxNext;
+    /** What one REST submission may cost (echo.actions.max-delay, -next, -attempts, -work), read with the sequence. */
+    private volatile SubmissionBudget budget;
     /** Guards the hand-over: one submission at a time checks its key, offers, polls and starts. */
     private final Object handOver = new Object();
     /** echo.actions.queue and the JMS settings, read with the sequence. */
@@ -105,8 +103,7 @@ public class EchoActions {
         var config = dev.echo.cdi.config.ConfigLookup.forApplication(Thread.currentThread().getContextClassLoader());
         book = new RunBook(dev.echo.cdi.config.EchoConfig.actionsKeptRuns(config),
                 dev.echo.cdi.config.EchoConfig.actionsKeptBytes(config));
-        maxDelay = dev.echo.cdi.config.EchoConfig.actionsMaxDelay(config);
-        maxNext = dev.echo.cdi.config.EchoConfig.actionsMaxNext(config);
+        budget = SubmissionBudget.of(config);
         queueSettings = dev.echo.cdi.config.EchoConfig.actionQueue(config);
         board = new RunBoard(dev.echo.cdi.config.EchoConfig.actionsKeptRuns(config));
         Plan.Builder plan = Plan.builder();
@@ -347,7 +344,7 @@ public class EchoActions {
             return new Accepted(s.run().action().id(), s.run().state(), s.duplicate());
         }
         sequence().validate(action, callerHasRole);
-        requireWithinLimits(action, "$");
+        budget.check(action);
         authorize(action, principalName != null && !principalName.isEmpty(), callerHasRole);
         return send(action, RunBook.Owner.caller(principalName));
     }
@@ -443,31 +440,12 @@ public class EchoActions {
     public Submitted submitAs(Action action, String principalName, Predicate<String> callerHasRole) {
         requireInMemory("submitAs", "acceptAs");
         sequence().validate(action, callerHasRole); // routing first: the policy of a name that does not exist is moot
-        requireWithinLimits(action, "$");
+        budget.check(action);
         authorize(action, principalName != null && !principalName.isEmpty(), callerHasRole);
         RunContext context = submittersContext();
         CurrentRun.Origin origin = new CurrentRun.Origin(principalName, 1, "memory");
         RunContext withCaller = body -> context.call(() -> CurrentRun.callAs(origin, body));
         return handOver(action, RunBook.Owner.caller(principalName), withCaller);
-    }
-
-    /**
-     * A REST caller may not park work for longer than echo.actions.max-delay, nor fan out to more
-     * than echo.actions.max-next actions in one next list (each action of the chain).
-     */
-    private void requireWithinLimits(Action action, String path) {
-        if (action.metadata().delay().compareTo(maxDelay) > 0) {
-            throw new ActionJson.ActionJsonException(path + ".metadata.delay", "at most " + maxDelay.toMillis()
-                    + " ms (" + dev.echo.cdi.config.EchoConfig.ACTIONS_MAX_DELAY + "), was " + action.metadata().delay().toMillis());
-        }
-        java.util.List<Action> next = action.metadata().next();
-        if (next.size() > maxNext) {
-            throw new ActionJson.ActionJsonException(path + ".metadata.next", next.size() + " chained actions; at most "
-                    + maxNext + " (" + dev.echo.cdi.config.EchoConfig.ACTIONS_MAX_NEXT + ")");
-        }
-        for (int i = 0; i < next.size(); i++) {
-            requireWithinLimits(next.get(i), path + ".metadata.next[" + i + "]");
-        }
     }
 
     /**

@@ -425,6 +425,35 @@ class ActionsResourceTest {
     }
 
     @Test
+    void aSubmissionWhoseWorstCaseIsOverTheBudgetIs400AndNothingRuns() throws Exception {
+        ResultActions.FAILS.set(0);
+        EchoActions actions = container.select(EchoActions.class).get();
+        String leaf = "{\"name\": \"fails\", \"metadata\": {\"retry\": {\"maxAttempts\": 10}}}";
+        String middle = "{\"name\": \"echo\", \"metadata\": {\"retry\": {\"maxAttempts\": 10}, \"next\": ["
+                + String.join(", ", java.util.Collections.nCopies(3, leaf)) + "]}}";
+        String wide = "{\"name\": \"echo\", \"metadata\": {\"retry\": {\"maxAttempts\": 10}, \"next\": ["
+                + String.join(", ", java.util.Collections.nCopies(32, middle)) + "]}}";
+        Response r = resource.submit(wide);
+        assertEquals(400, r.getStatus(), r.getEntity().toString());
+        assertEquals("$", json(r).getString("path"));
+        assertTrue(json(r).getString("error").contains("up to 1290 function and hook invocations")
+                && json(r).getString("error").contains("at most 1000 (echo.actions.max-work)"), json(r).toString());
+        // a retry that parks work for a year is as much a delay as a delay
+        Response year = resource.submit("{\"name\": \"fails\", \"metadata\": {\"retry\": {\"maxAttempts\": 3,"
+                + " \"initialDelay\": 31536000000}}}");
+        assertEquals(400, year.getStatus());
+        assertEquals("$.metadata.retry.initialDelay", json(year).getString("path"));
+        Response attempts = resource.submit("{\"name\": \"fails\", \"metadata\": {\"retry\": {\"maxAttempts\": 11}}}");
+        assertEquals(400, attempts.getStatus());
+        assertEquals("$.metadata.retry.maxAttempts", json(attempts).getString("path"));
+        assertEquals(0, actions.kept(), "nothing queued");
+        assertEquals(0, ResultActions.FAILS.get(), "nothing ran");
+        String ten = accepted(resource, "{\"name\": \"fails\", \"metadata\": {\"retry\": {\"maxAttempts\": 10}}}");
+        assertEquals("FAILED", awaitFinal(ten).getString("state"));
+        assertEquals(10, ResultActions.FAILS.get(), "ten attempts are within the default");
+    }
+
+    @Test
     void theApplicationCapsDelaysAndKeptRuns() throws Exception {
         System.setProperty(dev.echo.cdi.config.EchoConfig.ACTIONS_MAX_DELAY, "PT1M");
         System.setProperty(dev.echo.cdi.config.EchoConfig.ACTIONS_KEPT_RUNS, "2");

@@ -9,8 +9,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 @PermitAll // every caller may run these over REST
 public class ResultActions {
 
+    /** How many times "fails" was invoked (a test resets it). */
+    static final java.util.concurrent.atomic.AtomicInteger FAILS = new java.util.concurrent.atomic.AtomicInteger();
+
     @EchoAction("fails")
     public String fails() {
+        FAILS.incrementAndGet();
         throw new IllegalStateException("boom");
     }
 
