@@ -33,7 +33,7 @@ make_server() { # name, xml (relative to liberty-config), queue, http port, extr
   printf 'http.port=%s\necho.demo.alice.password=%s\necho.demo.bob.password=%s\necho.demo.signing-key=%s\necho.demo.jms.password=%s\n%b' \
     "$port" "$pw_a" "$pw_b" "$key" "$jms_pw" "$extra" > "$dir/bootstrap.properties"
   # kept-runs: the counts come from the kept runs, which must hold every round
-  printf 'ECHO_ACTIONS_QUEUE=%s\nECHO_ACTIONS_KEPT_RUNS=100000\n' "$queue" > "$dir/server.env"
+  printf 'ECHO_ACTIONS_QUEUE=%s\nECHO_ACTIONS_KEPT_RUNS=100000\nECHO_ACTIONS_MAX_LIVE_PER_CALLER=100000\nECHO_ACTIONS_MAX_LIVE=100000\n' "$queue" > "$dir/server.env"
   mkdir -p "$dir/dropins" && cp "$war" "$dir/dropins/echo-showcase.war"
   "$wlp/bin/server" start "$name" >/dev/null
   for i in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/echo-showcase/api/lab" >/dev/null && return 0; sleep 1; done

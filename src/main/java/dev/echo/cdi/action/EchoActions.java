@@ -77,6 +77,9 @@ public class EchoActions {
     private volatile RunBook book;
     /** What one REST submission may cost (echo.actions.max-delay, -next, -attempts, -work), read with the sequence. */
     private volatile SubmissionBudget budget;
+    /** echo.actions.max-live and -per-caller, read with the sequence (the book applies them in memory mode, send() over JMS). */
+    private volatile int maxLive;
+    private volatile int maxLivePerCaller;
     /** Guards the hand-over: one submission at a time checks its key, offers, polls and starts. */
     private final Object handOver = new Object();
     /** echo.actions.queue and the JMS settings, read with the sequence. */
@@ -102,10 +105,14 @@ public class EchoActions {
     private Sequence build() {
         var config = dev.echo.cdi.config.ConfigLookup.forApplication(Thread.currentThread().getContextClassLoader());
         book = new RunBook(dev.echo.cdi.config.EchoConfig.actionsKeptRuns(config),
-                dev.echo.cdi.config.EchoConfig.actionsKeptBytes(config));
+                dev.echo.cdi.config.EchoConfig.actionsKeptBytes(config), dev.echo.cdi.config.EchoConfig.actionsMaxLive(config),
+                dev.echo.cdi.config.EchoConfig.actionsMaxLivePerCaller(config));
         budget = SubmissionBudget.of(config);
         queueSettings = dev.echo.cdi.config.EchoConfig.actionQueue(config);
-        board = new RunBoard(dev.echo.cdi.config.EchoConfig.actionsKeptRuns(config));
+        board = new RunBoard(dev.echo.cdi.config.EchoConfig.actionsKeptRuns(config),
+                dev.echo.cdi.config.EchoConfig.actionsKeptBytes(config));
+        maxLive = dev.echo.cdi.config.EchoConfig.actionsMaxLive(config);
+        maxLivePerCaller = dev.echo.cdi.config.EchoConfig.actionsMaxLivePerCaller(config);
         Plan.Builder plan = Plan.builder();
         methods.actions().forEach((name, d) -> plan.add(name, d.source(), content -> invoke(d, bindArgument(d.method(), content))));
         Map<String, ActionHook> hooks = new LinkedHashMap<>();
@@ -296,6 +303,9 @@ public class EchoActions {
      * Submits an action from the application's own code (roles through {@code callerHasRole}).
      * The application owns the run: {@link #find(String)} finds it, no REST caller does. See
      * {@link #submitAs} for the rules.
+     *
+     * @throws TooManyLiveRunsException when {@code echo.actions.max-live} runs are live, or their
+     *                                  actions' estimated memory would pass {@code echo.actions.kept-bytes}
      */
     public ActionRun submit(Action action, Predicate<String> callerHasRole) {
         requireInMemory("submit", "accept");
@@ -397,6 +407,7 @@ public class EchoActions {
                 if (board.contains(action.id()) || book.contains(action.id())) {
                     throw new IdInUseException(action.id());
                 }
+                requireRoomOnBoard(owner);
                 RunStatus s = distributed.send(action, owner);
                 if (keyClaim != null) {
                     // answer once every server can know the key: a retry sent to another server after
@@ -411,6 +422,26 @@ public class EchoActions {
             if (keyClaim != null) {
                 sending.remove(keyClaim);
             }
+        }
+    }
+
+    /**
+     * Over JMS the live runs are those not final on this server's board (every server's, as far as
+     * the topic has told it): a submission beyond echo.actions.max-live, or its owner's beyond
+     * max-live-per-caller, is refused. Concurrent submissions on several servers may pass the
+     * limits by as many as are in flight at once (the boards learn of each other within the topic's
+     * delivery time); the engine's queue depth bounds the rest.
+     */
+    private void requireRoomOnBoard(RunBook.Owner owner) {
+        requireRoom(board, owner, maxLive, maxLivePerCaller);
+    }
+
+    static void requireRoom(RunBoard board, RunBook.Owner owner, int maxLive, int maxLivePerCaller) {
+        if (board.live() >= maxLive) {
+            throw new TooManyLiveRunsException(dev.echo.cdi.config.EchoConfig.ACTIONS_MAX_LIVE, maxLive);
+        }
+        if (!owner.application() && board.live(owner) >= maxLivePerCaller) {
+            throw new TooManyLiveRunsException(dev.echo.cdi.config.EchoConfig.ACTIONS_MAX_LIVE_PER_CALLER, maxLivePerCaller);
         }
     }
 
@@ -436,6 +467,10 @@ public class EchoActions {
      * @throws dev.echo.action.ActionException LICENSE or ROUTING
      * @throws ActionQueue.QueueFullException  when the queue is full
      * @throws IdInUseException                when a kept run already has the action's id
+     * @throws TooManyLiveRunsException        when too many runs are live: in all
+     *                                         ({@code echo.actions.max-live}), of this caller
+     *                                         ({@code echo.actions.max-live-per-caller}), or by
+     *                                         their actions' memory ({@code echo.actions.kept-bytes})
      */
     public Submitted submitAs(Action action, String principalName, Predicate<String> callerHasRole) {
         requireInMemory("submitAs", "acceptAs");
@@ -528,17 +563,21 @@ public class EchoActions {
             if (book.contains(action.id())) {
                 throw new IdInUseException(action.id());
             }
-            queue.offer(action); // QueueFullException: nothing was accepted
+            book.expect(action.id(), owner, weight); // TooManyLiveRunsException: nothing was accepted
             ActionQueue.Delivery delivery;
             try {
+                queue.offer(action); // QueueFullException: nothing was accepted
                 // the hand-over lock keeps the queue empty between submissions: this is ours
                 delivery = queue.poll(Duration.ZERO).orElseThrow(() -> new IllegalStateException(
                         "action " + action.id() + " was accepted but the queue did not deliver it"));
             } catch (InterruptedException e) {
+                book.unexpect(action.id());
                 Thread.currentThread().interrupt();
                 throw new java.util.concurrent.RejectedExecutionException("interrupted while handing over action " + action.id(), e);
+            } catch (RuntimeException | Error e) {
+                book.unexpect(action.id());
+                throw e;
             }
-            book.expect(action.id(), owner, weight);
             ActionRun run;
             try {
                 run = seq.submit(delivery.action(), role -> true, context); // roles were checked above; recorded by onStart

@@ -13,11 +13,22 @@ import java.util.Optional;
  * {@link Owner} who submitted it, and the idempotency keys, scoped to their owner, that lead back
  * to a run.
  *
- * <p>Invariants (all state guarded by {@code this}): at most {@code capacity} runs are kept, and
- * their estimated weight ({@code bytes}, the sum of their {@link Kept#weight}) stays within
- * {@code capacityBytes} unless the newest run alone is heavier; the oldest are dropped first; an owner is fixed when a run is recorded and never changes; a chained run
- * (id {@code parent:name}) has its parent's owner; a key leads only to a kept run of the same
- * owner (a key whose run was dropped is forgotten on the next look-up).
+ * <p>A run that has not ended (live) is never forgotten, so its submitter can always read and
+ * cancel it; instead, live runs are bounded when they are admitted ({@link #expect}): at most
+ * {@code maxLive} in all, {@code maxLivePerCaller} per owner (the application excepted), and
+ * their actions' estimated weight within {@code capacityBytes}; a submission beyond is refused
+ * with {@link TooManyLiveRunsException}. Chained runs are counted when they start but never
+ * refused: their submission was admitted whole, and its size is bounded ({@link SubmissionBudget}).
+ *
+ * <p>Invariants (all state guarded by {@code this}): only final runs are dropped, the oldest first,
+ * while more than {@code capacity} runs are kept or their estimated weight ({@code bytes}, the sum
+ * of their {@link Kept#weight}) is over {@code capacityBytes}; {@code live} counts the runs
+ * expected or recorded and not yet ended, {@code liveByOwner} the same per owner and
+ * {@code liveBytes} their actions' weight (each counted once: at {@link #expect}, or at
+ * {@link #started} for a run nobody expected, and released once, when it ends or is unexpected);
+ * an owner is fixed when a run is recorded and never changes; a chained run (id
+ * {@code parent:name}) has its parent's owner; a key leads only to a kept run of the same owner (a
+ * key whose run was dropped is forgotten on the next look-up).
  */
 public final class RunBook {
 
@@ -80,15 +91,21 @@ public final class RunBook {
     }
 
     /** What a kept run costs beyond its content and result (the run, its record, map entries). */
-    static final long OVERHEAD_BYTES = 512;
+    public static final long OVERHEAD_BYTES = 512;
 
     private record Key(Owner owner, String key) {
     }
 
     private final int capacity;
     private final long capacityBytes;
+    private final int maxLive;
+    private final int maxLivePerCaller;
     /** The sum of the kept runs' weights. */
     private long bytes;
+    /** Runs admitted and not ended, in all, per owner, and their actions' weight. */
+    private int live;
+    private final Map<Owner, Integer> liveByOwner = new HashMap<>();
+    private long liveBytes;
     private final Map<String, Kept> runs = new LinkedHashMap<>();
     private final Map<Key, String> keys;
     /** Owners named for a run about to start (its id), taken when it is recorded. */
@@ -96,27 +113,73 @@ public final class RunBook {
     /** Weights measured before a run's hand-over (its id), taken when it is recorded. */
     private final Map<String, Long> expectedWeights = new HashMap<>();
 
+    /** A book that admits any number of live runs (tests, and the embedders of the SE API). */
     public RunBook(int capacity, long capacityBytes) {
+        this(capacity, capacityBytes, Integer.MAX_VALUE, Integer.MAX_VALUE);
+    }
+
+    public RunBook(int capacity, long capacityBytes, int maxLive, int maxLivePerCaller) {
         this.capacity = capacity;
         this.capacityBytes = capacityBytes;
+        this.maxLive = maxLive;
+        this.maxLivePerCaller = maxLivePerCaller;
+        // a key of a live run must outlive the final runs' cap: live runs are never dropped
+        int keyCapacity = (int) Math.min(Integer.MAX_VALUE, (long) capacity + maxLive);
         this.keys = new LinkedHashMap<>(16, 0.75f, false) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<Key, String> eldest) {
-                return size() > RunBook.this.capacity;
+                return size() > keyCapacity;
             }
         };
     }
 
-    /** The run {@code id} about to start belongs to {@code owner}. */
+    /**
+     * Admits the run {@code id} about to start, which belongs to {@code owner} and weighs
+     * {@code weight}: counted live from now on.
+     *
+     * @throws TooManyLiveRunsException when {@code maxLive} runs are live, {@code owner} (not the
+     *                                  application) has {@code maxLivePerCaller}, or the live
+     *                                  actions' weight would pass {@code capacityBytes}
+     */
     public synchronized void expect(String id, Owner owner, long weight) {
-        expected.put(id, Objects.requireNonNull(owner, "owner"));
+        Objects.requireNonNull(owner, "owner");
+        if (live >= maxLive) {
+            throw new TooManyLiveRunsException(dev.echo.cdi.config.EchoConfig.ACTIONS_MAX_LIVE, maxLive);
+        }
+        if (!owner.application() && liveByOwner.getOrDefault(owner, 0) >= maxLivePerCaller) {
+            throw new TooManyLiveRunsException(dev.echo.cdi.config.EchoConfig.ACTIONS_MAX_LIVE_PER_CALLER, maxLivePerCaller);
+        }
+        if (live > 0 && liveBytes + weight > capacityBytes) {
+            throw new TooManyLiveRunsException(dev.echo.cdi.config.EchoConfig.ACTIONS_KEPT_BYTES, capacityBytes);
+        }
+        expected.put(id, owner);
         expectedWeights.put(id, weight);
+        countLive(owner, weight, +1);
     }
 
-    /** Forgets an expectation whose run never started (its hand-over failed). */
+    /** Forgets an expectation whose run never started (its hand-over failed): no longer live. */
     public synchronized void unexpect(String id) {
-        expected.remove(id);
-        expectedWeights.remove(id);
+        Owner owner = expected.remove(id);
+        Long weight = expectedWeights.remove(id);
+        if (owner != null) {
+            countLive(owner, weight == null ? 0 : weight, -1);
+        }
+    }
+
+    private void countLive(Owner owner, long weight, int delta) {
+        live += delta;
+        liveBytes += delta * weight;
+        liveByOwner.merge(owner, delta, (a, b) -> a + b == 0 ? null : a + b);
+    }
+
+    /** Runs admitted and not ended. */
+    synchronized int live() {
+        return live;
+    }
+
+    /** Live runs of {@code owner}. */
+    synchronized int live(Owner owner) {
+        return liveByOwner.getOrDefault(owner, 0);
     }
 
     /**
@@ -126,20 +189,20 @@ public final class RunBook {
     void started(ActionRun run) {
         Long measured;
         synchronized (this) {
-            measured = expectedWeights.remove(run.action().id());
+            measured = expectedWeights.get(run.action().id());
         }
         // a submitted run was weighed before its hand-over, outside that lock; a chained one here
-        Kept kept = record(run, measured != null ? measured : weigh(run.action()));
+        long weight = measured != null ? measured : weigh(run.action());
+        Kept kept = record(run, weight);
         run.completion().whenComplete((result, failure) -> {
-            if (failure == null && result != null) {
-                long resultWeight = weigh(result);
-                synchronized (this) {
-                    if (runs.get(run.action().id()) == kept) { // not dropped meanwhile
-                        kept.weight += resultWeight;
-                        bytes += resultWeight;
-                        trim();
-                    }
+            long resultWeight = failure == null && result != null ? weigh(result) : 0;
+            synchronized (this) {
+                countLive(kept.owner(), weight, -1); // ended: no longer live, and now a final run that may be dropped
+                if (runs.get(run.action().id()) == kept) { // not replaced meanwhile
+                    kept.weight += resultWeight;
+                    bytes += resultWeight;
                 }
+                trim();
             }
         });
     }
@@ -147,23 +210,39 @@ public final class RunBook {
     private synchronized Kept record(ActionRun run, long weight) {
         String id = run.action().id();
         Owner owner = expected.remove(id);
+        boolean admitted = owner != null;
+        expectedWeights.remove(id);
         for (int cut = id.lastIndexOf(':'); owner == null && cut > 0; cut = id.lastIndexOf(':', cut - 1)) {
             Kept parent = runs.get(id.substring(0, cut));
             owner = parent == null ? null : parent.owner();
         }
         Kept kept = new Kept(run, owner == null ? Owner.ANONYMOUS : owner, weight);
+        if (!admitted) {
+            countLive(kept.owner(), weight, +1); // a chained run: its submission was admitted whole
+        }
         Kept replaced = runs.put(id, kept);
         bytes += weight - (replaced == null ? 0 : replaced.weight);
         trim();
         return kept;
     }
 
-    /** Drops the oldest runs while over either cap; the newest run stays even when it alone is too heavy. */
+    /**
+     * Drops the oldest final runs while over either cap; live runs stay whatever the caps say
+     * (they are bounded when admitted), and so does the newest run when it alone is too heavy.
+     */
     private void trim() {
+        if (runs.size() <= capacity && (bytes <= capacityBytes || runs.size() <= 1)) {
+            return;
+        }
         var eldest = runs.values().iterator();
-        while (runs.size() > capacity || (bytes > capacityBytes && runs.size() > 1)) {
-            bytes -= eldest.next().weight;
-            eldest.remove();
+        int left = runs.size();
+        while (eldest.hasNext() && left > 1 && (runs.size() > capacity || bytes > capacityBytes)) {
+            Kept k = eldest.next();
+            left--;
+            if (k.run.completion().isDone()) {
+                bytes -= k.weight;
+                eldest.remove();
+            }
         }
     }
 

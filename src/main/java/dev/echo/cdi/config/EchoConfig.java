@@ -60,6 +60,13 @@ public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold
     public static final int DEFAULT_ACTIONS_MAX_NEXT = 32;
     /** The largest max-next one may configure: a whole submission holds at most 256 actions. */
     public static final int MAX_ACTIONS_MAX_NEXT = 255;
+    /** Most runs live (accepted and not ended) at once; a submission beyond is refused (429). */
+    public static final String ACTIONS_MAX_LIVE = "echo.actions.max-live";
+    public static final int DEFAULT_ACTIONS_MAX_LIVE = 10_000;
+    /** Most live runs of one submitter (the application's own submissions excepted). */
+    public static final String ACTIONS_MAX_LIVE_PER_CALLER = "echo.actions.max-live-per-caller";
+    public static final int DEFAULT_ACTIONS_MAX_LIVE_PER_CALLER = 1_000;
+    public static final int MAX_ACTIONS_MAX_LIVE = 1_000_000;
     /** Most attempts one action of a REST submission may ask for ({@code retry.maxAttempts}). */
     public static final String ACTIONS_MAX_ATTEMPTS = "echo.actions.max-attempts";
     public static final int DEFAULT_ACTIONS_MAX_ATTEMPTS = 10;
@@ -145,6 +152,8 @@ public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold
         actionsMaxDelay(lookup);
         actionsMaxAttempts(lookup);
         actionsMaxWork(lookup);
+        actionsMaxLive(lookup);
+        actionsMaxLivePerCaller(lookup);
         actionQueue(lookup);
         return new EchoConfig(workers, capacity, aging, stop, name, longRunning, maxWorkers, stall);
     }
@@ -239,6 +248,18 @@ public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold
     public static int actionsMaxNext(Function<String, Optional<String>> lookup) {
         return lookup.apply(ACTIONS_MAX_NEXT).map(v -> boundedInt(ACTIONS_MAX_NEXT, v, MAX_ACTIONS_MAX_NEXT))
                 .orElse(DEFAULT_ACTIONS_MAX_NEXT);
+    }
+
+    /** {@value #ACTIONS_MAX_LIVE}: 1 to {@value #MAX_ACTIONS_MAX_LIVE}, default {@value #DEFAULT_ACTIONS_MAX_LIVE}. */
+    public static int actionsMaxLive(Function<String, Optional<String>> lookup) {
+        return lookup.apply(ACTIONS_MAX_LIVE).map(v -> boundedInt(ACTIONS_MAX_LIVE, v, MAX_ACTIONS_MAX_LIVE))
+                .orElse(DEFAULT_ACTIONS_MAX_LIVE);
+    }
+
+    /** {@value #ACTIONS_MAX_LIVE_PER_CALLER}: 1 to {@value #MAX_ACTIONS_MAX_LIVE}, default {@value #DEFAULT_ACTIONS_MAX_LIVE_PER_CALLER}. */
+    public static int actionsMaxLivePerCaller(Function<String, Optional<String>> lookup) {
+        return lookup.apply(ACTIONS_MAX_LIVE_PER_CALLER).map(v -> boundedInt(ACTIONS_MAX_LIVE_PER_CALLER, v, MAX_ACTIONS_MAX_LIVE))
+                .orElse(DEFAULT_ACTIONS_MAX_LIVE_PER_CALLER);
     }
 
     /** {@value #ACTIONS_MAX_ATTEMPTS}: 1 to {@value #MAX_ACTIONS_MAX_ATTEMPTS}, default {@value #DEFAULT_ACTIONS_MAX_ATTEMPTS}. */

@@ -20,6 +20,10 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.function.Predicate;
 
+import dev.echo.testing.Await;
+import java.time.Duration;
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The REST resource's answers, outside a server: status codes and JSON bodies. */
@@ -370,14 +374,24 @@ class ActionsResourceTest {
             EchoActions actions = capped.select(EchoActions.class).get();
             ActionsResource r = resource(actions, "alice", Set.of());
             String delayed = "{\"name\": \"echo\", \"content\": \"%s\", \"metadata\": {\"delay\": 60000}}";
-            // each about 40 KB (two bytes per character of its JSON): two fit, a third pushes the oldest out
+            // each about 40 KB (two bytes per character of its JSON): two live runs fit, a third does not
             String a = accepted(r, delayed.formatted("a".repeat(20_000)));
             String b = accepted(r, delayed.formatted("b".repeat(20_000)));
             assertTrue(actions.keptBytes() > 80_000 && actions.keptBytes() <= 100_000, "two runs: " + actions.keptBytes());
+            Response full = r.submit(delayed.formatted("c".repeat(20_000)));
+            assertEquals(429, full.getStatus(), "live runs are never forgotten, so their memory is bounded at admission");
+            assertEquals("echo.actions.kept-bytes", json(full).getString("limit"));
+            assertEquals(java.util.List.of(a, b), actions.keptIds());
+            // once they are final, the oldest is forgotten first to make room
+            r.cancel(a);
+            r.cancel(b);
+            awaitFinalAs(r, b);
             String c = accepted(r, delayed.formatted("c".repeat(20_000)));
-            assertEquals(java.util.List.of(b, c), actions.keptIds(), "the oldest run is forgotten first");
+            assertEquals(java.util.List.of(b, c), actions.keptIds(), "the oldest final run is forgotten first");
             assertEquals(404, r.get(a).getStatus());
             assertTrue(actions.keptBytes() <= 100_000, actions.keptBytes() + " bytes");
+            r.cancel(c);
+            awaitFinalAs(r, c);
             // a result counts too: 50 KB of action and 50 KB of result leave room for nothing else
             String e = accepted(r, "{\"name\": \"echo\", \"content\": \"%s\"}".formatted("e".repeat(25_000)));
             dev.echo.testing.Await.until(() -> actions.keptIds().equals(java.util.List.of(e)), Duration.ofSeconds(10),
@@ -454,6 +468,87 @@ class ActionsResourceTest {
     }
 
     @Test
+    void aCallersLiveRunIsNeverForgottenAndLiveRunsAreCappedPerCallerWith429() throws Exception {
+        System.setProperty(dev.echo.cdi.config.EchoConfig.ACTIONS_KEPT_RUNS, "20");
+        System.setProperty(dev.echo.cdi.config.EchoConfig.ACTIONS_MAX_LIVE_PER_CALLER, "25");
+        System.setProperty(dev.echo.cdi.config.EchoConfig.STOP_TIMEOUT, "100ms");
+        try (var capped = dev.echo.cdi.EchoWeld.with(ResultActions.class).initialize()) {
+            EchoActions cappedActions = capped.select(EchoActions.class).get();
+            ActionsResource alice = resource(cappedActions, "alice", Set.of());
+            ActionsResource bob = resource(cappedActions, "bob", Set.of());
+            String hers = accepted(alice, "{\"name\": \"echo\", \"metadata\": {\"delay\": 60000}}");
+            // 26 of bob's runs, each done at once: more than kept-runs, and the review saw them push hers out
+            for (int i = 0; i < 26; i++) {
+                assertEquals("SUCCEEDED", awaitFinalAs(bob, accepted(bob, "{\"name\": \"echo\", \"content\": " + i + "}"))
+                        .getString("state"));
+            }
+            assertEquals(200, alice.get(hers).getStatus(), "her live run is still hers to read");
+            // bob's live runs: 25 are accepted, the 26th is a 429 naming the limit, with Retry-After
+            List<String> his = new java.util.ArrayList<>();
+            for (int i = 0; i < 25; i++) {
+                his.add(accepted(bob, "{\"name\": \"echo\", \"metadata\": {\"delay\": 60000}}"));
+            }
+            long keptBefore = cappedActions.kept();
+            Response over = bob.submit("{\"name\": \"echo\", \"metadata\": {\"delay\": 60000}}");
+            assertEquals(429, over.getStatus(), json(over).toString());
+            assertEquals("5", String.valueOf(over.getHeaderString("Retry-After")));
+            assertEquals("echo.actions.max-live-per-caller", json(over).getString("limit"));
+            assertEquals(5, json(over).getInt("retryAfterSeconds"));
+            assertEquals(keptBefore, cappedActions.kept(), "nothing of the refused submission was kept");
+            // the limit is bob's: alice may still submit, and still read and cancel her first run
+            accepted(alice, "{\"name\": \"echo\"}");
+            assertEquals(200, alice.get(hers).getStatus());
+            Response cancelled = alice.cancel(hers);
+            assertEquals(200, cancelled.getStatus(), "and cancel it");
+            assertEquals("CANCELLED", json(cancelled).getString("state"));
+            // final now, and over kept-runs (bob's 25 live runs fill it): the one kind of run that is forgotten
+            Await.value(() -> alice.get(hers).getStatus(), st -> st == 404, Duration.ofSeconds(10), "a final run over the cap goes");
+            // one of bob's ends: he has room for one more
+            assertEquals(200, bob.cancel(his.get(0)).getStatus());
+            Await.value(() -> bob.submit("{\"name\": \"echo\", \"metadata\": {\"delay\": 60000}}"), rs -> rs.getStatus() == 202,
+                    Duration.ofSeconds(10), "room for one more once one of his ended");
+            for (String id : his) {
+                bob.cancel(id);
+            }
+        } finally {
+            System.clearProperty(dev.echo.cdi.config.EchoConfig.ACTIONS_KEPT_RUNS);
+            System.clearProperty(dev.echo.cdi.config.EchoConfig.ACTIONS_MAX_LIVE_PER_CALLER);
+            System.clearProperty(dev.echo.cdi.config.EchoConfig.STOP_TIMEOUT);
+        }
+    }
+
+    @Test
+    void theApplicationsOwnSubmissionsAreCappedByMaxLiveAndByTheMemoryOfLiveActions() throws Exception {
+        System.setProperty(dev.echo.cdi.config.EchoConfig.ACTIONS_MAX_LIVE, "3");
+        System.setProperty(dev.echo.cdi.config.EchoConfig.ACTIONS_KEPT_BYTES, "20000");
+        System.setProperty(dev.echo.cdi.config.EchoConfig.STOP_TIMEOUT, "100ms");
+        try (var capped = dev.echo.cdi.EchoWeld.with(ResultActions.class).initialize()) {
+            EchoActions a = capped.select(EchoActions.class).get();
+            java.util.function.Function<String, dev.echo.action.Action> delayed = content -> new dev.echo.action.Action(
+                    java.util.UUID.randomUUID().toString(), "echo", content, dev.echo.task.Priority.NORMAL,
+                    new dev.echo.action.Action.Metadata(Duration.ofMinutes(1), null, null, null, null, null, null, null));
+            List<dev.echo.action.ActionRun> runs = new java.util.ArrayList<>();
+            runs.add(a.submit(delayed.apply("x".repeat(4000)), role -> true)); // about 8 KB estimated
+            TooManyLiveRunsException heavy = assertThrows(TooManyLiveRunsException.class,
+                    () -> a.submit(delayed.apply("y".repeat(6000)), role -> true)); // 8 + 12 KB > 20,000 bytes
+            assertEquals("echo.actions.kept-bytes", heavy.limit(), heavy.getMessage());
+            runs.add(a.submit(delayed.apply("small"), role -> true));
+            runs.add(a.submit(delayed.apply("small"), role -> true));
+            TooManyLiveRunsException many = assertThrows(TooManyLiveRunsException.class,
+                    () -> a.submit(delayed.apply("small"), role -> true));
+            assertEquals("echo.actions.max-live", many.limit());
+            runs.get(1).cancel();
+            Await.value(() -> runs.get(1).completion().isDone(), d -> d, Duration.ofSeconds(10), "cancelled");
+            runs.add(a.submit(delayed.apply("small"), role -> true)); // a run ended: room again
+            runs.forEach(dev.echo.action.ActionRun::cancel);
+        } finally {
+            System.clearProperty(dev.echo.cdi.config.EchoConfig.ACTIONS_MAX_LIVE);
+            System.clearProperty(dev.echo.cdi.config.EchoConfig.ACTIONS_KEPT_BYTES);
+            System.clearProperty(dev.echo.cdi.config.EchoConfig.STOP_TIMEOUT);
+        }
+    }
+
+    @Test
     void theApplicationCapsDelaysAndKeptRuns() throws Exception {
         System.setProperty(dev.echo.cdi.config.EchoConfig.ACTIONS_MAX_DELAY, "PT1M");
         System.setProperty(dev.echo.cdi.config.EchoConfig.ACTIONS_KEPT_RUNS, "2");
@@ -470,16 +565,21 @@ class ActionsResourceTest {
             assertEquals(400, lateChained.getStatus());
             assertEquals("$.metadata.next[1].metadata.delay", json(lateChained).getString("path"));
             assertEquals(0, cappedActions.kept(), "nothing queued");
-            // at the cap is fine; only the two latest runs are kept
+            // at the cap is fine; three live runs are all kept (a live run is never forgotten)
             String[] ids = new String[3];
             for (int i = 0; i < ids.length; i++) {
                 ids[i] = accepted(r, "{\"name\": \"echo\", \"metadata\": {\"delay\": 60000}}");
             }
-            assertEquals(404, r.get(ids[0]).getStatus(), "the oldest run is forgotten");
+            for (String id : ids) {
+                assertEquals(200, r.get(id).getStatus(), "a live run stays readable over kept-runs");
+            }
+            for (String id : ids) {
+                assertEquals(200, r.cancel(id).getStatus(), "and cancellable");
+            }
+            // once final, only the two latest runs are kept
+            Await.value(() -> r.get(ids[0]).getStatus(), s -> s == 404, Duration.ofSeconds(10), "the oldest final run is forgotten");
             assertEquals(200, r.get(ids[1]).getStatus());
             assertEquals(200, r.get(ids[2]).getStatus());
-            r.cancel(ids[1]);
-            r.cancel(ids[2]);
         } finally {
             System.clearProperty(dev.echo.cdi.config.EchoConfig.ACTIONS_MAX_DELAY);
             System.clearProperty(dev.echo.cdi.config.EchoConfig.ACTIONS_KEPT_RUNS);

@@ -15,10 +15,15 @@ import java.util.Set;
  * travel over Jakarta Messaging: fed by this server's own transitions at once and by the
  * run-state topic for the others' (eventually, within the topic's delivery time).
  *
- * <p>Invariants (all state guarded by {@code this}): at most {@code capacity} runs are kept, the
- * least recently changed dropped first; a run's final state, once known, is never replaced
- * ({@link RunStatus#supersedes}); a key leads only to a kept run of the same owner; a cancel
- * request is remembered (bounded like the runs) until the run's final state arrives.
+ * <p>Invariants (all state guarded by {@code this}): only final runs are dropped, the least
+ * recently changed first, while more than {@code capacity} runs are kept or their estimated
+ * weight ({@code bytes}, the sum of {@link RunStatus#weight}) is over {@code capacityBytes} (5,000
+ * results of 64 KiB held 313 MiB on every server when only the count was bounded); a run not yet
+ * final is never dropped, so its submitter can always read and cancel it ({@code live} and
+ * {@code liveByOwner} count them, for the admission of new submissions); a run's final state, once
+ * known, is never replaced ({@link RunStatus#supersedes}); a key leads only to a kept run of the
+ * same owner; a cancel request is remembered (bounded like the runs) until the run's final state
+ * arrives.
  */
 public final class RunBoard {
 
@@ -26,12 +31,23 @@ public final class RunBoard {
     }
 
     private final int capacity;
-    private final Map<String, RunStatus> runs = new LinkedHashMap<>(16, 0.75f, true);
+    private final long capacityBytes;
+    /** Insertion order, a changed run moved to the end: the least recently changed first. */
+    private final Map<String, RunStatus> runs = new LinkedHashMap<>();
     private final Map<Key, String> keys = new HashMap<>();
     private final Set<String> cancelRequested;
+    private long bytes;
+    private int live;
+    private final Map<RunBook.Owner, Integer> liveByOwner = new HashMap<>();
 
+    /** A board bounded by count only (tests). */
     public RunBoard(int capacity) {
+        this(capacity, Long.MAX_VALUE);
+    }
+
+    public RunBoard(int capacity, long capacityBytes) {
         this.capacity = capacity;
+        this.capacityBytes = capacityBytes;
         this.cancelRequested = java.util.Collections.newSetFromMap(new LinkedHashMap<>(16, 0.75f, false) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -46,22 +62,63 @@ public final class RunBoard {
         if (!status.supersedes(old)) {
             return false;
         }
+        if (old != null) {
+            runs.remove(status.id()); // re-inserted below: the least recently changed run is the eldest
+            bytes -= old.weight();
+            if (!old.isFinal()) {
+                countLive(old.owner(), -1);
+            }
+        }
         runs.put(status.id(), status);
+        bytes += status.weight();
+        if (!status.isFinal()) {
+            countLive(status.owner(), +1);
+        }
         if (status.key() != null && status.owner().keepsKeys()) {
             keys.put(new Key(status.owner(), status.key()), status.id());
         }
         if (status.isFinal()) {
             cancelRequested.remove(status.id());
         }
-        while (runs.size() > capacity) {
-            var eldest = runs.entrySet().iterator();
-            RunStatus dropped = eldest.next().getValue();
-            eldest.remove();
-            if (dropped.key() != null) {
-                keys.remove(new Key(dropped.owner(), dropped.key()), dropped.id());
+        trim();
+        return true;
+    }
+
+    private void countLive(RunBook.Owner owner, int delta) {
+        live += delta;
+        liveByOwner.merge(owner, delta, (a, b) -> a + b == 0 ? null : a + b);
+    }
+
+    /** Drops the least recently changed final runs while over either cap; the newest stays. */
+    private void trim() {
+        var eldest = runs.values().iterator();
+        int left = runs.size();
+        while (eldest.hasNext() && left > 1 && (runs.size() > capacity || bytes > capacityBytes)) {
+            RunStatus s = eldest.next();
+            left--;
+            if (s.isFinal()) {
+                eldest.remove();
+                bytes -= s.weight();
+                if (s.key() != null) {
+                    keys.remove(new Key(s.owner(), s.key()), s.id());
+                }
             }
         }
-        return true;
+    }
+
+    /** Runs not yet final on this board (every server's, as far as this server has heard). */
+    public synchronized int live() {
+        return live;
+    }
+
+    /** Runs of {@code owner} not yet final on this board. */
+    public synchronized int live(RunBook.Owner owner) {
+        return liveByOwner.getOrDefault(owner, 0);
+    }
+
+    /** The kept states' estimated weight, in bytes. */
+    public synchronized long bytes() {
+        return bytes;
     }
 
     synchronized Optional<RunStatus> get(String id) {

@@ -45,6 +45,16 @@ public record RunStatus(String id, String name, RunBook.Owner owner, String key,
     }
 
     /**
+     * Estimated bytes this state takes on a board: two per character of its strings (the result
+     * dominates: up to {@link #MAX_RESULT_CHARS}) plus {@link RunBook#OVERHEAD_BYTES}.
+     */
+    long weight() {
+        long chars = id.length() + name.length() + owner.name().length() + server.length()
+                + (key == null ? 0 : key.length()) + (result == null ? 0 : result.length());
+        return RunBook.OVERHEAD_BYTES + 2 * chars;
+    }
+
+    /**
      * Whether this state replaces {@code old} on a board. A final state is never replaced (the
      * first one a board hears is the one it keeps: only the server that holds the run publishes
      * one, so there is one). Otherwise later deliveries beat earlier ones, more attempts beat

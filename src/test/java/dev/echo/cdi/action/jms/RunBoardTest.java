@@ -83,6 +83,67 @@ class RunBoardTest {
         assertEquals(Map.of("a", Map.of(State.SUCCEEDED, 2), "b", Map.of(State.SUCCEEDED, 1)), board.byServer());
     }
 
+    private static RunStatus finished(String id, String result) {
+        return new RunStatus(id, "work", ALICE, null, State.SUCCEEDED, 1, "a", 1, false, result, null, 1);
+    }
+
+    @Test
+    void theBoardIsBoundedInEstimatedBytesTheOldestFinalRunsForgottenFirst() {
+        String big = "r".repeat(64 * 1024); // the largest result the topic carries
+        long one = finished("f0", big).weight();
+        assertTrue(one > 2 * 64 * 1024, "two bytes per character and the overhead: " + one);
+        RunBoard board = new RunBoard(10_000, 3 * one + one / 2); // count would allow 10,000: bytes allow 3
+        for (int i = 0; i < 5; i++) {
+            board.apply(finished("f" + i, big));
+        }
+        assertEquals(3, board.size(), "5,000 such results held 313 MiB when only the count was bounded");
+        assertTrue(board.get("f0").isEmpty() && board.get("f1").isEmpty(), "the oldest first");
+        assertTrue(board.get("f4").isPresent());
+        assertTrue(board.bytes() <= 3 * one + one / 2, board.bytes() + " bytes");
+    }
+
+    @Test
+    void aRunNotYetFinalIsNeverDroppedAndIsCountedLivePerOwner() {
+        RunBoard board = new RunBoard(2);
+        board.apply(status("live-a", ALICE, null, State.RUNNING, 1, "a", 1, 1));
+        board.apply(status("live-b", BOB, null, State.QUEUED, 0, "a", 0, 1));
+        for (int i = 0; i < 5; i++) {
+            board.apply(status("done" + i, BOB, null, State.SUCCEEDED, 1, "a", 1, 1));
+        }
+        assertTrue(board.find("live-a", ALICE).isPresent(), "alice can still read (and so cancel) her live run");
+        assertTrue(board.get("live-b").isPresent());
+        assertEquals(3, board.size(), "the two live runs and the newest final one");
+        assertEquals(2, board.live());
+        assertEquals(1, board.live(ALICE));
+        assertEquals(1, board.live(BOB));
+        board.apply(status("live-a", ALICE, null, State.SUCCEEDED, 1, "a", 1, 2));
+        assertEquals(1, board.live());
+        assertEquals(0, board.live(ALICE));
+        board.apply(status("live-b", BOB, null, State.RUNNING, 1, "a", 1, 1));
+        assertEquals(1, board.live(BOB), "a second non-final state of one run counts once");
+        assertFalse(board.apply(status("live-a", ALICE, null, State.FAILED, 1, "a", 1, 3)), "final stays final");
+        assertEquals(0, board.live(ALICE));
+    }
+
+    @Test
+    void aSubmissionOverJmsIsAdmittedByTheBoardsLiveRuns() {
+        RunBoard board = new RunBoard(100);
+        board.apply(status("a1", ALICE, null, State.QUEUED, 0, "a", 0, 1));
+        board.apply(status("a2", ALICE, null, State.RUNNING, 1, "b", 1, 1));
+        board.apply(status("b1", BOB, null, State.QUEUED, 0, "a", 0, 1));
+        dev.echo.cdi.action.EchoActionsAccess.requireRoom(board, BOB, 4, 2); // bob has 1 of 2, 3 of 4 in all
+        var perCaller = assertThrows(dev.echo.cdi.action.TooManyLiveRunsException.class,
+                () -> dev.echo.cdi.action.EchoActionsAccess.requireRoom(board, ALICE, 4, 2));
+        assertEquals("echo.actions.max-live-per-caller", perCaller.limit());
+        dev.echo.cdi.action.EchoActionsAccess.requireRoom(board, RunBook.Owner.APPLICATION, 4, 2); // not a caller
+        board.apply(status("b2", BOB, null, State.QUEUED, 0, "a", 0, 1));
+        var total = assertThrows(dev.echo.cdi.action.TooManyLiveRunsException.class,
+                () -> dev.echo.cdi.action.EchoActionsAccess.requireRoom(board, RunBook.Owner.APPLICATION, 4, 2));
+        assertEquals("echo.actions.max-live", total.limit());
+        board.apply(status("a1", ALICE, null, State.SUCCEEDED, 1, "a", 1, 2));
+        dev.echo.cdi.action.EchoActionsAccess.requireRoom(board, ALICE, 4, 2); // one of hers ended
+    }
+
     @Test
     void theWireFormRoundTripsAndDescribesLikeALocalRun() {
         RunStatus s = new RunStatus("x", "work", ALICE, "k", State.SUCCEEDED, 2, "echo-b", 2, true,
