@@ -17,7 +17,13 @@ public class ActionException extends RuntimeException {
         /** No function of that name in the plan, or a chain names an unknown action. */
         ROUTING,
         /** The action was cancelled. */
-        CANCELLATION
+        CANCELLATION,
+        /**
+         * The scheduler refused to queue an attempt (a retry, a delayed start) or a chained action:
+         * its queue was full ({@code echo.queue.capacity}) or it had stopped. The run ends here
+         * instead of waiting for ever.
+         */
+        REFUSED
     }
 
     private final Kind kind;

@@ -17,6 +17,13 @@ public interface ActionObserver {
     default void retrying(Action action, int failedAttempt, Duration wait) {
     }
 
+    /**
+     * The scheduler refused to queue an attempt or a chained start of {@code action} ({@code why});
+     * the run ends FAILED with {@link ActionException.Kind#REFUSED}, and {@link #finished} follows.
+     */
+    default void refused(Action action, String why) {
+    }
+
     /** A run reached its final state after {@code attempts} attempts, {@code elapsed} after it was started. */
     default void finished(Action action, ActionRun.State state, int attempts, Duration elapsed) {
     }

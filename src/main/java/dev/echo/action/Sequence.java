@@ -149,19 +149,50 @@ public final class Sequence {
         run.waitingIn(waitingState);
         long generation = run.nextGeneration();
         if (delay.isZero()) {
-            run.track(generation, startAttempt(run, context));
+            startAttemptOrRefuse(run, context, generation, waitingState == ActionRun.State.RETRY_WAIT ? "retry" : "attempt");
             return;
         }
         // The wait holds no worker (the scheduler's timer); when due, the attempt is queued at
         // the action's priority and becomes the task a cancel interrupts.
-        run.track(generation, scheduler.schedule(() -> {
-            if (!run.isFinished()) {
-                run.waitingIn(ActionRun.State.QUEUED);
-                long attemptGeneration = run.nextGeneration();
-                run.track(attemptGeneration, startAttempt(run, context));
-            }
-            return null;
-        }, delay, action.priority()));
+        java.util.concurrent.Future<?> wait;
+        try {
+            wait = scheduler.schedule(() -> {
+                if (!run.isFinished()) {
+                    run.waitingIn(ActionRun.State.QUEUED);
+                    startAttemptOrRefuse(run, context, run.nextGeneration(), "attempt after its wait");
+                }
+                return null;
+            }, delay, action.priority());
+        } catch (java.util.concurrent.RejectedExecutionException | IllegalStateException e) {
+            refuse(run, "wait of " + delay.toMillis() + " ms", e);
+            return;
+        }
+        run.track(generation, wait);
+    }
+
+    /**
+     * Queues an attempt; if the scheduler refuses it (full queue, stopped) the run ends FAILED
+     * with {@link ActionException.Kind#REFUSED} — before, it stayed QUEUED or RETRY_WAIT for ever,
+     * and over JMS its consumer waited for ever with the message.
+     */
+    private void startAttemptOrRefuse(ActionRun run, RunContext context, long generation, String what) {
+        java.util.concurrent.Future<?> task;
+        try {
+            task = startAttempt(run, context);
+        } catch (java.util.concurrent.RejectedExecutionException | IllegalStateException e) {
+            refuse(run, what, e);
+            return;
+        }
+        run.track(generation, task);
+    }
+
+    private void refuse(ActionRun run, String what, RuntimeException why) {
+        Action action = run.action();
+        String message = "the scheduler refused the " + what + " of action '" + action.name() + "' (" + action.id() + "): "
+                + why.getMessage();
+        observer.refused(action, message);
+        LOG.log(Level.WARNING, "Echo: " + message + "; the run ends FAILED (REFUSED)");
+        run.fail(new ActionException(ActionException.Kind.REFUSED, message, why));
     }
 
     /**

@@ -449,4 +449,92 @@ class SequenceTest {
         assertEquals("done", run.completion().get(10, TimeUnit.SECONDS));
         assertEquals(6, run.attempts());
     }
+
+    // ---------------------------------------------------------------- a refused start (issue 29)
+
+    /** One worker, room for two tasks; {@link #fill} takes every place left with held tasks. */
+    private final Scheduler small = SchedulerBuilder.create().workerCount(1).maxWorkers(1).queueCapacity(2).name("small").build();
+    private final CountDownLatch releaseHeld = new CountDownLatch(1);
+
+    private void fill() {
+        for (int i = 0; i < 3; i++) {
+            try {
+                small.submit(() -> {
+                    releaseHeld.await();
+                    return null;
+                }, Priority.NORMAL);
+            } catch (java.util.concurrent.RejectedExecutionException full) {
+                return; // full: what the next start will find
+            }
+        }
+        fail("a scheduler of capacity 2 took 3 held tasks");
+    }
+
+    @AfterEach
+    void stopSmall() {
+        releaseHeld.countDown();
+        small.stop(Duration.ofSeconds(5));
+    }
+
+    private static ActionException refusal(ActionRun run) throws Exception {
+        ExecutionException e = assertThrows(ExecutionException.class, () -> run.completion().get(10, TimeUnit.SECONDS),
+                "the run ends instead of waiting for ever");
+        return assertInstanceOf(ActionException.class, e.getCause());
+    }
+
+    @Test
+    void aRetryTheSchedulerRefusesEndsTheRunFailedRefusedAndIsCounted() throws Exception {
+        List<String> refused = new CopyOnWriteArrayList<>();
+        // the first attempt runs on the only worker, fills the queue behind itself, and fails
+        Plan plan = Plan.builder().add("flaky", c -> {
+            fill();
+            throw new IllegalStateException("first attempt");
+        }).build();
+        Sequence seq = new Sequence(small, plan, Map.of(), () -> 0).observer(new ActionObserver() {
+            @Override
+            public void refused(Action action, String why) {
+                refused.add(why);
+            }
+        });
+        RetryPolicy retry = new RetryPolicy(3, Duration.ZERO, Duration.ZERO, 1.0, Duration.ZERO);
+        ActionRun run = seq.submit(action("r", "flaky", null, meta(null, null, null, null, retry, null)), Set.of());
+        ActionException e = refusal(run);
+        assertEquals(ActionException.Kind.REFUSED, e.kind());
+        assertTrue(e.getMessage().contains("refused the retry of action 'flaky' (r)"), e.getMessage());
+        assertEquals(ActionRun.State.FAILED, run.state());
+        assertEquals(1, run.attempts(), "the refused retry never ran");
+        assertEquals(1, refused.size(), "counted once: " + refused);
+    }
+
+    @Test
+    void aDelayedRetryTheSchedulerRefusesEndsTheRunFailedRefused() throws Exception {
+        // a delayed task takes its place in the scheduler when it is scheduled: the wait itself is refused
+        Plan plan = Plan.builder().add("flaky", c -> {
+            fill();
+            throw new IllegalStateException("first attempt");
+        }).build();
+        Sequence seq = new Sequence(small, plan, Map.of(), () -> 0);
+        RetryPolicy retry = new RetryPolicy(3, Duration.ofMillis(200), Duration.ofMillis(200), 1.0, Duration.ZERO);
+        ActionRun run = seq.submit(action("d", "flaky", null, meta(null, null, null, null, retry, null)), Set.of());
+        ActionException e = refusal(run);
+        assertEquals(ActionException.Kind.REFUSED, e.kind());
+        assertTrue(e.getMessage().contains("refused the wait of 200 ms of action 'flaky' (d)"), e.getMessage());
+        assertEquals(1, run.attempts());
+    }
+
+    @Test
+    void aChainedStartTheSchedulerRefusesEndsThatRunFailedRefused() throws Exception {
+        List<ActionRun> started = new CopyOnWriteArrayList<>();
+        Plan plan = Plan.builder().add("first", c -> {
+            fill(); // the chained action will find the queue full
+            return "x";
+        }).add("second", c -> "never").build();
+        Sequence seq = new Sequence(small, plan, Map.of(), () -> 0).onStart(started::add);
+        Action next = action("n", "second", null, Action.Metadata.NONE);
+        ActionRun run = seq.submit(action("c", "first", null, meta(null, null, null, List.of(next), null, null)), Set.of());
+        assertEquals("x", run.completion().get(10, TimeUnit.SECONDS));
+        ActionRun chained = run.next().get(0);
+        assertEquals(ActionException.Kind.REFUSED, refusal(chained).kind());
+        assertEquals(List.of("c", "c:second"), started.stream().map(r -> r.action().id()).toList());
+    }
 }

@@ -141,6 +141,11 @@ public class EchoActions {
             }
 
             @Override
+            public void refused(Action action, String why) {
+                observers.forEach(o -> o.refused(action, why));
+            }
+
+            @Override
             public void finished(Action action, ActionRun.State state, int attempts, Duration elapsed) {
                 observers.forEach(o -> o.finished(action, state, attempts, elapsed));
             }

@@ -13,7 +13,8 @@ import java.util.Optional;
 /**
  * Action metrics in MicroProfile Metrics (application scope), tagged with the action's name:
  * {@code echo.action.count}, {@code echo.action.failures}, {@code echo.action.cancelled},
- * {@code echo.action.retries} (counters) and {@code echo.action.duration} (timer) — in
+ * {@code echo.action.retries}, {@code echo.action.refused} (an attempt or chained start the
+ * scheduler refused) (counters) and {@code echo.action.duration} (timer) — in
  * Prometheus text {@code echo_action_count_total{action="..."}} and so on. Loaded only when the
  * MicroProfile Metrics API is present, so Echo deploys without the metrics feature.
  */
@@ -104,6 +105,11 @@ final class MicroProfileActionMetrics implements ActionObserver {
     @Override
     public void retrying(Action action, int failedAttempt, Duration wait) {
         registry.counter("echo.action.retries", tag(action)).inc();
+    }
+
+    @Override
+    public void refused(Action action, String why) {
+        registry.counter("echo.action.refused", tag(action)).inc();
     }
 
     @Override

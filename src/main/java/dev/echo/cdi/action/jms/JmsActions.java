@@ -868,9 +868,21 @@ public final class JmsActions implements DistributedRuns {
                         + " characters: it is kept only on server " + settings.serverName()).toString();
             }
         } else {
-            kind = run.state() == ActionRun.State.CANCELLED ? ActionException.Kind.CANCELLATION : ActionException.Kind.EXECUTION;
+            kind = run.state() == ActionRun.State.CANCELLED ? ActionException.Kind.CANCELLATION : failureKind(run);
         }
         return stateOf(run.action(), run.state(), run.attempts(), result, kind);
+    }
+
+    /** The typed error of a FAILED run (EXECUTION unless it says otherwise, e.g. REFUSED). */
+    private static ActionException.Kind failureKind(ActionRun run) {
+        try {
+            run.completion().getNow(null);
+        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+            if (e.getCause() instanceof ActionException a) {
+                return a.kind();
+            }
+        }
+        return ActionException.Kind.EXECUTION;
     }
 
     private void transition(Action action, ActionRun.State state, int attempts, String result, ActionException.Kind kind) {

@@ -134,6 +134,8 @@ public record RunStatus(String id, String name, RunBook.Owner owner, String key,
                         + "' has the details under its id";
                 case ROUTING -> "the action could not be run after " + deliveries + " deliveries; it was moved to the"
                         + " messaging engine's exception destination";
+                case REFUSED -> "server '" + server + "' could not queue an attempt or chained action (its scheduler was"
+                        + " full or stopping); the log has the details under its id";
                 default -> "the action was cancelled";
             };
             b.add("error", Json.createObjectBuilder().add("kind", errorKind.name()).add("message", message)

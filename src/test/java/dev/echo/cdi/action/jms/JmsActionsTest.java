@@ -37,7 +37,8 @@ class JmsActionsTest {
 
     private static final RunBook.Owner ALICE = RunBook.Owner.caller("alice");
 
-    private final Scheduler scheduler = SchedulerBuilder.create().workerCount(1).name("jms-test").build();
+    /** Replaced (before server()) by a test that needs a bounded one; stopped after each test. */
+    private Scheduler scheduler = SchedulerBuilder.create().workerCount(1).name("jms-test").build();
     private final FakeJms jms = new FakeJms();
     private final RunBoard board = new RunBoard(100);
     private JmsActions actions;
@@ -158,6 +159,41 @@ class JmsActionsTest {
             JsonObject o = RunStatus.read(sent);
             assertFalse("r1".equals(o.getString("id", "")) && o.getString("state").equals("SUCCEEDED"),
                     "the root's final state is sent once, with the commit: " + jms.publishedDirectly);
+        }
+    }
+
+    @Test
+    void aRunWhoseRetryTheSchedulerRefusesEndsFailedAndItsMessageIsCommittedNotHeldForEver() throws Exception {
+        scheduler.stop(Duration.ofSeconds(5));
+        scheduler = SchedulerBuilder.create().workerCount(1).maxWorkers(1).queueCapacity(2).name("jms-small").build();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Scheduler small = scheduler;
+        extra.put("filler", content -> {
+            for (int i = 0; i < 3; i++) { // the retry will find the scheduler full
+                try {
+                    small.submit(() -> {
+                        release.await();
+                        return null;
+                    }, Priority.NORMAL);
+                } catch (java.util.concurrent.RejectedExecutionException full) {
+                    break;
+                }
+            }
+            throw new IllegalStateException("first attempt");
+        });
+        try {
+            JmsActions server = server();
+            server.send(new Action("rf", "filler", "x", Priority.NORMAL, new Action.Metadata(null, null, null, List.of(),
+                    new dev.echo.action.RetryPolicy(3, Duration.ZERO, Duration.ZERO, 1.0, Duration.ZERO), null, null, null)), ALICE);
+            server.start();
+            FakeJms.Commit c = nextCommit(); // before: the consumer waited for a run that never ended, the message with it
+            assertEquals(List.of("rf"), c.taken());
+            JsonObject s = news(c.news(), "rf");
+            assertEquals("FAILED", s.getString("state"), s.toString());
+            assertEquals("REFUSED", s.getString("errorKind"), s.toString());
+            assertEquals(1, s.getInt("attempts"));
+        } finally {
+            release.countDown();
         }
     }
 
