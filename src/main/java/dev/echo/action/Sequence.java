@@ -191,7 +191,7 @@ public final class Sequence {
         String message = "the scheduler refused the " + what + " of action '" + action.name() + "' (" + action.id() + "): "
                 + why.getMessage();
         observer.refused(action, message);
-        LOG.log(Level.WARNING, "Echo: " + message + "; the run ends FAILED (REFUSED)");
+        LOG.log(Level.WARNING, "Echo: " + LogText.escape(message) + "; the run ends FAILED (REFUSED)");
         run.fail(new ActionException(ActionException.Kind.REFUSED, message, why));
     }
 
@@ -292,14 +292,15 @@ public final class Sequence {
             } else if (!run.isFinished() && action.metadata().retry().allowsRetryAfter(attempt)) {
                 Duration wait = action.metadata().retry().delayAfter(attempt, random);
                 observer.retrying(action, attempt, wait);
-                LOG.log(Level.FINE, "action " + action.id() + " attempt " + attempt + " failed; retrying in " + wait, failure);
+                LOG.log(Level.FINE, "action " + LogText.escape(action.id()) + " attempt " + attempt + " failed; retrying in " + wait,
+                        LogText.safe(failure));
                 schedule(run, context, wait, ActionRun.State.RETRY_WAIT);
             } else {
                 Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                         ? failure.getCause() : failure;
                 // the detail goes to the log under the run's id; callers over HTTP see only that id
-                LOG.log(Level.INFO, "action " + action.id() + " (" + action.name() + ") failed after " + attempt
-                        + " attempt(s)", cause);
+                LOG.log(Level.INFO, "action " + LogText.escape(action.id()) + " (" + action.name() + ") failed after " + attempt
+                        + " attempt(s)", LogText.safe(cause));
                 run.fail(new ActionException(ActionException.Kind.EXECUTION, "action '" + action.name() + "' ("
                         + action.id() + ") failed after " + attempt + " attempt(s): " + cause, cause));
             }

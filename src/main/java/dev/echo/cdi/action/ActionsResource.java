@@ -123,12 +123,14 @@ public class ActionsResource {
         } catch (ActionQueue.QueueFullException e) {
             return error(Response.Status.SERVICE_UNAVAILABLE, e.getMessage(), Json.createObjectBuilder());
         } catch (ActionQueue.QueueUnavailableException e) {
-            LOG.log(java.util.logging.Level.WARNING, e.getMessage(), e.getCause()); // the provider's detail stays in the log
+            LOG.log(java.util.logging.Level.WARNING, dev.echo.action.LogText.escape(e.getMessage()),
+                    dev.echo.action.LogText.safe(e.getCause())); // the provider's detail stays in the log
             return error(Response.Status.SERVICE_UNAVAILABLE, e.getMessage(), Json.createObjectBuilder());
         } catch (RuntimeException e) {
             // no exception text in the body: it is in the log under the id the body carries
             String correlation = java.util.UUID.randomUUID().toString();
-            LOG.log(java.util.logging.Level.WARNING, "action submission failed; correlation id " + correlation, e);
+            LOG.log(java.util.logging.Level.WARNING, "action submission failed; correlation id " + correlation,
+                    dev.echo.action.LogText.safe(e));
             return error(Response.Status.INTERNAL_SERVER_ERROR, "the action could not be submitted",
                     Json.createObjectBuilder().add("correlationId", correlation));
         }

@@ -110,7 +110,10 @@ public final class JsonLimits {
         return b.toString();
     }
 
-    /** A key as it may appear in a path that reaches a log line: printable ASCII, at most 64 characters. */
+    /**
+     * A key as it may appear in a JSON path of an error body: printable ASCII, at most 64
+     * characters. (Log lines use {@link dev.echo.action.LogText}.)
+     */
     public static String printable(String key) {
         StringBuilder b = new StringBuilder(Math.min(key.length(), 64));
         for (int i = 0; i < key.length() && i < 64; i++) {

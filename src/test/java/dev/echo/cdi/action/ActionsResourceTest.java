@@ -549,6 +549,23 @@ class ActionsResourceTest {
     }
 
     @Test
+    void contentThatCannotBeBoundLeavesOneLogLineWithItsControlCharactersEscaped() throws Exception {
+        String forged = "[12/7/26 10:00:00:000 UTC] 00000042 com.ibm.ws.security  A FORGED: admin logged in";
+        try (var log = dev.echo.testing.LogCapture.of(dev.echo.action.Sequence.class, java.util.logging.Level.INFO)) {
+            String id = accepted(resource, "{\"name\": \"quote\", \"content\": \"1\\n" + forged + "\\r\\n\"}");
+            assertEquals("FAILED", awaitFinal(id).getString("state"));
+            java.util.logging.LogRecord r = log.records().stream().filter(x -> x.getMessage().contains(id)).findFirst()
+                    .orElseThrow(() -> new AssertionError("the failure is logged under the run's id"));
+            String logged = new java.util.logging.SimpleFormatter().format(r);
+            assertTrue(logged.contains("FORGED"), "the content is in the log, as the cause of the failure: " + logged);
+            for (String line : logged.split("\n")) {
+                assertFalse(line.startsWith("[12/7/26"), "no line of the log is the caller's:\n" + logged);
+            }
+            assertTrue(logged.contains("\\n[12/7/26"), "the line break is shown escaped: " + logged);
+        }
+    }
+
+    @Test
     void theApplicationCapsDelaysAndKeptRuns() throws Exception {
         System.setProperty(dev.echo.cdi.config.EchoConfig.ACTIONS_MAX_DELAY, "PT1M");
         System.setProperty(dev.echo.cdi.config.EchoConfig.ACTIONS_KEPT_RUNS, "2");

@@ -28,6 +28,12 @@ public class ResultActions {
         return Double.NEGATIVE_INFINITY;
     }
 
+    /** Fails quoting its content, as a binding error does (JSON-B's message quotes the text it could not bind). */
+    @EchoAction("quote")
+    public Object quote(Object content) {
+        throw new IllegalArgumentException("cannot bind '" + content + "'", new NumberFormatException("For input string: \"" + content + "\""));
+    }
+
     @EchoAction("echo")
     public Object echo(Object content) {
         return content;

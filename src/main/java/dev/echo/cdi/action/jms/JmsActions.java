@@ -300,7 +300,7 @@ public final class JmsActions implements DistributedRuns {
         if (now - before >= REJECTION_LOG_INTERVAL_MILLIS && last.compareAndSet(before, now)) {
             long n = rejectionsSinceLog.get(why).getAndSet(0);
             LOG.warning("Echo: refused " + n + " message(s) of application '" + application + "' for reason '"
-                    + why.label() + "' (latest: " + what + "); counted in echo_action_messages_rejected_total."
+                    + why.label() + "' (latest: " + dev.echo.action.LogText.escape(what) + "); counted in echo_action_messages_rejected_total."
                     + " Refused messages never run and change no run state");
         }
     }
@@ -445,7 +445,8 @@ public final class JmsActions implements DistributedRuns {
             try {
                 finals = consume(d);
             } catch (RuntimeException | Error e) {
-                LOG.log(Level.WARNING, "Echo: action message " + d.messageId() + " could not be handled; it will be delivered again", e);
+                LOG.log(Level.WARNING, "Echo: action message " + dev.echo.action.LogText.escape(d.messageId())
+                        + " could not be handled; it will be delivered again", dev.echo.action.LogText.safe(e));
                 finals = null;
             }
             settle(d, finals);
@@ -537,7 +538,8 @@ public final class JmsActions implements DistributedRuns {
             d.commitWith(topic, finals.stream().map(RunStatus::toJson).toList());
             finals.forEach(board::apply);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Echo: settling action message " + d.messageId() + " failed; the engine delivers it again", e);
+            LOG.log(Level.WARNING, "Echo: settling action message " + dev.echo.action.LogText.escape(d.messageId())
+                    + " failed; the engine delivers it again", dev.echo.action.LogText.safe(e));
         } finally {
             if (d.runId != null) {
                 deliveries.remove(d.runId);
@@ -596,7 +598,7 @@ public final class JmsActions implements DistributedRuns {
         }
         int delivery = d.deliveryCount();
         if (delivery > settings.maxDeliveries() && d.countsDeliveries() && deliveriesMismatchReported.compareAndSet(false, true)) {
-            LOG.warning("Echo: action message " + d.messageId() + " is delivered for the " + delivery + "th time, but "
+            LOG.warning("Echo: action message " + dev.echo.action.LogText.escape(d.messageId()) + " is delivered for the " + delivery + "th time, but "
                     + dev.echo.cdi.config.EchoConfig.ACTIONS_JMS_MAX_DELIVERIES + " is " + settings.maxDeliveries()
                     + ": the engine queue's redelivery limit (maxRedeliveryCount) is higher. Set both to one value, or a"
                     + " message no server can run is reported FAILED long before the engine gives up on it");
@@ -698,7 +700,7 @@ public final class JmsActions implements DistributedRuns {
         long until = Math.max(System.nanoTime(), stopping ? stopDeadline : System.nanoTime())
                 + TimeUnit.MILLISECONDS.toNanos(STOP_CANCEL_WAIT_MILLIS);
         if (!bodies.awaitIdle(until)) {
-            LOG.warning("Echo: run " + run.action().id() + " did not end within " + STOP_CANCEL_WAIT_MILLIS
+            LOG.warning("Echo: run " + dev.echo.action.LogText.escape(run.action().id()) + " did not end within " + STOP_CANCEL_WAIT_MILLIS
                     + " ms of its interrupt; its message is given back and the run may complete twice (its function"
                     + " ignores interruption)");
             return false;
@@ -795,8 +797,8 @@ public final class JmsActions implements DistributedRuns {
      * sent with it).
      */
     private List<RunStatus> cannotRun(JmsActionQueue.JmsDelivery d, RunBook.Owner owner, int delivery, RuntimeException why) {
-        LOG.log(Level.WARNING, "Echo: action message " + d.runId + " cannot be run here (delivery " + delivery + " of "
-                + settings.maxDeliveries() + "): " + JsonLimits.printable(String.valueOf(why.getMessage())));
+        LOG.log(Level.WARNING, "Echo: action message " + dev.echo.action.LogText.escape(d.runId) + " cannot be run here (delivery " + delivery + " of "
+                + settings.maxDeliveries() + "): " + dev.echo.action.LogText.escape(String.valueOf(why.getMessage())));
         if (delivery >= settings.maxDeliveries()) {
             deadLettered.incrementAndGet();
             RunStatus known = board.get(d.runId).orElse(new RunStatus(d.runId, "?", owner, d.key(),
@@ -1099,7 +1101,8 @@ public final class JmsActions implements DistributedRuns {
                 }
             } catch (RuntimeException e) {
                 // a signed message of ours that does not parse: a bug on a server of ours, not an attack
-                LOG.log(Level.WARNING, "Echo: an unreadable run state on " + settings.topic() + " was ignored", e);
+                LOG.log(Level.WARNING, "Echo: an unreadable run state on " + settings.topic() + " was ignored",
+                        dev.echo.action.LogText.safe(e));
             }
         }
         close(context);
