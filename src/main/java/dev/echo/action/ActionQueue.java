@@ -58,12 +58,16 @@ public interface ActionQueue {
         }
     }
 
-    /** The queue is at capacity; the message names it. */
+    /** The queue is at capacity; the message names it (the provider's own words, if any, are the cause: for the log). */
     final class QueueFullException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         public QueueFullException(String message) {
             super(message);
+        }
+
+        public QueueFullException(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 }

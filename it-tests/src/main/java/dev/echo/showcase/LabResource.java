@@ -86,7 +86,13 @@ public class LabResource {
                         Map.of("ms", ms), turn[i % turn.length], null), role -> false);
             }
         } catch (dev.echo.action.ActionQueue.QueueFullException | dev.echo.action.ActionQueue.QueueUnavailableException e) {
-            return error(Response.Status.SERVICE_UNAVAILABLE, e.getMessage());
+            // the provider's words go to the log only, under the id the caller gets
+            String correlation = java.util.UUID.randomUUID().toString();
+            java.util.logging.Logger.getLogger(LabResource.class.getName()).log(java.util.logging.Level.WARNING,
+                    "lab actions refused (503); correlation id " + correlation, dev.echo.action.LogText.safe(e));
+            return Response.status(Response.Status.SERVICE_UNAVAILABLE).type(MediaType.APPLICATION_JSON)
+                    .entity(Map.of("error", "the action queue cannot take actions now; try again later",
+                            "correlationId", correlation)).build();
         }
         return Response.accepted(Map.of("accepted", n, "queue", actions.queueKind())).build();
     }

@@ -121,11 +121,9 @@ public class ActionsResource {
                     : e.kind() == ActionException.Kind.ROUTING ? Response.Status.NOT_FOUND : Response.Status.BAD_REQUEST;
             return error(status, e.getMessage(), Json.createObjectBuilder().add("kind", e.kind().name()));
         } catch (ActionQueue.QueueFullException e) {
-            return error(Response.Status.SERVICE_UNAVAILABLE, e.getMessage(), Json.createObjectBuilder());
+            return unavailable("the action queue is full; nothing was accepted, try again later", e);
         } catch (ActionQueue.QueueUnavailableException e) {
-            LOG.log(java.util.logging.Level.WARNING, dev.echo.action.LogText.escape(e.getMessage()),
-                    dev.echo.action.LogText.safe(e.getCause())); // the provider's detail stays in the log
-            return error(Response.Status.SERVICE_UNAVAILABLE, e.getMessage(), Json.createObjectBuilder());
+            return unavailable("the action queue cannot take actions now; nothing was accepted, try again later", e);
         } catch (RuntimeException e) {
             // no exception text in the body: it is in the log under the id the body carries
             String correlation = java.util.UUID.randomUUID().toString();
@@ -199,6 +197,17 @@ public class ActionsResource {
             }
         }
         return b.build();
+    }
+
+    /**
+     * A 503 with a fixed message and a correlation id: what the queue or its provider said
+     * (class names, hosts, destinations) goes only to the log, under that id.
+     */
+    private static Response unavailable(String message, RuntimeException e) {
+        String correlation = java.util.UUID.randomUUID().toString();
+        LOG.log(java.util.logging.Level.WARNING, "action submission refused (503); correlation id " + correlation,
+                dev.echo.action.LogText.safe(e));
+        return error(Response.Status.SERVICE_UNAVAILABLE, message, Json.createObjectBuilder().add("correlationId", correlation));
     }
 
     private static Response error(Response.Status status, String message, JsonObjectBuilder extra) {

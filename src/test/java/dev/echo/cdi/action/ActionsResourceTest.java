@@ -177,18 +177,35 @@ class ActionsResourceTest {
     }
 
     @Test
-    void aFullQueueIs503WithAJsonBody() {
-        EchoActions full = new EchoActions() {
-            @Override
-            public Submitted submitAs(Action action, String principalName, Predicate<String> callerHasRole) {
-                throw new ActionQueue.QueueFullException("the action queue is full (10000 actions)");
+    void aFullOrUnreachableQueueIs503WithAFixedMessageAndACorrelationIdNotTheProvidersWords() {
+        String provider = "CWSIK0025E: The destination EchoActions on messaging engine defaultME is not available"
+                + " because the high limit for the number of messages for this destination has already been reached;"
+                + " com.ibm.ws.sib.processor.impl.ProducerSessionImpl at 127.0.0.1:7276";
+        for (RuntimeException thrown : List.of(
+                new ActionQueue.QueueFullException("the action queue is full", new IllegalStateException(provider)),
+                new ActionQueue.QueueUnavailableException("the action queue could not take action x now",
+                        new IllegalStateException(provider)))) {
+            EchoActions failing = new EchoActions() {
+                @Override
+                public Accepted acceptAs(Action action, String principalName, Predicate<String> callerHasRole) {
+                    throw thrown;
+                }
+            };
+            try (var log = dev.echo.testing.LogCapture.of(ActionsResource.class, java.util.logging.Level.WARNING)) {
+                Response r = resource(failing, null, Set.of()).submit("{\"name\": \"echo\"}"); // anonymous, too
+                assertEquals(503, r.getStatus());
+                JsonObject body = json(r);
+                assertEquals(503, body.getInt("status"));
+                String text = body.toString();
+                for (String internal : List.of("CWSIK", "com.ibm", "127.0.0.1", "EchoActions", "Exception")) {
+                    assertFalse(text.contains(internal), "no provider words in the body (" + internal + "): " + text);
+                }
+                String correlation = body.getString("correlationId");
+                assertTrue(log.records().stream().anyMatch(rec -> rec.getMessage().contains(correlation)
+                        && rec.getThrown() != null && rec.getThrown().getCause().getMessage().contains("CWSIK0025E")),
+                        "the log has the provider's words under the body's id");
             }
-        };
-        Response r = resource(full, "alice", Set.of()).submit("{\"name\": \"echo\"}");
-        assertEquals(503, r.getStatus());
-        JsonObject body = json(r);
-        assertEquals(503, body.getInt("status"));
-        assertTrue(body.getString("error").contains("full"), body.toString());
+        }
     }
 
     @Test

@@ -106,7 +106,10 @@ final class Driver {
             ticket.ended();
             stats.refused(kind);
             if (op != null) {
-                op.fail(lane.name() + " refused a " + kind + " task: " + e.getMessage());
+                // the executor's own words (class names, pool sizes) stay in the log
+                java.util.logging.Logger.getLogger(Driver.class.getName()).log(java.util.logging.Level.INFO,
+                        "the lab's " + lane.name() + " lane refused a " + kind + " task", dev.echo.action.LogText.safe(e));
+                op.fail(lane.name() + " refused a " + kind + " task (its queue is full, or it is stopping)");
             }
             return false;
         }

@@ -162,7 +162,9 @@ public class Lab {
             driveCompare(run, ticket, backlog, probes);
         } catch (RuntimeException e) {
             compareRun.set(null); // no driver thread took it: the next run may start
-            run.op.fail(e.getMessage());
+            run.op.fail("the side-by-side run could not start");
+            java.util.logging.Logger.getLogger(Lab.class.getName()).log(java.util.logging.Level.WARNING,
+                    "the lab's side-by-side run could not start", dev.echo.action.LogText.safe(e));
             throw e;
         }
         return run.op;

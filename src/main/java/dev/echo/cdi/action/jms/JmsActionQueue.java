@@ -195,7 +195,9 @@ final class JmsActionQueue implements ActionQueue {
                     .send(queue, message);
             return new Receipt(action.id(), false);
         } catch (jakarta.jms.ResourceAllocationRuntimeException e) {
-            throw new QueueFullException("the action queue refused action " + action.id() + " (" + e.getMessage() + ")");
+            // the provider's words (class names, destination names) are for the log, not for the caller
+            throw new QueueFullException("the action queue is full (the messaging engine's maxMessageDepth); action "
+                    + action.id() + " was not accepted", e);
         } catch (JMSRuntimeException e) {
             throw new QueueUnavailableException("the action queue could not take action " + action.id()
                     + " now; nothing was accepted", e);

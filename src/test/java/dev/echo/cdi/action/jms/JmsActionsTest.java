@@ -198,6 +198,33 @@ class JmsActionsTest {
     }
 
     @Test
+    void aFullEngineQueueIsReportedWithoutTheProvidersWordsWhichStayInTheCause() {
+        String provider = "CWSIK0025E: The destination EchoActions on messaging engine defaultME has reached its high limit";
+        jakarta.jms.ConnectionFactory full = (jakarta.jms.ConnectionFactory) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[]{jakarta.jms.ConnectionFactory.class}, (p, m, args) -> {
+                    jakarta.jms.JMSContext real = (jakarta.jms.JMSContext) m.invoke(jms.factory, args);
+                    return java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                            new Class<?>[]{jakarta.jms.JMSContext.class}, (cp, cm, cargs) -> {
+                                if (!cm.getName().equals("createProducer")) {
+                                    return cm.invoke(real, cargs);
+                                }
+                                return java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                                        new Class<?>[]{jakarta.jms.JMSProducer.class}, (pp, pm, pargs) -> {
+                                            if (pm.getName().equals("send")) {
+                                                throw new jakarta.jms.ResourceAllocationRuntimeException(provider);
+                                            }
+                                            return pp; // the fluent setters
+                                        });
+                            });
+                });
+        JmsActionQueue queue = new JmsActionQueue(full, jms.queue, new MessageSigner(dev.echo.cdi.config.SigningKeys.of(KEY)), "app");
+        var e = assertThrows(dev.echo.action.ActionQueue.QueueFullException.class, () -> queue.offer(work("x1", List.of()), ALICE));
+        assertFalse(e.getMessage().contains("CWSIK") || e.getMessage().contains("defaultME"), e.getMessage());
+        assertTrue(e.getMessage().contains("full"), e.getMessage());
+        assertEquals(provider, e.getCause().getMessage(), "the provider's words are kept for the log");
+    }
+
+    @Test
     void anActionCancelledBeforeItIsTakenIsCommittedUnrunWithItsCancelledStateInTheSameCommit() throws Exception {
         JmsActions server = server();
         jms.holdPublisher();
