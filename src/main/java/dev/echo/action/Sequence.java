@@ -204,6 +204,19 @@ public final class Sequence {
         return parentId + ":" + name + (ordinal == 1 ? "" : "@" + ordinal);
     }
 
+    private static TimeoutException timedOut(Action action, int attempt, Duration timeout, Throwable how) {
+        TimeoutException e = new TimeoutException("attempt " + attempt + " of action " + action.id()
+                + " exceeded its timeout of " + timeout);
+        if (how != null) {
+            e.initCause(how);
+        }
+        return e;
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        return t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+    }
+
     /** Queues one attempt at the action's priority; the attempt knows its own task (for a timeout's interrupt). */
     private java.util.concurrent.Future<?> startAttempt(ActionRun run, RunContext context) {
         java.util.concurrent.atomic.AtomicReference<java.util.concurrent.Future<?>> self =
@@ -228,16 +241,29 @@ public final class Sequence {
         observer.started(action, attempt);
         CompletableFuture<Object> outcome = new CompletableFuture<>();
         Duration timeout = action.metadata().timeout();
-        // on the timer thread: it must fire even when every worker is busy (this attempt may hold the last one)
-        java.util.concurrent.Future<?> canceller = timeout.isZero() ? null : scheduler.onTimer(() -> {
-            if (outcome.completeExceptionally(new TimeoutException("attempt " + attempt + " of action " + action.id()
-                    + " exceeded its timeout of " + timeout))) {
-                java.util.concurrent.Future<?> task = self.get();
-                if (task != null) {
-                    task.cancel(true);
-                }
+        long startedAt = System.nanoTime();
+        java.util.concurrent.Future<?> interrupter = null;
+        java.util.concurrent.Future<?> expirer = null;
+        if (!timeout.isZero()) {
+            // The interrupt happens on the timer thread: it must fire even when every worker is busy
+            // (this attempt may hold the last one). Only the interrupt: the TimeoutException and the
+            // cancel, which run the run's dependents (the caller's code), happen on a worker at HIGH.
+            interrupter = scheduler.interruptAfter(self, timeout);
+            try {
+                expirer = scheduler.schedule(() -> {
+                    if (outcome.completeExceptionally(timedOut(action, attempt, timeout, null))) {
+                        java.util.concurrent.Future<?> task = self.get();
+                        if (task != null) {
+                            task.cancel(true);
+                        }
+                    }
+                }, timeout, dev.echo.task.Priority.HIGH);
+            } catch (java.util.concurrent.RejectedExecutionException full) {
+                // the interrupt still ends a body that heeds it; its failure counts as the timeout (below)
             }
-        }, timeout);
+        }
+        java.util.concurrent.Future<?> interrupting = interrupter;
+        java.util.concurrent.Future<?> expiring = expirer;
         CurrentAttempt current = new CurrentAttempt(action, attempt);
         try {
             Object returned = context.call(() -> current.call(() -> {
@@ -263,8 +289,15 @@ public final class Sequence {
             outcome.completeExceptionally(e);
         }
         return outcome.handle((result, failure) -> {
-            if (canceller != null) {
-                canceller.cancel(false);
+            if (interrupting != null) {
+                interrupting.cancel(false);
+            }
+            if (expiring != null) {
+                expiring.cancel(false);
+            }
+            if (failure != null && !timeout.isZero() && !(unwrap(failure) instanceof TimeoutException)
+                    && System.nanoTime() - startedAt >= timeout.toNanos()) {
+                failure = timedOut(action, attempt, timeout, failure); // interrupted by its timeout, most likely
             }
             if (failure == null && !action.metadata().after().isEmpty()) {
                 try {

@@ -21,6 +21,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.RunnableFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -646,14 +647,65 @@ public final class Scheduler extends PaddedExecutorService implements AutoClosea
 
     /**
      * Runs {@code action} after {@code delay} on the scheduler's timer thread, not on a worker:
-     * for tiny, non-blocking reactions to time (cancelling a timed-out task) that must happen
-     * even when every worker is busy — a timeout that waited for a worker would never fire while
-     * the task it guards holds the last one. A slow or blocking action delays every delayed
-     * task of this scheduler. Accepted, counted and stopped like any delayed task.
+     * for tiny, non-blocking reactions to time that must happen even when every worker is busy.
+     * A slow or blocking action delays every delayed task of this scheduler, so only the
+     * scheduler's own code runs here: not public (a caller's action once delayed a 10 ms HIGH
+     * task to 3 s); callers use {@link #schedule} (a worker) or {@link #interruptAfter}.
+     * Accepted, counted and stopped like any delayed task.
      */
-    public CompletableFuture<Void> onTimer(Runnable action, Duration delay) {
+    CompletableFuture<Void> onTimer(Runnable action, Duration delay) {
         Objects.requireNonNull(action, "action");
         return accept(new TimerTask(action, stageExecutors[Priority.HIGH.level()]), Math.max(1, requireDelay(delay)));
+    }
+
+    /**
+     * Interrupts the body of the task in {@code task} (a future this scheduler returned, read when
+     * {@code delay} has passed) if it is still running then — on the timer thread, so it happens
+     * even when every worker is busy (a timeout that waited for a worker would never fire while
+     * the task it guards holds the last one). Only the interrupt happens there: no future is
+     * completed and no stage runs on the timer thread ({@link Task#interruptRunner()}); whatever
+     * should follow the timeout, the caller schedules on a worker ({@link #schedule}). A future
+     * that is not one of Echo's tasks is left alone.
+     *
+     * @return cancels the interrupt if it has not happened yet
+     */
+    public Future<?> interruptAfter(java.util.concurrent.atomic.AtomicReference<? extends Future<?>> task, Duration delay) {
+        Objects.requireNonNull(task, "task");
+        CompletableFuture<Void> timer = onTimer(() -> {
+            if (task.get() instanceof Task<?> t) { // AtomicReference.get and interruptRunner are final: no caller code
+                t.interruptRunner();
+            }
+        }, delay);
+        return new TimerHandle(timer);
+    }
+
+    /** What {@link #interruptAfter} returns: cancel and look, but no stage can be attached to the timer's future. */
+    private record TimerHandle(CompletableFuture<Void> timer) implements Future<Void> {
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            return timer.cancel(false);
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return timer.isCancelled();
+        }
+
+        @Override
+        public boolean isDone() {
+            return timer.isDone();
+        }
+
+        @Override
+        public Void get() throws InterruptedException, java.util.concurrent.ExecutionException {
+            return timer.get();
+        }
+
+        @Override
+        public Void get(long timeout, TimeUnit unit) throws InterruptedException, java.util.concurrent.ExecutionException,
+                java.util.concurrent.TimeoutException {
+            return timer.get(timeout, unit);
+        }
     }
 
     /** A delayed task that the timer thread runs itself. */

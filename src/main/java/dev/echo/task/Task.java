@@ -13,8 +13,8 @@ import java.util.concurrent.RunnableFuture;
  * one object per queued task).
  *
  * <h2>Run/cancel protocol (invariants)</h2>
- * {@code state} moves {@code NEW -> RUNNING -> FINISHED}, or, when {@code cancel(true)} hits a
- * running task, {@code RUNNING -> INTERRUPTING -> INTERRUPTED}.
+ * {@code state} moves {@code NEW -> RUNNING -> FINISHED}, or, when {@code cancel(true)} or
+ * {@link #interruptRunner()} hits a running task, {@code RUNNING -> INTERRUPTING -> INTERRUPTED}.
  * <ul>
  *   <li>The body runs at most once: only the thread whose CAS moves {@code NEW -> RUNNING} runs
  *       it, and only if the future is still incomplete after that CAS. A task cancelled while
@@ -210,6 +210,30 @@ public class Task<T> extends TaskFuture<T> implements RunnableFuture<T>, Job {
             onCancelled();
         }
         return cancelled;
+    }
+
+    /**
+     * Interrupts the thread running this task's body, if it is running now, <em>without</em>
+     * completing the future: no dependent stage runs on the calling thread. For a timer that must
+     * free a worker at once and leaves the completion to a worker (a timeout). The same protocol
+     * as {@link #cancel}: the runner clears the interrupt after its body, so it cannot reach the
+     * next task on that thread; a later {@code cancel(true)} does not interrupt again.
+     *
+     * @return whether a running body was interrupted
+     */
+    public final boolean interruptRunner() {
+        if (!STATE.compareAndSet(this, RUNNING, INTERRUPTING)) {
+            return false;
+        }
+        try {
+            Thread t = runner;
+            if (t != null) {
+                t.interrupt();
+            }
+        } finally {
+            STATE.setVolatile(this, INTERRUPTED);
+        }
+        return true;
     }
 
     /** Called once, on the cancelling thread, after a successful {@link #cancel}. */

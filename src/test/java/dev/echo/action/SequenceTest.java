@@ -362,6 +362,39 @@ class SequenceTest {
     }
 
     @Test
+    void noCodeOfTheCallersRunsOnTheTimerThreadWhenAnAttemptTimesOut() throws Exception {
+        // a synchronous body that blocks (the worker is held) and an asynchronous one that never completes
+        Plan plan = Plan.builder()
+                .add("blocks", c -> {
+                    dev.echo.testing.Blocking.untilInterrupted();
+                    return "never";
+                })
+                .add("hangs", c -> new CompletableFuture<>()).build();
+        for (String name : List.of("blocks", "hangs")) {
+            Action a = action("timer-" + name, name, null, new Action.Metadata(null, null, null, null, null,
+                    Duration.ofMillis(100), null, null));
+            ActionRun run = sequence(plan).submit(a, Set.of());
+            java.util.concurrent.atomic.AtomicReference<String> where = new java.util.concurrent.atomic.AtomicReference<>();
+            CountDownLatch ran = new CountDownLatch(1);
+            run.completion().whenComplete((v, e) -> { // the caller's code, told of the run's end
+                where.set(Thread.currentThread().getName());
+                ran.countDown();
+            });
+            // no thread waits on the run's future meanwhile: a waiter may run pending dependents itself
+            assertTrue(ran.await(10, TimeUnit.SECONDS));
+            assertNotEquals("seq-timer", where.get(), name + ": the run's dependents ran on the timer thread");
+            ExecutionException e = assertThrows(ExecutionException.class, () -> run.completion().get(10, TimeUnit.SECONDS));
+            assertInstanceOf(java.util.concurrent.TimeoutException.class, e.getCause().getCause(), name);
+        }
+    }
+
+    @Test
+    void theSchedulersTimerIsNotPublicApi() {
+        assertThrows(NoSuchMethodException.class, () -> Scheduler.class.getMethod("onTimer", Runnable.class, Duration.class),
+                "a caller's action on the timer thread delayed every delayed task of the scheduler");
+    }
+
+    @Test
     void statsCountRunsFailuresAndRetriesPerActionName() throws Exception {
         AtomicInteger calls = new AtomicInteger();
         Plan plan = Plan.builder()

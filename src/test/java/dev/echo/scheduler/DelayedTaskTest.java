@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -135,5 +137,41 @@ class DelayedTaskTest {
         Schedulers.stop(s);
         var m = s.metrics();
         assertEquals(m.submitted(), m.finished(), m.toString());
+    }
+
+    @Test
+    void interruptAfterInterruptsTheBusyWorkersBodyButCompletesNothingOnTheTimerThread() throws Exception {
+        Scheduler s = SchedulerBuilder.create().workerCount(1).maxWorkers(1).name("interrupt").build();
+        CountDownLatch started = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicReference<String> dependentRanOn = new java.util.concurrent.atomic.AtomicReference<>();
+        CountDownLatch dependentRan = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicReference<java.util.concurrent.Future<?>> task = new java.util.concurrent.atomic.AtomicReference<>();
+        CompletableFuture<Object> f = s.submit(() -> {
+            started.countDown();
+            Thread.sleep(60_000); // holds the only worker until interrupted
+            return "never";
+        }, dev.echo.task.Priority.NORMAL);
+        task.set(f);
+        f.whenComplete((v, e) -> { // the caller's code, told of the task's end
+            dependentRanOn.set(Thread.currentThread().getName());
+            dependentRan.countDown();
+        });
+        assertTrue(started.await(10, TimeUnit.SECONDS));
+        java.util.concurrent.Future<?> handle = s.interruptAfter(task, Duration.ofMillis(50));
+        assertFalse(handle instanceof CompletableFuture, "no stage can be attached to the timer's own future");
+        assertTrue(dependentRan.await(10, TimeUnit.SECONDS), "the body was interrupted although every worker was busy");
+        assertEquals("interrupt-worker-0", dependentRanOn.get(), "completed by the worker whose body was interrupted");
+        ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(10, TimeUnit.SECONDS));
+        assertInstanceOf(InterruptedException.class, e.getCause());
+        // a future that is not one of Echo's tasks is left alone
+        CompletableFuture<Object> foreign = new CompletableFuture<>() {
+            @Override
+            public boolean cancel(boolean mayInterruptIfRunning) {
+                throw new AssertionError("a caller's future's code ran on the timer thread");
+            }
+        };
+        s.interruptAfter(new java.util.concurrent.atomic.AtomicReference<>(foreign), Duration.ofMillis(1)).get(10, TimeUnit.SECONDS);
+        assertFalse(foreign.isDone());
+        Schedulers.stop(s);
     }
 }
