@@ -13,6 +13,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -44,13 +45,13 @@ public class LabResource {
     @Inject
     dev.echo.cdi.action.EchoActions actions;
 
-    /** Most showcase actions one press may submit. */
-    static final int MAX_ACTIONS = 1000;
+    /** Most showcase actions one press may submit (the lab holds at most 200 in progress: LabActions). */
+    static final int MAX_ACTIONS = 200;
 
     @GET
     @PermitAll
     public Map<String, Object> dashboard() {
-        Map<String, Object> json = new java.util.LinkedHashMap<>(lab.dashboard());
+        Map<String, Object> json = new java.util.LinkedHashMap<>(lab.dashboard(actions::state));
         // which server ran what: every server's runs when actions travel over the messaging engine
         json.put("actions", Map.of("queue", actions.queueKind(), "byServer", actions.runsByServer()));
         return json;
@@ -80,12 +81,29 @@ public class LabResource {
             return error(Response.Status.BAD_REQUEST, "millis must be from 0 to 1000, was " + ms);
         }
         dev.echo.task.Priority[] turn = dev.echo.task.Priority.values();
+        dev.echo.showcase.lab.LabActions.Admitted admitted;
         try {
-            for (int i = 0; i < n; i++) {
-                actions.accept(new dev.echo.action.Action(java.util.UUID.randomUUID().toString(), ShowcaseActions.NAME,
-                        Map.of("ms", ms), turn[i % turn.length], null), role -> false);
+            admitted = lab.admitActions(n, ms, actions::state);
+        } catch (dev.echo.showcase.lab.LabBudget.LabBusyException e) {
+            return Response.fromResponse(error(Response.Status.TOO_MANY_REQUESTS, e.getMessage())).header("Retry-After", "5").build();
+        }
+        List<String> ids = admitted.ids();
+        int sent = 0;
+        try {
+            for (; sent < n; sent++) {
+                actions.accept(new dev.echo.action.Action(ids.get(sent), ShowcaseActions.NAME,
+                        Map.of("ms", ms), turn[sent % turn.length], null), role -> false);
             }
-        } catch (dev.echo.action.ActionQueue.QueueFullException | dev.echo.action.ActionQueue.QueueUnavailableException e) {
+        } catch (RuntimeException e) {
+            admitted.failedAfter(sent);
+            if (e instanceof dev.echo.cdi.action.TooManyLiveRunsException tooMany) {
+                return Response.fromResponse(error(Response.Status.TOO_MANY_REQUESTS, tooMany.getMessage()))
+                        .header("Retry-After", "5").build();
+            }
+            if (!(e instanceof dev.echo.action.ActionQueue.QueueFullException
+                    || e instanceof dev.echo.action.ActionQueue.QueueUnavailableException)) {
+                throw e;
+            }
             // the provider's words go to the log only, under the id the caller gets
             String correlation = java.util.UUID.randomUUID().toString();
             java.util.logging.Logger.getLogger(LabResource.class.getName()).log(java.util.logging.Level.WARNING,
@@ -126,7 +144,7 @@ public class LabResource {
     @DashboardOnly
     @Path("compare")
     public Response compare(@QueryParam("backlog") String backlog, @QueryParam("probes") String probes) {
-        return start(() -> lab.compare(QueryNumber.of("backlog", backlog, 2000), QueryNumber.of("probes", probes, 100)));
+        return start(() -> lab.compare(QueryNumber.of("backlog", backlog, 1000), QueryNumber.of("probes", probes, 100)));
     }
 
     private static Response start(Supplier<Operation> operation) {

@@ -613,6 +613,19 @@ public class EchoActions {
     }
 
     /**
+     * The state of any run of this application, as this server knows it, with either queue: the
+     * local run's (memory), or what the run-state topic said of it (jms, every server's runs).
+     * Empty once the run is forgotten (only final runs are) or if there is no such run.
+     */
+    public Optional<ActionRun.State> state(String id) {
+        sequence();
+        if (isDistributed()) {
+            return board.find(id, RunBook.Owner.APPLICATION).map(RunStatus::state);
+        }
+        return book.find(id, RunBook.Owner.APPLICATION).map(ActionRun::state);
+    }
+
+    /**
      * What every server knows of the run {@code principalName} submitted with this id
      * ({@code echo.actions.queue=jms}): empty for anyone else's run, as with {@link #find(String, String)}.
      */

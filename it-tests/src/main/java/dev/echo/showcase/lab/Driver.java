@@ -88,7 +88,8 @@ final class Driver {
      */
     boolean submit(LabBudget.Ticket ticket, Lane lane, Kind kind, long intendedNanos, long workNanos, Operation op,
                    SideBySide run) {
-        if (!ticket.use()) {
+        long cost = costMillis(workNanos);
+        if (!ticket.use(lane.name(), cost)) {
             return false;
         }
         LaneStats stats = lane.stats();
@@ -98,12 +99,12 @@ final class Driver {
                 try {
                     runTask(lane, kind, intendedNanos, workNanos, op, run);
                 } finally {
-                    ticket.ended();
+                    ticket.ended(lane.name(), cost);
                 }
             });
             return true;
         } catch (RejectedExecutionException e) {
-            ticket.ended();
+            ticket.ended(lane.name(), cost);
             stats.refused(kind);
             if (op != null) {
                 // the executor's own words (class names, pool sizes) stay in the log
@@ -113,6 +114,11 @@ final class Driver {
             }
             return false;
         }
+    }
+
+    /** What one task of {@code workNanos} costs its lane's time budget: its work in ms, at least 1 (submitting and running cost too). */
+    static long costMillis(long workNanos) {
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(workNanos + 999_999));
     }
 
     /** One demo task: its wait measured from the intended instant, then its "work", which holds its thread. */

@@ -58,6 +58,8 @@ public class Lab {
     private final AtomicReference<SideBySide> compareRun = new AtomicReference<>();
     /** The lab's hard caps: tasks in progress and driven experiments, whoever asks. */
     private final LabBudget budget = new LabBudget();
+    /** The lab's durable actions, under the same budget. */
+    private final LabActions actions = new LabActions(budget);
 
     @PostConstruct
     void start() {
@@ -82,7 +84,8 @@ public class Lab {
         List<Lane> lanes = lanes(lane);
         require(count >= 1 && count <= 200_000, "count must be 1..200000, was " + count);
         require(millis >= 0 && millis <= 100, "millis must be 0..100, was " + millis);
-        try (LabBudget.Ticket ticket = budget.reserve((long) count * lanes.size(), false)) {
+        try (LabBudget.Ticket ticket = budget.reserve((long) count * lanes.size(),
+                time(lanes, (long) count * Driver.costMillis(TimeUnit.MILLISECONDS.toNanos(millis))), false)) {
             Operation op = register("LOW backlog", lane, (long) count * lanes.size(),
                     count + " LOW tasks of " + millis + " ms: draining");
             long now = System.nanoTime();
@@ -102,7 +105,8 @@ public class Lab {
         List<Lane> lanes = lanes(lane);
         require(count >= 1 && count <= 10_000, "count must be 1..10000, was " + count);
         require(spacingMillis >= 1 && spacingMillis <= 1000, "spacingMillis must be 1..1000, was " + spacingMillis);
-        LabBudget.Ticket ticket = budget.reserve((long) count * lanes.size(), true);
+        // probes are spaced: a window of 100 in flight per lane is plenty (a probe past it is skipped, not queued)
+        LabBudget.Ticket ticket = budget.reserve((long) count * lanes.size(), time(lanes, Math.min(count, 100)), true);
         Operation op = register("HIGH probes", lane, (long) count * lanes.size(),
                 count + " HIGH tasks, one every " + spacingMillis + " ms");
         driver.drive(op, ticket, () -> driver.probe(ticket, lanes, count, spacingMillis, op, null));
@@ -116,7 +120,9 @@ public class Lab {
         int perTenMillis = Math.max(1, workers() * 9); // workers x 900 tasks of ~1 ms per second: ~100 % load
         // a window of one second's tasks in flight: a flood that the executor cannot keep up with
         // skips submissions instead of piling up without bound
-        LabBudget.Ticket ticket = budget.reserve(100L * perTenMillis * lanes.size(), true);
+        // and at most a second of work per lane (past it a flood skips submissions)
+        LabBudget.Ticket ticket = budget.reserve(100L * perTenMillis * lanes.size(),
+                time(lanes, Math.min(100L * perTenMillis, 1_000)), true);
         Operation op = register("HIGH flood", lane, seconds * 100L,
                 "HIGH tasks of 1 ms, " + perTenMillis * 100 + "/s, for " + seconds + " s");
         driver.drive(op, ticket, () -> {
@@ -151,7 +157,8 @@ public class Lab {
         }
         LabBudget.Ticket ticket;
         try {
-            ticket = budget.reserve(2L * backlog + 2L * probes, true);
+            ticket = budget.reserve(2L * backlog + 2L * probes, time(List.of(echoLane, libertyLane),
+                    backlog + Math.min(probes, 100)), true);
         } catch (LabBudget.LabBusyException e) {
             compareRun.set(null);
             throw e;
@@ -210,6 +217,13 @@ public class Lab {
         return op;
     }
 
+    /** {@code millis} of work on each of {@code lanes}. */
+    private static Map<String, Long> time(List<Lane> lanes, long millis) {
+        Map<String, Long> out = new java.util.HashMap<>();
+        lanes.forEach(l -> out.put(l.name(), millis));
+        return out;
+    }
+
     private List<Lane> lanes(String lane) {
         if (lane == null) {
             throw new IllegalArgumentException("lane is required: 'echo', 'liberty' or 'both'");
@@ -232,11 +246,26 @@ public class Lab {
         return echo.metrics().workers();
     }
 
-    /** Everything the page shows, in one JSON object. */
-    public Map<String, Object> dashboard() {
+    /**
+     * Admits {@code count} lab actions of {@code millis} each ({@link LabActions}); {@code state}
+     * tells which earlier ones have ended.
+     *
+     * @throws LabBudget.LabBusyException beyond the lab's caps (a 429)
+     */
+    public LabActions.Admitted admitActions(int count, int millis,
+                                            java.util.function.Function<String, java.util.Optional<dev.echo.action.ActionRun.State>> state) {
+        return actions.admit(count, millis, state);
+    }
+
+    /** Everything the page shows, in one JSON object; {@code state} tells which lab actions have ended. */
+    public Map<String, Object> dashboard(java.util.function.Function<String, java.util.Optional<dev.echo.action.ActionRun.State>> state) {
+        actions.forgetFinished(state);
         Map<String, Object> json = new java.util.LinkedHashMap<>(dashboard.toJson(operations));
-        json.put("limits", Map.of("tasksInProgress", budget.committed(), "maxTasks", LabBudget.MAX_TASKS,
-                "experimentsRunning", budget.driven(), "maxExperiments", LabBudget.MAX_DRIVEN));
+        json.put("limits", Map.of("labActionsInProgress", actions.inProgress(), "maxLabActions", LabActions.MAX_IN_PROGRESS,
+                "tasksInProgress", budget.committed(), "maxTasks", LabBudget.MAX_TASKS,
+                "experimentsRunning", budget.driven(), "maxExperiments", LabBudget.MAX_DRIVEN,
+                "echoMillisInProgress", budget.laneMillis("echo"), "maxEchoMillis", LabBudget.ECHO_LANE_MILLIS,
+                "libertyMillisInProgress", budget.laneMillis("liberty"), "maxLibertyMillis", LabBudget.LIBERTY_LANE_MILLIS));
         return json;
     }
 }

@@ -103,4 +103,67 @@ class LabBudgetTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void eachExecutorsTaskTimeIsCappedAndARefusalOnOneLaneTakesNothingAnywhere() {
+        LabBudget budget = new LabBudget();
+        // the review's request: 200,000 tasks of 100 ms on Liberty's executor, which serves HTTP too
+        LabBudget.LabBusyException e = assertThrows(LabBudget.LabBusyException.class,
+                () -> budget.reserve(200_000, java.util.Map.of("liberty", 200_000L * 100), false));
+        assertTrue(e.getMessage().contains("may hold at most " + LabBudget.LIBERTY_LANE_MILLIS + " ms")
+                && e.getMessage().contains("serves HTTP"), e.getMessage());
+        assertEquals(0, budget.committed(), "the tasks taken before the lane refused were given back");
+        // both lanes: Echo's has room, Liberty's does not: nothing is kept on either
+        assertThrows(LabBudget.LabBusyException.class, () -> budget.reserve(10,
+                java.util.Map.of("echo", 1_000L, "liberty", LabBudget.LIBERTY_LANE_MILLIS + 1), true));
+        assertEquals(0, budget.laneMillis("echo"));
+        assertEquals(0, budget.laneMillis("liberty"));
+        assertEquals(0, budget.driven(), "nor the driven slot");
+        LabBudget.Ticket full = budget.reserve(20, java.util.Map.of("liberty", LabBudget.LIBERTY_LANE_MILLIS), false);
+        assertThrows(LabBudget.LabBusyException.class, () -> budget.reserve(1, java.util.Map.of("liberty", 1L), false));
+        budget.reserve(1, java.util.Map.of("echo", 100L), false).close(); // Echo's lane is its own
+        // a task takes its time from the ticket, and gives it back when it ends
+        assertTrue(full.use("liberty", 100));
+        assertFalse(full.use("liberty", LabBudget.LIBERTY_LANE_MILLIS), "no more than the ticket holds");
+        assertFalse(full.use("echo", 1), "nor on a lane it did not reserve");
+        full.close(); // the 1,900 ms not used go back at once, the running task's 100 ms when it ends
+        assertEquals(100, budget.laneMillis("liberty"));
+        full.ended("liberty", 100);
+        assertEquals(0, budget.laneMillis("liberty"));
+        assertEquals(0, budget.committed());
+    }
+
+    @Test
+    void labActionsAreBoundedInProgressAndGiveTheirBudgetBackAsTheyEnd() {
+        LabBudget budget = new LabBudget();
+        LabActions actions = new LabActions(budget);
+        java.util.Map<String, dev.echo.action.ActionRun.State> states = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.function.Function<String, java.util.Optional<dev.echo.action.ActionRun.State>> state =
+                id -> java.util.Optional.ofNullable(states.get(id));
+        LabActions.Admitted first = actions.admit(150, 1000, state);
+        first.ids().forEach(id -> states.put(id, dev.echo.action.ActionRun.State.QUEUED));
+        assertEquals(150, actions.inProgress());
+        assertEquals(150_000, budget.laneMillis("echo"), "their work counts on Echo's lane");
+        LabBudget.LabBusyException e = assertThrows(LabBudget.LabBusyException.class, () -> actions.admit(51, 0, state));
+        assertTrue(e.getMessage().contains("at most " + LabActions.MAX_IN_PROGRESS), e.getMessage());
+        LabActions.Admitted second = actions.admit(50, 0, state);
+        second.failedAfter(10); // the queue refused the eleventh: forty never left
+        second.ids().forEach(id -> states.put(id, dev.echo.action.ActionRun.State.RUNNING));
+        assertEquals(160, actions.inProgress());
+        // 100 of the first end; the ten of the second end: the budget comes back as the lab sees it
+        first.ids().subList(0, 100).forEach(id -> states.put(id, dev.echo.action.ActionRun.State.SUCCEEDED));
+        second.ids().forEach(id -> states.put(id, dev.echo.action.ActionRun.State.CANCELLED));
+        actions.forgetFinished(state);
+        assertEquals(50, actions.inProgress());
+        assertEquals(150_000, budget.laneMillis("echo"), "a submission's time comes back when its last action ends");
+        first.ids().forEach(id -> states.put(id, dev.echo.action.ActionRun.State.FAILED));
+        actions.forgetFinished(state);
+        assertEquals(0, actions.inProgress());
+        assertEquals(0, budget.laneMillis("echo"));
+        assertEquals(0, budget.committed());
+        // an action this server has not heard of yet (over JMS its state comes by the topic) still counts
+        LabActions.Admitted unheard = actions.admit(5, 0, state);
+        actions.forgetFinished(state);
+        assertEquals(5, actions.inProgress(), "not yet known is not ended: " + unheard.ids());
+    }
 }
