@@ -197,15 +197,8 @@ public class Task<T> extends TaskFuture<T> implements RunnableFuture<T>, Job {
     public boolean cancel(boolean mayInterruptIfRunning) {
         boolean cancelled = super.cancel(mayInterruptIfRunning);
         if (cancelled) {
-            if (mayInterruptIfRunning && STATE.compareAndSet(this, RUNNING, INTERRUPTING)) {
-                try {
-                    Thread t = runner;
-                    if (t != null) {
-                        t.interrupt();
-                    }
-                } finally {
-                    STATE.setVolatile(this, INTERRUPTED);
-                }
+            if (mayInterruptIfRunning) {
+                interruptRunner();
             }
             onCancelled();
         }
