@@ -97,6 +97,8 @@ public final class Scheduler extends PaddedExecutorService implements AutoClosea
 
     private final String name;
     private final ThreadFactory threadFactory;
+    /** Whether {@link #newThread} renames the factory's threads (the builder's nameThreads). */
+    private final boolean nameThreads;
     private final int capacity;
     private final Duration agingThreshold;
     private final StealingQueue<Job> queue;
@@ -138,6 +140,7 @@ public final class Scheduler extends PaddedExecutorService implements AutoClosea
     Scheduler(SchedulerBuilder b) {
         this.name = b.name();
         this.threadFactory = b.threadFactory();
+        this.nameThreads = b.nameThreads();
         this.capacity = b.queueCapacity();
         this.agingThreshold = b.agingThreshold();
         int n = b.workerCount();
@@ -190,10 +193,12 @@ public final class Scheduler extends PaddedExecutorService implements AutoClosea
         if (t == null) {
             throw new IllegalStateException("thread factory " + threadFactory + " returned null for " + role);
         }
-        try {
-            t.setName(name + "-" + role);
-        } catch (SecurityException ignored) {
-            // A container factory may forbid renaming; its own name is fine.
+        if (nameThreads) { // a supplied factory's names are kept unless asked (SchedulerBuilder.nameThreads)
+            try {
+                t.setName(name + "-" + role);
+            } catch (SecurityException ignored) {
+                // A container factory may forbid renaming; its own name is fine.
+            }
         }
         return t;
     }

@@ -33,6 +33,8 @@ public final class SchedulerBuilder {
 
     private int workerCount = Runtime.getRuntime().availableProcessors();
     private ThreadFactory threadFactory;
+    /** {@code null}: rename only the default factory's threads. */
+    private Boolean nameThreads;
     private Duration agingThreshold = DEFAULT_AGING_THRESHOLD;
     private int queueCapacity = Integer.MAX_VALUE;
     private String name = DEFAULT_NAME;
@@ -60,11 +62,23 @@ public final class SchedulerBuilder {
 
     /**
      * Where worker (and timer) threads come from — in Jakarta EE, the container's
-     * {@code ManagedThreadFactory}. Default: daemon threads of normal priority. The scheduler
-     * names each thread {@code name-worker-i} if the factory allows renaming.
+     * {@code ManagedThreadFactory}. Default: daemon threads of normal priority, which the
+     * scheduler names {@code name-worker-i}, {@code name-timer}, ... A supplied factory's threads
+     * keep the names it gave them (code and tests may rely on them) unless
+     * {@link #nameThreads(boolean) nameThreads(true)} is asked for.
      */
     public SchedulerBuilder threadFactory(ThreadFactory factory) {
         this.threadFactory = Objects.requireNonNull(factory, "threadFactory must not be null");
+        return this;
+    }
+
+    /**
+     * Whether the scheduler renames its threads {@code name-worker-i}, {@code name-timer},
+     * {@code name-urgent}, {@code name-spare-i} (where the factory allows renaming). Default: yes
+     * with the default factory, no with a supplied one.
+     */
+    public SchedulerBuilder nameThreads(boolean rename) {
+        this.nameThreads = rename;
         return this;
     }
 
@@ -174,6 +188,10 @@ public final class SchedulerBuilder {
 
     ThreadFactory threadFactory() {
         return threadFactory != null ? threadFactory : new DefaultThreadFactory();
+    }
+
+    boolean nameThreads() {
+        return nameThreads != null ? nameThreads : threadFactory == null;
     }
 
     Duration agingThreshold() {

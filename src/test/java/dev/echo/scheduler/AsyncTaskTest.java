@@ -59,7 +59,7 @@ class AsyncTaskTest {
 
     @Test
     void aCompletedStageResumesAtTheTasksPriorityAheadOfQueuedLowWork() throws Exception {
-        Scheduler s = SchedulerBuilder.create().workerCount(1).name("prio").build();
+        Scheduler s = SchedulerBuilder.create().workerCount(1).maxWorkers(1).name("prio").build(); // one taker: a spare (started when the worker looks stalled on a loaded machine) would run the LOW tasks first
         try {
             List<String> order = new CopyOnWriteArrayList<>();
             CompletableFuture<String> io = new CompletableFuture<>();

@@ -126,7 +126,7 @@ class CoarseClockTest {
     @Test
     void rareForksAreStampedByTheRealClockAndStartNoClockThread() throws Exception {
         RecordingThreadFactory factory = new RecordingThreadFactory();
-        Scheduler s = SchedulerBuilder.create().workerCount(1).threadFactory(factory).name("clock-start").build();
+        Scheduler s = SchedulerBuilder.create().workerCount(1).threadFactory(factory).nameThreads(true).name("clock-start").build();
         try {
             for (int i = 0; i < 3; i++) {
                 assertPrecise(forkAndStamp(s), "fork " + i);
@@ -277,7 +277,7 @@ class CoarseClockTest {
     @Test
     void theClockThreadEndsWithTheSchedulerAndTerminationWaitsForIt() throws Exception {
         RecordingThreadFactory factory = new RecordingThreadFactory();
-        Scheduler s = SchedulerBuilder.create().workerCount(1).threadFactory(factory).name("clock-end").build();
+        Scheduler s = SchedulerBuilder.create().workerCount(1).threadFactory(factory).nameThreads(true).name("clock-end").build();
         flood(s, 200);
         Thread clock = clockThread(factory);
         assertNotNull(clock);
@@ -299,7 +299,7 @@ class CoarseClockTest {
             }
             return t;
         };
-        Scheduler s = SchedulerBuilder.create().workerCount(1).threadFactory(noClock).name("clock-refused").build();
+        Scheduler s = SchedulerBuilder.create().workerCount(1).threadFactory(noClock).nameThreads(true).name("clock-refused").build();
         try {
             for (int i = 0; i < 3; i++) {
                 flood(s, 200);

@@ -71,17 +71,43 @@ class SchedulerBuilderTest {
     }
 
     @Test
-    void threadsComeFromTheGivenFactoryAndCarryTheName() throws Exception {
-        RecordingThreadFactory factory = new RecordingThreadFactory();
-        List<Thread> made = factory.threads();
-        Scheduler s = SchedulerBuilder.create().workerCount(3).threadFactory(factory).name("orders").build();
+    void threadsComeFromTheGivenFactoryAndKeepItsNames() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        List<Thread> made = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.ThreadFactory named = r -> {
+            Thread t = new Thread(r, "app-pool-" + n.incrementAndGet());
+            t.setDaemon(true);
+            made.add(t);
+            return t;
+        };
+        Scheduler s = SchedulerBuilder.create().workerCount(3).threadFactory(named).name("orders").build();
         try {
             assertEquals(3, made.size());
             String ranOn = s.submit(() -> Thread.currentThread().getName()).get(10, TimeUnit.SECONDS);
-            assertTrue(ranOn.startsWith("orders-worker-"), ranOn);
-            assertTrue(made.stream().anyMatch(t -> t.getName().equals(ranOn)));
+            assertTrue(ranOn.matches("app-pool-[123]"), "the factory's own name: " + ranOn);
+            assertTrue(made.stream().allMatch(t -> t.getName().startsWith("app-pool-")), made.toString());
+            String timer = s.schedule(() -> "x", Duration.ofMillis(1), dev.echo.task.Priority.HIGH).thenApply(x -> "")
+                    .get(10, TimeUnit.SECONDS); // makes the timer thread
+            assertEquals("", timer);
+            assertTrue(made.stream().allMatch(t -> t.getName().startsWith("app-pool-")), "the timer too: " + made);
         } finally {
             Schedulers.stop(s);
+        }
+    }
+
+    @Test
+    void theDefaultFactorysThreadsAndThoseAskedForCarryTheSchedulersName() throws Exception {
+        Scheduler plain = SchedulerBuilder.create().workerCount(1).name("orders").build();
+        RecordingThreadFactory factory = new RecordingThreadFactory();
+        Scheduler asked = SchedulerBuilder.create().workerCount(1).threadFactory(factory).nameThreads(true).name("billing").build();
+        try {
+            assertTrue(plain.submit(() -> Thread.currentThread().getName()).get(10, TimeUnit.SECONDS).startsWith("orders-worker-"));
+            String ranOn = asked.submit(() -> Thread.currentThread().getName()).get(10, TimeUnit.SECONDS);
+            assertTrue(ranOn.startsWith("billing-worker-"), ranOn);
+            assertTrue(factory.threads().stream().anyMatch(t -> t.getName().equals(ranOn)));
+        } finally {
+            Schedulers.stop(plain);
+            Schedulers.stop(asked);
         }
     }
 

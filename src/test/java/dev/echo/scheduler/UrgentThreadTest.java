@@ -135,7 +135,7 @@ class UrgentThreadTest {
             return t;
         };
         try (LogCapture log = LogCapture.of(UrgentThread.class, Level.WARNING)) {
-            Scheduler s = SchedulerBuilder.create().workerCount(1).threadFactory(oneThreadOnly).name("urgent-refused").build();
+            Scheduler s = SchedulerBuilder.create().workerCount(1).threadFactory(oneThreadOnly).nameThreads(true).name("urgent-refused").build();
             List<Blocker> held = holdEveryWorker(s, 1, Priority.LOW);
             CompletableFuture<String> high = s.submit(() -> Thread.currentThread().getName(), Priority.HIGH);
             CompletableFuture<String> second = s.submit(() -> Thread.currentThread().getName(), Priority.HIGH);

@@ -114,7 +114,8 @@ public class ApplicationScheduler implements HealthSource {
         ExecutorMetrics exported = ExecutorMetrics.lookup();
         tracing = TaskTracing.lookup();
         metrics = exported;
-        SchedulerBuilder builder = cfg.toBuilder().threadFactory(factory);
+        // the container's threads carry Echo's names (echo-worker-i): what its metrics, dumps and docs show
+        SchedulerBuilder builder = cfg.toBuilder().threadFactory(factory).nameThreads(true);
         if (exported.observer() != null) {
             builder.taskObserver(exported.observer());
         }
