@@ -88,6 +88,7 @@ class TriggerWeldTest {
         long before = System.currentTimeMillis();
         ScheduledFuture<Integer> f = scheduler().schedule(runs::incrementAndGet, trigger);
         long after = System.currentTimeMillis();
+        awaitEnd(f);
         assertEquals(3, f.get(10, TimeUnit.SECONDS), "the result of the final execution");
         assertTrue(f.isDone());
         assertEquals(3, runs.get());
@@ -104,6 +105,7 @@ class TriggerWeldTest {
         Recording trigger = new Recording((n, last) -> n < 2 ? 5L : null, (n, last) -> false);
         ScheduledFuture<String> f = scheduler().schedule(ManagedTasks.callable(() -> "result-" + System.nanoTime(),
                 Map.of(ManagedTask.IDENTITY_NAME, "nightly-report"), null), trigger);
+        awaitEnd(f);
         String finalResult = f.get(10, TimeUnit.SECONDS);
         LastExecution first = trigger.lasts.get(1);
         LastExecution second = trigger.lasts.get(2);
@@ -128,8 +130,15 @@ class TriggerWeldTest {
     @Test
     void aTaskWithoutAnIdentityNameHasANullOne() throws Exception {
         Recording trigger = new Recording((n, last) -> n < 1 ? 1L : null, (n, last) -> false);
-        scheduler().schedule(() -> "x", trigger).get(10, TimeUnit.SECONDS);
+        ScheduledFuture<String> f = scheduler().schedule(() -> "x", trigger);
+        awaitEnd(f);
+        assertEquals("x", f.get(10, TimeUnit.SECONDS));
         assertNull(trigger.lasts.get(1).getIdentityName());
+    }
+
+    /** Waits until the repetition behind {@code f} has ended (isDone), without calling get. */
+    private static void awaitEnd(ScheduledFuture<?> f) throws Exception {
+        dev.echo.testing.Await.until(f::isDone, java.time.Duration.ofSeconds(10), () -> "the repetition did not end");
     }
 
     @Test
@@ -137,8 +146,11 @@ class TriggerWeldTest {
         AtomicInteger runs = new AtomicInteger();
         Recording trigger = new Recording((n, last) -> n < 2 ? 1L : null, (n, last) -> n == 1); // runs, then skips
         ScheduledFuture<Integer> f = scheduler().schedule(runs::incrementAndGet, trigger);
-        ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(10, TimeUnit.SECONDS));
-        assertInstanceOf(SkippedException.class, e.getCause(), e.toString());
+        awaitEnd(f);
+        // thrown as itself: a SkippedException is an ExecutionException, not wrapped in another
+        SkippedException e = assertThrows(SkippedException.class, () -> f.get(10, TimeUnit.SECONDS));
+        assertNull(e.getCause(), "skipRun returned true: no cause");
+        assertThrows(SkippedException.class, f::get);
         assertEquals(1, runs.get(), "the skipped run did not execute");
         assertEquals(1, trigger.lasts.get(2).getResult(), "after a skip, the last execution is still the one that ran");
     }
@@ -147,8 +159,69 @@ class TriggerWeldTest {
     void aSkipFollowedByARunEndsWithThatRunsResult() throws Exception {
         AtomicInteger runs = new AtomicInteger();
         Recording trigger = new Recording((n, last) -> n < 2 ? 1L : null, (n, last) -> n == 0); // skips, then runs
-        assertEquals(1, scheduler().schedule(runs::incrementAndGet, trigger).get(10, TimeUnit.SECONDS));
+        ScheduledFuture<Integer> f = scheduler().schedule(runs::incrementAndGet, trigger);
+        awaitEnd(f);
+        assertEquals(1, f.get(10, TimeUnit.SECONDS), "a later execution ran: its result replaces the skip");
         assertNull(trigger.lasts.get(1), "a skip is not an execution: still nothing ran");
+    }
+
+    @Test
+    void onceARunIsSkippedGetThrowsSkippedExceptionAtOnceWhileTheTriggerGoesOn() throws Exception {
+        // the TCK's OnceTriggerDelaySkip: a next time whenever nothing has run yet, and every run skipped
+        Trigger skipsForEver = new Trigger() {
+            @Override
+            public Date getNextRunTime(LastExecution last, Date taskScheduledTime) {
+                return last != null ? null : new Date(System.currentTimeMillis() + 20);
+            }
+
+            @Override
+            public boolean skipRun(LastExecution last, Date scheduledRunTime) {
+                return true;
+            }
+        };
+        AtomicInteger runs = new AtomicInteger();
+        ScheduledFuture<Integer> f = scheduler().schedule(runs::incrementAndGet, skipsForEver);
+        try {
+            // before: get() waited for a final run that never comes
+            assertThrows(SkippedException.class, () -> f.get(10, TimeUnit.SECONDS), "the first skip is reported");
+            assertThrows(SkippedException.class, f::get, "untimed get too, at once");
+            assertFalse(f.isDone(), "the trigger still proposes runs: the task is not done");
+            assertEquals(0, runs.get());
+        } finally {
+            assertTrue(f.cancel(true));
+        }
+        assertTrue(f.isDone() && f.isCancelled());
+        assertThrows(java.util.concurrent.CancellationException.class, f::get, "cancelled: no longer the skip");
+    }
+
+    @Test
+    void getReportsTheLatestExecutionARunAfterASkipReplacesIt() throws Exception {
+        CountDownLatch secondRunMayEnd = new CountDownLatch(1);
+        Recording trigger = new Recording((n, last) -> n < 2 ? 1L : null, (n, last) -> n == 0); // skips, then runs
+        ScheduledFuture<String> f = scheduler().schedule(() -> {
+            secondRunMayEnd.await(); // the second run ends only when the test has seen the skip
+            return "ran";
+        }, trigger);
+        assertThrows(SkippedException.class, () -> f.get(10, TimeUnit.SECONDS), "the skip is the latest execution");
+        assertFalse(f.isDone());
+        secondRunMayEnd.countDown();
+        awaitEnd(f);
+        assertEquals("ran", f.get(10, TimeUnit.SECONDS), "a later run replaces the skip");
+    }
+
+    @Test
+    void aSkippedRunNeverStartsItsListenerHearsAbortedWithTheSkipThenDone() throws Exception {
+        AtomicInteger runs = new AtomicInteger();
+        Recording trigger = new Recording((n, last) -> n < 2 ? 1L : null, (n, last) -> n == 0); // skips, then runs
+        dev.echo.testing.RecordingListener listener = new dev.echo.testing.RecordingListener();
+        ScheduledFuture<Integer> f = scheduler().schedule(ManagedTasks.callable(runs::incrementAndGet, Map.of(), listener), trigger);
+        awaitEnd(f);
+        dev.echo.testing.Await.until(() -> listener.events.size() >= 6, java.time.Duration.ofSeconds(10),
+                () -> "both executions reported: " + listener.events);
+        // before: the skipped run was reported as started, and done without a failure, like a run
+        assertEquals(List.of("submitted", "aborted:SkippedException", "done:null", "submitted", "starting", "done:null"),
+                listener.events);
+        assertEquals(1, runs.get());
     }
 
     @Test
@@ -168,8 +241,7 @@ class TriggerWeldTest {
         };
         AtomicInteger runs = new AtomicInteger();
         ScheduledFuture<Integer> f = scheduler().schedule(runs::incrementAndGet, throwing);
-        ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(10, TimeUnit.SECONDS));
-        SkippedException skipped = assertInstanceOf(SkippedException.class, e.getCause());
+        SkippedException skipped = assertThrows(SkippedException.class, () -> f.get(10, TimeUnit.SECONDS));
         assertEquals("paused", skipped.getCause().getMessage());
         assertEquals(0, runs.get());
     }
@@ -210,7 +282,9 @@ class TriggerWeldTest {
         CountDownLatch two = new CountDownLatch(2);
         Recording trigger = new Recording((n, last) -> n < 2 ? 1L : null, (n, last) -> false);
         ScheduledFuture<?> f = scheduler().schedule((Runnable) two::countDown, trigger);
-        assertNull(f.get(10, TimeUnit.SECONDS), "get() returns null upon completion");
+        assertNull(f.get(10, TimeUnit.SECONDS), "get() returns null upon completion (of the first run, then of the last)");
+        awaitEnd(f);
+        assertNull(f.get(10, TimeUnit.SECONDS));
         assertEquals(0, two.getCount());
     }
 

@@ -185,6 +185,9 @@ class InjectionIT {
         java.util.concurrent.ScheduledFuture<String> triggered = scheduled.schedule(dev.echo.testing.ManagedTasks.callable(
                 InjectionIT::where, java.util.Map.of(jakarta.enterprise.concurrent.ManagedTask.IDENTITY_NAME, "report"), null),
                 twice);
+        // get() reports the latest execution from the first on; the repetition ends after the second
+        assertTrue(triggered.get(30, TimeUnit.SECONDS).contains("@NORMAL+context"));
+        dev.echo.testing.Await.until(triggered::isDone, java.time.Duration.ofSeconds(30), () -> "the second execution ended it");
         assertTrue(triggered.get(30, TimeUnit.SECONDS).contains("@NORMAL+context"));
         assertEquals(2, lasts.size());
         assertEquals("report", lasts.get(1).getIdentityName());

@@ -116,6 +116,17 @@ public class EchoManagedExecutor implements ManagedScheduledExecutorService {
      *                        made contextual itself
      */
     <T> ManagedFuture<T> submitTask(Callable<T> work, Object original, long delayNanos, boolean contextCaptured) {
+        return submitTask(work, original, delayNanos, contextCaptured, () -> null);
+    }
+
+    /**
+     * @param skip asked on the worker when the task is due, before {@code taskStarting}: a
+     *             non-null exception (a trigger's {@link jakarta.enterprise.concurrent.SkippedException})
+     *             means the run does not start: the future fails with it, and the listener hears
+     *             {@code taskAborted} with it and {@code taskDone} without a failure
+     */
+    <T> ManagedFuture<T> submitTask(Callable<T> work, Object original, long delayNanos, boolean contextCaptured,
+                                    java.util.function.Supplier<? extends Exception> skip) {
         TaskSettings settings = TaskSettings.of(original, defaultPriority);
         ManagedFuture<T> result = newFuture(settings.priority());
         ManagedTaskEvents<T> events = new ManagedTaskEvents<>(settings.listener(), result, this, original);
@@ -126,6 +137,10 @@ public class EchoManagedExecutor implements ManagedScheduledExecutorService {
         Callable<T> body = () -> {
             if (result.isDone()) {
                 return null; // cancelled before it started
+            }
+            Exception skipped = skip.get();
+            if (skipped != null) {
+                throw skipped; // never started: no taskStarting
             }
             events.starting();
             return settings.identityName() == null ? contextual.call() : TaskSettings.named(settings.identityName(), contextual);

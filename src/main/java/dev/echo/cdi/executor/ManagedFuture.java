@@ -30,6 +30,17 @@ public class ManagedFuture<T> extends CompletableFuture<T> {
     private final Executor stageExecutor;
     /** The Echo task whose result this future mirrors, for cancellation; set once after submit. */
     private volatile Future<?> underlying;
+    /** Completed once the task's listener has heard how it ended (at once without a listener). */
+    private final CompletableFuture<Void> reported = new CompletableFuture<>();
+
+    /** After the listener heard the end: what must follow {@code taskDone} (a trigger's next run) waits on this. */
+    CompletableFuture<Void> reported() {
+        return reported;
+    }
+
+    void reportedNow() {
+        reported.complete(null);
+    }
 
     ManagedFuture(ContextService context, Executor stageExecutor) {
         this.context = context;

@@ -11,8 +11,9 @@ import java.util.logging.Logger;
 /**
  * Calls a task's {@link ManagedTaskListener}: {@code taskSubmitted} once accepted,
  * {@code taskStarting} on the worker just before the task runs, {@code taskAborted} when the
- * future is cancelled (queued or running, including when the application stops), and
- * {@code taskDone} once, at the end, with the failure if any. A listener that throws is logged
+ * future is cancelled (queued or running, including when the application stops) or a trigger
+ * skipped the run (with the {@code SkippedException}; no {@code taskStarting} then), and
+ * {@code taskDone} once, at the end, with the failure if any (none for a skip). A listener that throws is logged
  * and never affects the task.
  */
 final class ManagedTaskEvents<T> {
@@ -24,17 +25,21 @@ final class ManagedTaskEvents<T> {
     private final ManagedExecutorService executor;
     private final Object task;
 
-    ManagedTaskEvents(ManagedTaskListener listener, CompletableFuture<T> future, ManagedExecutorService executor, Object task) {
+    ManagedTaskEvents(ManagedTaskListener listener, ManagedFuture<T> future, ManagedExecutorService executor, Object task) {
         this.listener = listener;
         this.future = future;
         this.executor = executor;
         this.task = task;
-        if (listener != null) {
-            future.handle((v, e) -> {
-                done(e);
-                return null;
-            });
-        }
+        future.handle((v, e) -> {
+            try {
+                if (listener != null) {
+                    done(e);
+                }
+            } finally {
+                future.reportedNow(); // what follows the end (a trigger's next run) comes after taskDone
+            }
+            return null;
+        });
     }
 
     void submitted() {
@@ -52,6 +57,12 @@ final class ManagedTaskEvents<T> {
     private void done(Throwable failure) {
         Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
+        if (cause instanceof jakarta.enterprise.concurrent.SkippedException) {
+            // a trigger skipped the run: it never started, and did not fail (as Liberty's own executor reports it)
+            call("taskAborted", () -> listener.taskAborted(future, executor, task, cause));
+            call("taskDone", () -> listener.taskDone(future, executor, task, null));
+            return;
+        }
         if (cause instanceof CancellationException) {
             call("taskAborted", () -> listener.taskAborted(future, executor, task, cause));
         }

@@ -14,7 +14,7 @@ import java.util.concurrent.Future;
  * completing {@code end}, so either the scheduler sees {@code end} done and schedules nothing
  * more, or cancel sees the newest execution and cancels it.
  */
-final class RepeatingFuture<T> extends ScheduledFutureView<T> {
+class RepeatingFuture<T> extends ScheduledFutureView<T> {
 
     final CompletableFuture<T> end = new CompletableFuture<>();
     private volatile Future<?> current;

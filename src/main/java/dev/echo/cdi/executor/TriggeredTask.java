@@ -16,10 +16,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A task run whenever its {@link Trigger} says: {@code getNextRunTime} picks each run time
- * ({@code null} ends the repetition), {@code skipRun} may skip a run. The future represents the
- * final execution once there are no more: its result, its failure, or — when that execution was
- * skipped — a {@link SkippedException} (also when {@code skipRun} threw: the exception is its
- * cause). A failing execution or a throwing {@code getNextRunTime} ends the repetition with that
+ * ({@code null} ends the repetition), {@code skipRun} may skip a run. The future reports the
+ * latest execution ({@link TriggerFuture}): its result, or — once it was skipped — a
+ * {@link SkippedException} (also when {@code skipRun} threw: the exception is its cause), and
+ * the final one once there are no more. A failing execution or a throwing {@code getNextRunTime} ends the repetition with that
  * failure. The {@link LastExecution} the trigger sees carries the task's
  * {@code ManagedTask.IDENTITY_NAME}, and describes the last execution that ran (a skip leaves it
  * as it was). The task's context is captured
@@ -35,7 +35,7 @@ final class TriggeredTask {
         Objects.requireNonNull(trigger, "trigger");
         Callable<V> contextual = executor.runtime().contextService().contextualCallable(callable);
         String identity = EchoManagedExecutor.properties(original).get(ManagedTask.IDENTITY_NAME);
-        RepeatingFuture<V> future = new RepeatingFuture<>();
+        TriggerFuture<V> future = new TriggerFuture<>();
         Date scheduled = new Date();
         next(executor, contextual, original, trigger, future, null, scheduled, null, identity);
         return future;
@@ -47,7 +47,7 @@ final class TriggeredTask {
      *              the execution just finished (a result, or a skip)
      */
     private static <V> void next(EchoManagedExecutor executor, Callable<V> contextual, Object original, Trigger trigger,
-                                 RepeatingFuture<V> future, Execution last, Date taskScheduled, Outcome<V> finalOutcome,
+                                 TriggerFuture<V> future, Execution last, Date taskScheduled, Outcome<V> finalOutcome,
                                  String identity) {
         if (future.isDone()) {
             return;
@@ -70,29 +70,43 @@ final class TriggeredTask {
         long delayNanos = Math.max(0, TimeUnit.MILLISECONDS.toNanos(runAt.getTime() - System.currentTimeMillis()));
         Execution previous = last;
         Callable<Outcome<V>> run = () -> {
-            try {
-                if (trigger.skipRun(previous, runAt)) {
-                    return Outcome.skipped(new SkippedException("the trigger skipped the run due at " + runAt));
-                }
-            } catch (RuntimeException e) {
-                SkippedException skip = new SkippedException("the trigger's skipRun threw for the run due at " + runAt, e);
-                return Outcome.skipped(skip);
-            }
             Date start = new Date();
             V result = contextual.call();
             return new Outcome<>(result, null, start, new Date());
         };
-        CompletableFuture<Outcome<V>> execution = executor.submitTask(run, original, delayNanos, true);
+        // asked when the run is due, before taskStarting: a skipped run never starts
+        java.util.function.Supplier<SkippedException> skip = () -> {
+            try {
+                return trigger.skipRun(previous, runAt) ? new SkippedException("the trigger skipped the run due at " + runAt) : null;
+            } catch (RuntimeException e) {
+                return new SkippedException("the trigger's skipRun threw for the run due at " + runAt, e);
+            }
+        };
+        ManagedFuture<Outcome<V>> execution = executor.submitTask(run, original, delayNanos, true, skip);
         future.next(execution, System.nanoTime() + delayNanos);
-        execution.whenComplete((outcome, e) -> {
+        // after the listener heard this execution end (taskDone), not before: the next one's taskSubmitted follows it
+        execution.reported().thenRun(() -> {
+            Outcome<V> outcome;
+            Throwable e;
+            try {
+                outcome = execution.join();
+                e = null;
+            } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException failed) {
+                outcome = null;
+                e = failed;
+            }
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof SkippedException skipped) {
+                Outcome<V> skip1 = Outcome.skipped(skipped);
+                future.skipped(skipped); // get() throws it from now until a later execution runs
+                next(executor, contextual, original, trigger, future, previous, taskScheduled, skip1, identity);
+                return;
+            }
             if (e != null) {
                 future.end.completeExceptionally(e);
                 return;
             }
-            if (outcome.skipped()) {
-                next(executor, contextual, original, trigger, future, previous, taskScheduled, outcome, identity);
-                return;
-            }
+            future.ran(outcome.result());
             Execution done = new Execution(identity, runAt, outcome.start(), outcome.end(), outcome.result());
             next(executor, contextual, original, trigger, future, done, taskScheduled, outcome, identity);
         });
