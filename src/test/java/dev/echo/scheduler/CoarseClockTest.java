@@ -385,11 +385,17 @@ class CoarseClockTest {
                 // did not tick yet), so their ends do not keep the clock ticking, and a flood that
                 // lasted as long as the clock thread took to start (ms on a busy machine) let the
                 // clock sleep again while the worker ran it, before the backlog (a full run saw it)
-                for (int i = 0; i < 1_000 && clock.now() == CoarseClock.INVALID; i++) {
-                    s.execute(() -> { }, Priority.LOW);
-                }
+                // short floods until the clock ticks: on a loaded machine the clock thread may take
+                // longer to start than one flood lasts, and then sleeps again before its first tick is
+                // used (a loaded fresh-clone run saw that); each flood wakes it again
                 while (clock.now() == CoarseClock.INVALID && System.nanoTime() < deadline) {
-                    Thread.onSpinWait();
+                    for (int i = 0; i < 100 && clock.now() == CoarseClock.INVALID; i++) {
+                        s.execute(() -> { }, Priority.LOW);
+                    }
+                    long settle = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2);
+                    while (clock.now() == CoarseClock.INVALID && System.nanoTime() < settle) {
+                        Thread.onSpinWait();
+                    }
                 }
                 assertNotEquals(CoarseClock.INVALID, clock.now(), "the flood did not get the clock ticking");
                 for (int i = 0; i < n; i++) {
