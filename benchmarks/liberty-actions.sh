@@ -2,7 +2,7 @@
 # Action throughput end to end in Open Liberty (issue 12): actions accepted by the application and
 # run to SUCCEEDED, per second, with the in-memory queue (one server), and over the embedded
 # messaging engine on one server and on two (B a remote client of A's engine), measured in this
-# one run. Drives the showcase WAR (POST api/lab/actions submits through EchoActions.accept; GET
+# one run. Drives the showcase WAR (POST api/bench/actions, as alice of the bench role, submits through EchoActions.accept; GET
 # api/lab counts the runs per server), selecting the queue with the ECHO_ACTIONS_QUEUE environment
 # variable (MicroProfile Config: it overrides the WAR's echo.actions.queue=jms).
 # Writes benchmarks/RESULTS-ACTIONS.md. Usage (from the repository root): bash benchmarks/liberty-actions.sh
@@ -44,9 +44,10 @@ trap stop_all EXIT
 
 succeeded() { curl -sf "http://127.0.0.1:$PORT_A/echo-showcase/api/lab" | grep -o '"byServer":{.*' \
   | grep -o '"SUCCEEDED":[0-9]*' | awk -F: '{s+=$2} END {print s+0}'; }
-# submits $1 actions of 0 ms from 8 concurrent requests (the application's accept, a persistent send each with jms)
-submit() { local per=$(( $1 / 8 )); seq 1 8 | xargs -P 8 -I{} curl -sf -X POST -H 'X-Echo-Dashboard: 1' \
-  "http://127.0.0.1:$PORT_A/echo-showcase/api/lab/actions?count=$per&millis=0" >/dev/null; }
+# submits $1 actions of 0 ms from 8 concurrent requests (the application's accept, a persistent send each with jms),
+# through the bench role's endpoint (the lab's own, for anonymous visitors, holds at most 200 actions in progress)
+submit() { local per=$(( $1 / 8 )); seq 1 8 | xargs -P 8 -I{} curl -sf -u "alice:$pw_a" -X POST -H 'X-Echo-Dashboard: 1' \
+  "http://127.0.0.1:$PORT_A/echo-showcase/api/bench/actions?count=$per&millis=0" >/dev/null; }
 # one round: actions per second from the first submission to the last SUCCEEDED
 round() {
   local before; before=$(succeeded); local t0; t0=$(date +%s.%N)

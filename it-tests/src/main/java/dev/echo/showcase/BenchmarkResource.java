@@ -40,6 +40,38 @@ public class BenchmarkResource {
     @Inject
     ComparedExecutors executors;
 
+    @Inject
+    dev.echo.cdi.action.EchoActions actions;
+
+    /** Most actions one bench request submits. */
+    static final int MAX_BENCH_ACTIONS = 10_000;
+
+    /**
+     * Action throughput (benchmarks/liberty-actions.sh): submits {@code count} showcase actions of
+     * {@code millis} ms as the application, HIGH, NORMAL and LOW in turn. For the bench role only,
+     * so it is not under the lab's budget for anonymous visitors (at most 200 lab actions in
+     * progress); Echo's own limits (echo.actions.max-live, the engine's depth) still apply.
+     */
+    @POST
+    @DashboardOnly
+    @Path("actions")
+    public Map<String, Object> actions(@QueryParam("count") String count, @QueryParam("millis") String millis) {
+        int n = number("count", count);
+        int ms = QueryNumber.of("millis", millis, 0);
+        if (n < 1 || n > MAX_BENCH_ACTIONS) {
+            throw bad("count must be from 1 to " + MAX_BENCH_ACTIONS + ", was " + n);
+        }
+        if (ms < 0 || ms > 1000) {
+            throw bad("millis must be from 0 to 1000, was " + ms);
+        }
+        Priority[] turn = Priority.values();
+        for (int i = 0; i < n; i++) {
+            actions.accept(new dev.echo.action.Action(java.util.UUID.randomUUID().toString(), ShowcaseActions.NAME,
+                    Map.of("ms", ms), turn[i % turn.length], null), role -> false);
+        }
+        return Map.of("accepted", n, "queue", actions.queueKind());
+    }
+
     private ManagedExecutorService pick(String executor, Priority priority) {
         if ("echo".equals(executor)) {
             return executors.echo(priority);

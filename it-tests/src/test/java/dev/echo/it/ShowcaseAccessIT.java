@@ -70,6 +70,14 @@ class ShowcaseAccessIT {
         HttpResponse<String> alice = post("api/bench/throughput?executor=echo&tasks=10", "alice");
         assertEquals(200, alice.statusCode(), alice.body());
         assertTrue(alice.body().contains("\"tasks\":10"), alice.body());
+        // the action benchmark's driver (benchmarks/liberty-actions.sh): the bench role only, bounded
+        assertEquals(401, post("api/bench/actions?count=300&millis=0", null).statusCode());
+        assertEquals(403, post("api/bench/actions?count=300&millis=0", "bob").statusCode());
+        assertEquals(400, post("api/bench/actions?count=10001&millis=0", "alice").statusCode());
+        assertEquals(400, post("api/bench/actions?count=1&millis=1001", "alice").statusCode());
+        HttpResponse<String> actions = post("api/bench/actions?count=300&millis=0", "alice");
+        assertEquals(200, actions.statusCode(), "more than the lab's 200 at once, for the bench role: " + actions.body());
+        assertTrue(actions.body().contains("\"accepted\":300"), actions.body());
     }
 
     @Test
