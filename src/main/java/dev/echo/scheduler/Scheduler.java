@@ -23,6 +23,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RunnableFuture;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -79,7 +80,7 @@ import java.util.logging.Logger;
  * <p>It is an {@link java.util.concurrent.AbstractExecutorService}; the package-private
  * {@link PaddedExecutorService} in between adds only padding ahead of its fields.
  */
-public final class Scheduler extends PaddedExecutorService implements AutoCloseable {
+public final class Scheduler extends PaddedExecutorService implements java.util.concurrent.ScheduledExecutorService, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Scheduler.class.getName());
 
@@ -328,6 +329,71 @@ public final class Scheduler extends PaddedExecutorService implements AutoClosea
     public CompletableFuture<Void> schedule(Runnable task, Duration delay, Priority priority) {
         Objects.requireNonNull(task, "task");
         return accept(new Task<Void>(task, requirePriority(priority), stageExecutors[priority.level()]), requireDelay(delay));
+    }
+
+    // ------------------------------------------------------------------ ScheduledExecutorService
+
+    /** {@code delay} in {@code unit} as a non-negative Duration (negative: now; huge: clamped like any delay). */
+    private static Duration delayOf(long delay, TimeUnit unit) {
+        Objects.requireNonNull(unit, "unit");
+        return Duration.ofNanos(Math.min(Math.max(0, unit.toNanos(delay)), MAX_DELAY_NANOS));
+    }
+
+    /**
+     * {@link java.util.concurrent.ScheduledExecutorService#schedule(Callable, long, TimeUnit)} at
+     * {@link Priority#NORMAL}: zero and negative delays run at once. The future cancels (and,
+     * with {@code true}, interrupts) as Echo's tasks do.
+     */
+    @Override
+    public <V> ScheduledFuture<V> schedule(Callable<V> callable, long delay, TimeUnit unit) {
+        Objects.requireNonNull(callable, "callable");
+        Duration d = delayOf(delay, unit);
+        return new ScheduledView<>(schedule(callable, d, Priority.NORMAL), System.nanoTime() + d.toNanos());
+    }
+
+    @Override
+    public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+        Objects.requireNonNull(command, "command");
+        Duration d = delayOf(delay, unit);
+        return new ScheduledView<>(schedule(command, d, Priority.NORMAL), System.nanoTime() + d.toNanos());
+    }
+
+    /** {@link java.util.concurrent.ScheduledExecutorService#scheduleAtFixedRate} at {@link Priority#NORMAL} (see {@link PeriodicTask}). */
+    @Override
+    public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit) {
+        return scheduleAtFixedRate(command, initialDelay, period, unit, Priority.NORMAL);
+    }
+
+    /** A fixed-rate periodic task at {@code priority}: runs never overlap; a failed run ends the repetition. */
+    public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit,
+                                                  Priority priority) {
+        Objects.requireNonNull(command, "command");
+        Objects.requireNonNull(unit, "unit");
+        requirePriority(priority);
+        if (period <= 0) {
+            throw new IllegalArgumentException("period must be positive, was " + period + " " + unit);
+        }
+        return PeriodicTask.start(this, command, delayOf(initialDelay, unit).toNanos(),
+                Math.min(unit.toNanos(period), MAX_DELAY_NANOS), 0, priority);
+    }
+
+    /** {@link java.util.concurrent.ScheduledExecutorService#scheduleWithFixedDelay} at {@link Priority#NORMAL} (see {@link PeriodicTask}). */
+    @Override
+    public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay, TimeUnit unit) {
+        return scheduleWithFixedDelay(command, initialDelay, delay, unit, Priority.NORMAL);
+    }
+
+    /** A fixed-delay periodic task at {@code priority}: the next run starts {@code delay} after the previous one ended. */
+    public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay, TimeUnit unit,
+                                                     Priority priority) {
+        Objects.requireNonNull(command, "command");
+        Objects.requireNonNull(unit, "unit");
+        requirePriority(priority);
+        if (delay <= 0) {
+            throw new IllegalArgumentException("delay must be positive, was " + delay + " " + unit);
+        }
+        return PeriodicTask.start(this, command, delayOf(initialDelay, unit).toNanos(), 0,
+                Math.min(unit.toNanos(delay), MAX_DELAY_NANOS), priority);
     }
 
     /**
