@@ -3,15 +3,9 @@ package dev.echo.scheduler;
 import dev.echo.task.Priority;
 
 import java.time.Duration;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Delayed;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A task run periodically through {@link Scheduler#scheduleAtFixedRate} or
@@ -31,7 +25,7 @@ import java.util.concurrent.TimeoutException;
  * run sees {@code end} done or cancel sees the next run. {@code nextDue} (volatile) is written by
  * the thread that schedules the next run, before it does.
  */
-final class PeriodicTask implements ScheduledFuture<Object> {
+final class PeriodicTask extends dev.echo.task.ScheduledFutureBase<Object> {
 
     private final Scheduler scheduler;
     private final Runnable command;
@@ -42,8 +36,6 @@ final class PeriodicTask implements ScheduledFuture<Object> {
     private final long delayNanos;
     private final CompletableFuture<Object> end = new CompletableFuture<>();
     private volatile Future<?> current;
-    /** CAS'd by the first cancel that finds the repetition going: only one cancel succeeds. */
-    private final java.util.concurrent.atomic.AtomicBoolean cancelAttempted = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile long nextDue;
 
     private PeriodicTask(Scheduler scheduler, Runnable command, Priority priority, long periodNanos, long delayNanos) {
@@ -116,50 +108,23 @@ final class PeriodicTask implements ScheduledFuture<Object> {
     }
 
     @Override
-    public long getDelay(TimeUnit unit) {
-        return unit.convert(nextDue - System.nanoTime(), TimeUnit.NANOSECONDS);
+    protected CompletableFuture<Object> outcome() {
+        return end; // never completes normally: cancellation, a failed run, or the executor's shutdown
     }
 
     @Override
-    public int compareTo(Delayed other) {
-        if (other == this) {
-            return 0;
-        }
-        return Long.compare(getDelay(TimeUnit.NANOSECONDS), other.getDelay(TimeUnit.NANOSECONDS));
+    protected long dueNanos() {
+        return nextDue;
     }
 
     /** Cancels the repetition; with {@code mayInterruptIfRunning}, also interrupts a run in progress. */
     @Override
-    public boolean cancel(boolean mayInterruptIfRunning) {
-        if (end.isDone() || !cancelAttempted.compareAndSet(false, true)) {
-            return false; // already ended or cancelled: Future.cancel fails (CompletableFuture would say true again)
-        }
+    protected boolean cancelOutcome(boolean mayInterruptIfRunning) {
         boolean cancelled = end.cancel(mayInterruptIfRunning);
         Future<?> running = current;
         if (cancelled && running != null) {
             running.cancel(mayInterruptIfRunning);
         }
         return cancelled;
-    }
-
-    @Override
-    public boolean isCancelled() {
-        return end.isCancelled();
-    }
-
-    @Override
-    public boolean isDone() {
-        return end.isDone();
-    }
-
-    /** Waits until the repetition ends: a {@link CancellationException}, or the {@link ExecutionException} of a failed run. */
-    @Override
-    public Object get() throws InterruptedException, ExecutionException {
-        return end.get();
-    }
-
-    @Override
-    public Object get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
-        return end.get(timeout, unit);
     }
 }

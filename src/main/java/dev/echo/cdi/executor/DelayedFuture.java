@@ -4,7 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 
 /** The {@link ScheduledFuture} of a one-shot delayed task: the managed future plus its due time. */
-final class DelayedFuture<T> extends ScheduledFutureView<T> {
+final class DelayedFuture<T> extends dev.echo.task.ScheduledFutureBase<T> {
 
     private final CompletableFuture<T> future;
     private final long dueNanos;
@@ -16,12 +16,12 @@ final class DelayedFuture<T> extends ScheduledFutureView<T> {
     }
 
     @Override
-    CompletableFuture<T> outcome() {
+    protected CompletableFuture<T> outcome() {
         return future;
     }
 
     @Override
-    long dueNanos() {
+    protected long dueNanos() {
         return dueNanos;
     }
 }

@@ -14,7 +14,7 @@ import java.util.concurrent.Future;
  * completing {@code end}, so either the scheduler sees {@code end} done and schedules nothing
  * more, or cancel sees the newest execution and cancels it.
  */
-class RepeatingFuture<T> extends ScheduledFutureView<T> {
+class RepeatingFuture<T> extends dev.echo.task.ScheduledFutureBase<T> {
 
     final CompletableFuture<T> end = new CompletableFuture<>();
     private volatile Future<?> current;
@@ -29,18 +29,18 @@ class RepeatingFuture<T> extends ScheduledFutureView<T> {
     }
 
     @Override
-    CompletableFuture<T> outcome() {
+    protected CompletableFuture<T> outcome() {
         return end;
     }
 
     @Override
-    long dueNanos() {
+    protected long dueNanos() {
         return nextDueNanos;
     }
 
     /** Also cancels the execution that is queued or running now. */
     @Override
-    boolean cancelOutcome(boolean mayInterruptIfRunning) {
+    protected boolean cancelOutcome(boolean mayInterruptIfRunning) {
         boolean cancelled = end.cancel(mayInterruptIfRunning);
         Future<?> running = current;
         if (running != null) {
