@@ -348,14 +348,14 @@ public final class Scheduler extends PaddedExecutorService implements java.util.
     public <V> ScheduledFuture<V> schedule(Callable<V> callable, long delay, TimeUnit unit) {
         Objects.requireNonNull(callable, "callable");
         Duration d = delayOf(delay, unit);
-        return new ScheduledView<>(schedule(callable, d, Priority.NORMAL), System.nanoTime() + d.toNanos());
+        return new dev.echo.task.DueFuture<>(schedule(callable, d, Priority.NORMAL), d.toNanos());
     }
 
     @Override
     public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
         Objects.requireNonNull(command, "command");
         Duration d = delayOf(delay, unit);
-        return new ScheduledView<>(schedule(command, d, Priority.NORMAL), System.nanoTime() + d.toNanos());
+        return new dev.echo.task.DueFuture<>(schedule(command, d, Priority.NORMAL), d.toNanos());
     }
 
     /** {@link java.util.concurrent.ScheduledExecutorService#scheduleAtFixedRate} at {@link Priority#NORMAL} (see {@link PeriodicTask}). */
@@ -367,14 +367,7 @@ public final class Scheduler extends PaddedExecutorService implements java.util.
     /** A fixed-rate periodic task at {@code priority}: runs never overlap; a failed run ends the repetition. */
     public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit,
                                                   Priority priority) {
-        Objects.requireNonNull(command, "command");
-        Objects.requireNonNull(unit, "unit");
-        requirePriority(priority);
-        if (period <= 0) {
-            throw new IllegalArgumentException("period must be positive, was " + period + " " + unit);
-        }
-        return PeriodicTask.start(this, command, delayOf(initialDelay, unit).toNanos(),
-                Math.min(unit.toNanos(period), MAX_DELAY_NANOS), 0, priority);
+        return periodic(command, initialDelay, period, unit, priority, true);
     }
 
     /** {@link java.util.concurrent.ScheduledExecutorService#scheduleWithFixedDelay} at {@link Priority#NORMAL} (see {@link PeriodicTask}). */
@@ -386,14 +379,21 @@ public final class Scheduler extends PaddedExecutorService implements java.util.
     /** A fixed-delay periodic task at {@code priority}: the next run starts {@code delay} after the previous one ended. */
     public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay, TimeUnit unit,
                                                      Priority priority) {
+        return periodic(command, initialDelay, delay, unit, priority, false);
+    }
+
+    /** Checks the arguments the JDK documents, then starts a {@link PeriodicTask} with {@code every} as its period or its delay. */
+    private ScheduledFuture<?> periodic(Runnable command, long initialDelay, long every, TimeUnit unit, Priority priority,
+                                       boolean fixedRate) {
         Objects.requireNonNull(command, "command");
         Objects.requireNonNull(unit, "unit");
         requirePriority(priority);
-        if (delay <= 0) {
-            throw new IllegalArgumentException("delay must be positive, was " + delay + " " + unit);
+        if (every <= 0) {
+            throw new IllegalArgumentException((fixedRate ? "period" : "delay") + " must be positive, was " + every + " " + unit);
         }
-        return PeriodicTask.start(this, command, delayOf(initialDelay, unit).toNanos(), 0,
-                Math.min(unit.toNanos(delay), MAX_DELAY_NANOS), priority);
+        long everyNanos = Math.min(unit.toNanos(every), MAX_DELAY_NANOS);
+        return PeriodicTask.start(this, command, delayOf(initialDelay, unit).toNanos(), fixedRate ? everyNanos : 0,
+                fixedRate ? 0 : everyNanos, priority);
     }
 
     /**

@@ -312,14 +312,14 @@ public class EchoManagedExecutor implements ManagedScheduledExecutorService {
     @Override
     public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
         Objects.requireNonNull(command, "command");
-        return new DelayedFuture<>(submitTask(Executors.callable(command), command, Math.max(0, unit.toNanos(delay))),
+        return new dev.echo.task.DueFuture<>(submitTask(Executors.callable(command), command, Math.max(0, unit.toNanos(delay))),
                 unit.toNanos(delay));
     }
 
     @Override
     public <V> ScheduledFuture<V> schedule(Callable<V> callable, long delay, TimeUnit unit) {
         Objects.requireNonNull(callable, "callable");
-        return new DelayedFuture<>(submitTask(callable, callable, Math.max(0, unit.toNanos(delay))), unit.toNanos(delay));
+        return new dev.echo.task.DueFuture<>(submitTask(callable, callable, Math.max(0, unit.toNanos(delay))), unit.toNanos(delay));
     }
 
     @Override
