@@ -20,7 +20,8 @@ import java.util.Optional;
  * with {@link TooManyLiveRunsException}. Chained runs are counted when they start but never
  * refused: their submission was admitted whole, and its size is bounded ({@link SubmissionBudget}).
  *
- * <p>Invariants (all state guarded by {@code this}): only final runs are dropped, the oldest first,
+ * <p>Invariants (all state guarded by {@code this}): only final runs are dropped ({@code finals},
+ * in the order they ended, holds exactly the kept final runs), the oldest first,
  * while more than {@code capacity} runs are kept or their estimated weight ({@code bytes}, the sum
  * of their {@link Kept#weight}) is over {@code capacityBytes}; {@code live} counts the runs
  * expected or recorded and not yet ended, {@code liveByOwner} the same per owner and
@@ -102,6 +103,10 @@ public final class RunBook {
     private final int maxLivePerCaller;
     /** The sum of the kept runs' weights. */
     private long bytes;
+    /** The kept runs that have ended, in the order they ended: what trimming may drop, oldest first. */
+    private final java.util.LinkedHashSet<String> finals = new java.util.LinkedHashSet<>();
+    /** The run recorded last: never dropped (the newest stays even when it alone is too heavy). */
+    private String newest;
     /** Runs admitted and not ended, in all, per owner, and their actions' weight. */
     private int live;
     private final Map<Owner, Integer> liveByOwner = new HashMap<>();
@@ -201,6 +206,7 @@ public final class RunBook {
                 if (runs.get(run.action().id()) == kept) { // not replaced meanwhile
                     kept.weight += resultWeight;
                     bytes += resultWeight;
+                    finals.add(run.action().id());
                 }
                 trim();
             }
@@ -222,6 +228,10 @@ public final class RunBook {
         }
         Kept replaced = runs.put(id, kept);
         bytes += weight - (replaced == null ? 0 : replaced.weight);
+        if (replaced != null) {
+            finals.remove(id);
+        }
+        newest = id;
         trim();
         return kept;
     }
@@ -231,17 +241,18 @@ public final class RunBook {
      * (they are bounded when admitted), and so does the newest run when it alone is too heavy.
      */
     private void trim() {
-        if (runs.size() <= capacity && (bytes <= capacityBytes || runs.size() <= 1)) {
-            return;
-        }
-        var eldest = runs.values().iterator();
-        int left = runs.size();
-        while (eldest.hasNext() && left > 1 && (runs.size() > capacity || bytes > capacityBytes)) {
-            Kept k = eldest.next();
-            left--;
-            if (k.run.completion().isDone()) {
+        // only final runs are candidates, in the order they ended: no walk past the live ones (up
+        // to max-live of them) on every record and every end
+        var oldest = finals.iterator();
+        while (oldest.hasNext() && runs.size() > 1 && (runs.size() > capacity || bytes > capacityBytes)) {
+            String id = oldest.next();
+            if (id.equals(newest)) {
+                continue; // the newest run stays, even when it alone is too heavy
+            }
+            oldest.remove();
+            Kept k = runs.remove(id);
+            if (k != null) {
                 bytes -= k.weight;
-                eldest.remove();
             }
         }
     }

@@ -15,7 +15,8 @@ import java.util.Set;
  * travel over Jakarta Messaging: fed by this server's own transitions at once and by the
  * run-state topic for the others' (eventually, within the topic's delivery time).
  *
- * <p>Invariants (all state guarded by {@code this}): only final runs are dropped, the least
+ * <p>Invariants (all state guarded by {@code this}): only final runs are dropped ({@code finals}
+ * holds exactly the kept final runs, in the order they became final), the least
  * recently changed first, while more than {@code capacity} runs are kept or their estimated
  * weight ({@code bytes}, the sum of {@link RunStatus#weight}) is over {@code capacityBytes} (5,000
  * results of 64 KiB held 313 MiB on every server when only the count was bounded); a run not yet
@@ -37,6 +38,8 @@ public final class RunBoard {
     private final Map<Key, String> keys = new HashMap<>();
     private final Set<String> cancelRequested;
     private long bytes;
+    /** The kept final runs, in the order they became final: what trimming drops, oldest first. */
+    private final java.util.LinkedHashSet<String> finals = new java.util.LinkedHashSet<>();
     private int live;
     private final Map<RunBook.Owner, Integer> liveByOwner = new HashMap<>();
 
@@ -79,8 +82,9 @@ public final class RunBoard {
         }
         if (status.isFinal()) {
             cancelRequested.remove(status.id());
+            finals.add(status.id()); // a final state is never replaced: added once
         }
-        trim();
+        trim(status.id());
         return true;
     }
 
@@ -90,14 +94,18 @@ public final class RunBoard {
     }
 
     /** Drops the least recently changed final runs while over either cap; the newest stays. */
-    private void trim() {
-        var eldest = runs.values().iterator();
-        int left = runs.size();
-        while (eldest.hasNext() && left > 1 && (runs.size() > capacity || bytes > capacityBytes)) {
-            RunStatus s = eldest.next();
-            left--;
-            if (s.isFinal()) {
-                eldest.remove();
+    private void trim(String newest) {
+        // only final runs are candidates, in the order they became final: no walk past the live
+        // ones on every state the topic brings
+        var oldest = finals.iterator();
+        while (oldest.hasNext() && runs.size() > 1 && (runs.size() > capacity || bytes > capacityBytes)) {
+            String id = oldest.next();
+            if (id.equals(newest)) {
+                continue; // the state just taken stays
+            }
+            oldest.remove();
+            RunStatus s = runs.remove(id);
+            if (s != null) {
                 bytes -= s.weight();
                 if (s.key() != null) {
                     keys.remove(new Key(s.owner(), s.key()), s.id());
