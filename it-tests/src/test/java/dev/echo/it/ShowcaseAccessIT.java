@@ -88,7 +88,8 @@ class ShowcaseAccessIT {
                 "throughput?executor=echo&tasks=1e9", "throughput?executor=%0D%0Aevil&tasks=10", "throughput?tasks=10",
                 "throughput?executor=echo&tasks=99999999999999999999999999", "throughput?executor=echo",
                 "latency?executor=echo&seconds=100000&backlog=1", "latency?executor=echo&seconds=1&backlog=-5",
-                "latency?executor=echo&seconds=abc&backlog=1"}) {
+                "latency?executor=echo&seconds=abc&backlog=1", "actions?count=99999999999&millis=0", "actions?count=1e9&millis=0",
+                "actions?count=0&millis=0", "actions?count=10&millis=-1", "actions?millis=0"}) {
             HttpResponse<String> r = post("api/bench/" + query, "alice");
             // numbers are read as text: one Jakarta REST could not convert is our 400 too, not its bare 404
             assertEquals(400, r.statusCode(), query + " -> " + r.statusCode() + " " + r.body());

@@ -408,11 +408,17 @@ class JmsActionsTest {
         for (int i = 0; i < 10; i++) {
             jms.publishRaw("{\"type\":\"sync\",\"from\":\"mallory\"}", props);
         }
-        assertTrue(server.syncWithTopic(Duration.ofSeconds(10)), "a ping sent after the forgeries came back: they were heard");
+        try (var log = dev.echo.testing.LogCapture.of(JmsActions.class, java.util.logging.Level.WARNING)) {
+            // a forged word from "the engine's server" about the engine's limit: no warning, nothing believed
+            jms.publishRaw("{\"type\":\"engine\",\"from\":\"mallory\",\"maxDeliveries\":99}", props);
+            assertTrue(server.syncWithTopic(Duration.ofSeconds(10)), "a ping sent after the forgeries came back: they were heard");
+            assertTrue(log.messages(java.util.logging.Level.WARNING).stream().noneMatch(w -> w.contains("maxRedeliveryCount")),
+                    log.messages(java.util.logging.Level.WARNING).toString());
+        }
         assertTrue(board.byKey(ALICE, "order-42").isEmpty(), "no planted key");
         assertTrue(board.get("planted").isEmpty(), "no planted state");
         assertFalse(board.cancelRequested("live"), "no forged cancel");
-        assertEquals(12, server.rejected(JmsActions.Rejection.UNSIGNED));
+        assertEquals(13, server.rejected(JmsActions.Rejection.UNSIGNED));
         long republished = jms.publishedDirectly.stream().skip(publishedBefore)
                 .filter(t -> RunStatus.read(t).getString("type", "").equals("status")).count();
         assertEquals(0, republished, "no republish for forged syncs: " + jms.publishedDirectly);
