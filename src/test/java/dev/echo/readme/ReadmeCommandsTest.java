@@ -8,7 +8,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** README keeps exactly two set-up commands, and .ci/run runs the README's test command. */
+/** README keeps exactly two set-up commands, the test command runs every suite (the TCK too), and .ci/run runs it. */
 class ReadmeCommandsTest {
 
     private static List<String> setUpCommands() throws Exception {
@@ -21,7 +21,9 @@ class ReadmeCommandsTest {
     void theReadmeHasExactlyTwoSetUpCommands() throws Exception {
         List<String> commands = setUpCommands();
         assertEquals(2, commands.size(), commands.toString());
-        assertTrue(commands.get(0).endsWith("it-tests verify"), "first: the test command, was " + commands.get(0));
+        // the test command: unit tests, the in-server suite, then the TCK on Echo against Liberty's executor
+        assertTrue(commands.get(0).startsWith("mvn -B install && mvn -B -f it-tests verify && ")
+                && commands.get(0).endsWith("-f it-tests/tck verify"), "first: the test command, was " + commands.get(0));
         assertTrue(commands.get(1).endsWith("it-tests liberty:run"), "second: the showcase, was " + commands.get(1));
     }
 
