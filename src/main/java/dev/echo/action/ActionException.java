@@ -23,7 +23,13 @@ public class ActionException extends RuntimeException {
          * its queue was full ({@code echo.queue.capacity}) or it had stopped. The run ends here
          * instead of waiting for ever.
          */
-        REFUSED
+        REFUSED,
+        /**
+         * The function's circuit breaker (MicroProfile Fault Tolerance {@code @CircuitBreaker} on an
+         * {@code @EchoAction} method) was open on the run's last attempt: the function was not
+         * invoked. The action's own retry policy applies first, as to any failure.
+         */
+        CIRCUIT_OPEN
     }
 
     private final Kind kind;

@@ -213,6 +213,21 @@ public final class Sequence {
         return e;
     }
 
+    /**
+     * Whether the last attempt met an open circuit breaker. The EE layer says so with an
+     * {@code ActionException} of that kind, which a security layer between may have wrapped
+     * (Liberty's {@code WSSubject.doAs} wraps what a durable run's function throws in a
+     * {@code RuntimeException}): the first few causes are looked at.
+     */
+    private static boolean circuitOpen(Throwable t) {
+        for (int depth = 0; t != null && depth < 4; depth++, t = t.getCause()) {
+            if (t instanceof ActionException a && a.kind() == ActionException.Kind.CIRCUIT_OPEN) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static Throwable unwrap(Throwable t) {
         return t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
     }
@@ -334,7 +349,9 @@ public final class Sequence {
                 // the detail goes to the log under the run's id; callers over HTTP see only that id
                 LOG.log(Level.INFO, "action " + LogText.escape(action.id()) + " (" + action.name() + ") failed after " + attempt
                         + " attempt(s)", LogText.safe(cause));
-                run.fail(new ActionException(ActionException.Kind.EXECUTION, "action '" + action.name() + "' ("
+                // a function that did not run because its circuit breaker was open says so by kind
+                ActionException.Kind kind = circuitOpen(cause) ? ActionException.Kind.CIRCUIT_OPEN : ActionException.Kind.EXECUTION;
+                run.fail(new ActionException(kind, "action '" + action.name() + "' ("
                         + action.id() + ") failed after " + attempt + " attempt(s): " + cause, cause));
             }
             return result;

@@ -126,6 +126,41 @@ class SequenceTest {
     }
 
     @Test
+    void aCircuitOpenOnTheLastAttemptEndsTheRunWithThatKindAfterTheActionsRetries() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        Plan plan = Plan.builder().add("guarded", c -> {
+            // what the EE layer throws when the function's circuit breaker refused the call
+            if (calls.incrementAndGet() == 2) {
+                throw new ActionException(ActionException.Kind.CIRCUIT_OPEN, "the circuit breaker of action 'guarded' is open");
+            }
+            if (calls.get() == 3) { // as a security layer wraps it (Liberty's WSSubject.doAs over JMS)
+                throw new RuntimeException(new ActionException(ActionException.Kind.CIRCUIT_OPEN, "the circuit breaker of action 'guarded' is open"));
+            }
+            throw new IllegalStateException("first attempt fails in the body");
+        }).build();
+        RetryPolicy retry = new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1), 1.0, Duration.ZERO);
+        ActionRun run = sequence(plan).submit(action("c", "guarded", null, meta(null, null, null, null, retry, null)), Set.of());
+        ExecutionException e = assertThrows(ExecutionException.class, () -> run.completion().get(10, TimeUnit.SECONDS));
+        ActionException error = assertInstanceOf(ActionException.class, e.getCause());
+        assertEquals(ActionException.Kind.CIRCUIT_OPEN, error.kind());
+        assertTrue(error.getMessage().contains("after 3 attempt(s)") && error.getMessage().contains("circuit breaker of action 'guarded'"),
+                error.getMessage());
+        assertEquals(3, calls.get(), "the action's retry policy applied first");
+        // a body that fails on its last attempt is an EXECUTION failure, whatever came before
+        java.util.concurrent.atomic.AtomicInteger second = new java.util.concurrent.atomic.AtomicInteger();
+        Plan other = Plan.builder().add("g2", c -> {
+            if (second.incrementAndGet() == 1) {
+                throw new ActionException(ActionException.Kind.CIRCUIT_OPEN, "open");
+            }
+            throw new IllegalStateException("closed again, and failing");
+        }).build();
+        ActionRun run2 = sequence(other).submit(action("d", "g2", null, meta(null, null, null, null,
+                new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(1), 1.0, Duration.ZERO), null)), Set.of());
+        ExecutionException e2 = assertThrows(ExecutionException.class, () -> run2.completion().get(10, TimeUnit.SECONDS));
+        assertEquals(ActionException.Kind.EXECUTION, assertInstanceOf(ActionException.class, e2.getCause()).kind());
+    }
+
+    @Test
     void aMissingRoleOrUnknownNameQueuesNothing() {
         Plan plan = Plan.builder().add("admin-only", c -> "x").build();
         Sequence seq = sequence(plan);

@@ -41,7 +41,7 @@ class ActionsIT {
     @Deployment(testable = false)
     static WebArchive deployment() {
         return Deployments.withConfig("actions", "echo.workers=1\necho.max-workers=1\necho.actions.rest.enabled=true\n", ItActions.class, ItUndeclaredActions.class,
-                ItCallerBean.class).setWebXML(new StringAsset(WEB_XML));
+                ItCallerBean.class, ItFtActions.class).setWebXML(new StringAsset(WEB_XML));
     }
 
     @ArquillianResource
@@ -87,6 +87,33 @@ class ActionsIT {
         assertTrue(r.headers().firstValue("Location").orElse("").endsWith("/api/actions/" + id), r.headers().toString());
         String done = awaitFinal(id);
         assertTrue(done.contains("\"state\":\"SUCCEEDED\"") && done.contains("\"reserved\":\"A-1\""), done);
+    }
+
+    @Test
+    @RunAsClient
+    void faultToleranceAnnotationsOnAFunctionApplyWhenEchoRunsIt() throws Exception {
+        // @CircuitBreaker: four failed runs open it; the fifth fails by kind, naming it, and the body is not called
+        for (int i = 1; i <= 4; i++) {
+            String failed = awaitFinal(accepted("{\"name\": \"ft-breaker\"}", "alice"));
+            assertTrue(failed.contains("\"state\":\"FAILED\"") && failed.contains("\"kind\":\"EXECUTION\""), i + ": " + failed);
+        }
+        String open = awaitFinal(accepted("{\"name\": \"ft-breaker\"}", "alice"));
+        assertTrue(open.contains("\"state\":\"FAILED\"") && open.contains("\"kind\":\"CIRCUIT_OPEN\"")
+                && open.contains("\"circuitBreaker\":\"ft-breaker\""), open);
+        String calls = awaitFinal(accepted("{\"name\": \"ft-breaker-calls\"}", "alice"));
+        assertTrue(calls.contains("\"result\":4}"), "the open circuit did not call the body: " + calls);
+        // @Retry: FT retries inside one Echo attempt
+        String retried = awaitFinal(accepted("{\"name\": \"ft-retry\"}", "alice"));
+        assertTrue(retried.contains("\"state\":\"SUCCEEDED\"") && retried.contains("ok on call 3")
+                && retried.contains("\"attempts\":1"), retried);
+        // @Fallback
+        String fallback = awaitFinal(accepted("{\"name\": \"ft-fallback\"}", "alice"));
+        assertTrue(fallback.contains("\"state\":\"SUCCEEDED\"") && fallback.contains("from the fallback"), fallback);
+        // @Timeout: the call is interrupted at 300 ms and the run fails, long before the body's minute
+        long start = System.nanoTime();
+        String timedOut = awaitFinal(accepted("{\"name\": \"ft-timeout\"}", "alice"));
+        assertTrue(timedOut.contains("\"state\":\"FAILED\"") && timedOut.contains("\"kind\":\"EXECUTION\""), timedOut);
+        assertTrue(System.nanoTime() - start < Duration.ofSeconds(30).toNanos(), "FT's timeout ended the call");
     }
 
     @Test

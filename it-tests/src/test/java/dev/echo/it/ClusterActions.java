@@ -89,4 +89,20 @@ public class ClusterActions {
         Files.writeString(Path.of((String) input.get("file")), server + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         return server;
     }
+
+    private static final AtomicInteger BREAKER_CALLS = new AtomicInteger();
+
+    /** Fails every time; after 4 failed calls its MicroProfile Fault Tolerance circuit opens for a minute. */
+    @EchoAction("cluster.breaker")
+    @org.eclipse.microprofile.faulttolerance.CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.5, delay = 60,
+            delayUnit = java.time.temporal.ChronoUnit.SECONDS)
+    public String breaker(Object ignored) {
+        BREAKER_CALLS.incrementAndGet();
+        throw new IllegalStateException("the breaker's body fails");
+    }
+
+    @EchoAction("cluster.breaker-calls")
+    public int breakerCalls(Object ignored) {
+        return BREAKER_CALLS.get();
+    }
 }

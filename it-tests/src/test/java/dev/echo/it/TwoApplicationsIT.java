@@ -158,4 +158,37 @@ class TwoApplicationsIT {
                 "alice", "alicepwd");
         assertEquals(202, real.statusCode(), "alice's action with the planted key is hers and runs: " + real.body());
     }
+
+    @Test
+    @org.junit.jupiter.api.Order(3)
+    void aFunctionsCircuitBreakerAppliesOverJmsAndAnOpenCircuitFailsTheRunByKind() throws Exception {
+        for (int i = 1; i <= 5; i++) {
+            JsonObject s = finalState("shop", post("shop", "{\"name\":\"cluster.breaker\"}"));
+            assertEquals("FAILED", s.getString("state"), s.toString());
+            String kind = s.getJsonObject("error").getString("kind");
+            if (i <= 4) {
+                assertEquals("EXECUTION", kind, i + ": " + s);
+            } else {
+                assertEquals("CIRCUIT_OPEN", kind, "the fifth run meets the open circuit: " + s);
+                assertEquals("cluster.breaker", s.getJsonObject("error").getString("circuitBreaker"), s.toString());
+                assertEquals(1, s.getInt("deliveries"), "a final state, committed: not redelivered " + s);
+            }
+        }
+        JsonObject calls = finalState("shop", post("shop", "{\"name\":\"cluster.breaker-calls\"}"));
+        assertEquals(4, calls.getInt("result"), "the open circuit did not call the body: " + calls);
+    }
+
+    private static String post(String app, String body) throws Exception {
+        HttpResponse<String> r = Http.send("POST", "http://127.0.0.1:" + PORT + "/" + app + "/api/actions", body, "alice", "alicepwd");
+        assertEquals(202, r.statusCode(), r.body());
+        return ((JsonObject) Http.json(r)).getString("id");
+    }
+
+    private static JsonObject finalState(String app, String id) throws Exception {
+        return Await.value(() -> {
+            HttpResponse<String> r = send(app, "GET", "/" + id);
+            return r.statusCode() == 200 ? (JsonObject) Http.json(r) : null;
+        }, st -> st != null && st.getString("state").matches("SUCCEEDED|FAILED|CANCELLED"), Duration.ofSeconds(120),
+                app + " run " + id + " ends");
+    }
 }

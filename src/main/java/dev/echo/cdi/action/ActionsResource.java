@@ -189,14 +189,30 @@ public class ActionsResource {
                 // no exception text: it is the application's; the log has it under the run's id
                 Throwable cause = e.getCause() != null ? e.getCause() : e;
                 ActionException.Kind kind = cause instanceof ActionException a ? a.kind() : ActionException.Kind.CANCELLATION;
-                String message = kind == ActionException.Kind.EXECUTION
-                        ? "the action failed after " + run.attempts() + " attempt(s); the server log has the details under its id"
-                        : "the action was cancelled";
-                b.add("error", Json.createObjectBuilder().add("kind", kind.name()).add("message", message)
+                b.add("error", errorJson(kind, run.action().name(), run.attempts(), "the server log")
                         .add("correlationId", run.action().id()));
             }
         }
         return b.build();
+    }
+
+    /**
+     * A final run's typed error, in words of Echo's own (the exception's text is the application's:
+     * it goes to the log only). {@code log} says where the details are.
+     */
+    static JsonObjectBuilder errorJson(ActionException.Kind kind, String action, int attempts, String log) {
+        JsonObjectBuilder error = Json.createObjectBuilder().add("kind", kind.name());
+        return switch (kind) {
+            case EXECUTION -> error.add("message", "the action failed after " + attempts + " attempt(s); " + log
+                    + " has the details under its id");
+            case CIRCUIT_OPEN -> error.add("message", "the circuit breaker of action '" + action + "' was open on the last of "
+                    + attempts + " attempt(s): the function was not invoked").add("circuitBreaker", action);
+            case REFUSED -> error.add("message", "an attempt or chained action could not be queued (the scheduler was full"
+                    + " or stopping); " + log + " has the details under its id");
+            case ROUTING -> error.add("message", "the action could not be routed to a function");
+            case LICENSE -> error.add("message", "the caller may not run the action");
+            case CANCELLATION -> error.add("message", "the action was cancelled");
+        };
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.echo.cdi.action.jms.RunStatus;
 import dev.echo.cdi.action.jms.JmsActions;
 
 import dev.echo.action.Action;
+import dev.echo.action.ActionException;
 import dev.echo.action.ActionHook;
 import dev.echo.action.ActionQueue;
 import dev.echo.action.ActionRun;
@@ -297,11 +298,26 @@ public class EchoActions {
             return d.method().invoke(target, args);
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
+            if (isCircuitBreakerOpen(cause)) {
+                // the bean's Fault Tolerance interceptor refused the call: say which breaker, by kind
+                throw new ActionException(ActionException.Kind.CIRCUIT_OPEN, "the circuit breaker of '" + d.name() + "' ("
+                        + d.source() + ") is open: the method was not invoked", cause);
+            }
             if (cause instanceof Exception ex) {
                 throw ex;
             }
             throw (Error) cause;
         }
+    }
+
+    /** MicroProfile Fault Tolerance is optional: its exception is recognised by name, not by type. */
+    static boolean isCircuitBreakerOpen(Throwable t) {
+        for (Class<?> c = t == null ? null : t.getClass(); c != null; c = c.getSuperclass()) {
+            if (c.getName().equals("org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -142,6 +142,25 @@ class ActionsResourceTest {
     }
 
     @Test
+    void aFunctionWhoseCircuitBreakerIsOpenEndsFailedWithKindCircuitOpenNamingTheBreaker() throws Exception {
+        String id = accepted(resource, "{\"name\": \"breaker-open\", \"metadata\": {\"retry\": {\"maxAttempts\": 2,"
+                + " \"initialDelay\": 1, \"maxDelay\": 1}}}");
+        JsonObject done = awaitFinal(id);
+        assertEquals("FAILED", done.getString("state"));
+        assertEquals(2, done.getInt("attempts"), "the action's retry policy applied first");
+        JsonObject error = done.getJsonObject("error");
+        assertEquals("CIRCUIT_OPEN", error.getString("kind"), done.toString());
+        assertEquals("breaker-open", error.getString("circuitBreaker"));
+        assertTrue(error.getString("message").contains("circuit breaker of action 'breaker-open' was open on the last of 2 attempt(s)"),
+                error.toString());
+        assertFalse(done.toString().contains("Secret"), "the exception's text stays in the log: " + done);
+        assertTrue(EchoActions.isCircuitBreakerOpen(new org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException() {
+        }), "a subclass counts");
+        assertFalse(EchoActions.isCircuitBreakerOpen(new IllegalStateException()));
+        assertFalse(EchoActions.isCircuitBreakerOpen(null));
+    }
+
+    @Test
     void nonFiniteNumbersInAResultAreDescribedAsStringsNotA500() throws Exception {
         String notANumber = accepted(resource, "{\"name\": \"not-a-number\"}");
         String infinite = accepted(resource, "{\"name\": \"infinite\"}");

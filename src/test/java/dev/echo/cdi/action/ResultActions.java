@@ -34,6 +34,12 @@ public class ResultActions {
         throw new IllegalArgumentException("cannot bind '" + content + "'", new NumberFormatException("For input string: \"" + content + "\""));
     }
 
+    /** What the Fault Tolerance interceptor throws when the method's circuit breaker is open. */
+    @EchoAction("breaker-open")
+    public String breakerOpen() {
+        throw new org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException("dev.example.Secret#internal");
+    }
+
     @EchoAction("echo")
     public Object echo(Object content) {
         return content;

@@ -136,10 +136,15 @@ public record RunStatus(String id, String name, RunBook.Owner owner, String key,
                         + " messaging engine's exception destination";
                 case REFUSED -> "server '" + server + "' could not queue an attempt or chained action (its scheduler was"
                         + " full or stopping); the log has the details under its id";
+                case CIRCUIT_OPEN -> "the circuit breaker of action '" + name + "' on server '" + server
+                        + "' was open on the last of " + attempts + " attempt(s): the function was not invoked";
                 default -> "the action was cancelled";
             };
-            b.add("error", Json.createObjectBuilder().add("kind", errorKind.name()).add("message", message)
-                    .add("correlationId", id));
+            var error = Json.createObjectBuilder().add("kind", errorKind.name()).add("message", message);
+            if (errorKind == ActionException.Kind.CIRCUIT_OPEN) {
+                error.add("circuitBreaker", name);
+            }
+            b.add("error", error.add("correlationId", id));
         }
         return b.build();
     }

@@ -1,0 +1,63 @@
+package dev.echo.it;
+
+import dev.echo.cdi.EchoAction;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+import org.eclipse.microprofile.faulttolerance.Fallback;
+import org.eclipse.microprofile.faulttolerance.Retry;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Action functions with MicroProfile Fault Tolerance annotations (ActionsIT): Echo calls them through the bean. */
+@ApplicationScoped
+@RolesAllowed("orders")
+public class ItFtActions {
+
+    static final AtomicInteger breakerCalls = new AtomicInteger();
+    static final AtomicInteger retryCalls = new AtomicInteger();
+
+    /** Fails every time; after 4 calls (all failed) the circuit opens for a minute. */
+    @EchoAction("ft-breaker")
+    @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.5, delay = 60, delayUnit = ChronoUnit.SECONDS)
+    public String breaker(Object ignored) {
+        breakerCalls.incrementAndGet();
+        throw new IllegalStateException("the breaker's body fails");
+    }
+
+    @EchoAction("ft-breaker-calls")
+    public int breakerCallCount(Object ignored) {
+        return breakerCalls.get();
+    }
+
+    /** Fails twice, then succeeds: FT's retries happen inside one Echo attempt. */
+    @EchoAction("ft-retry")
+    @Retry(maxRetries = 2, delay = 0, jitter = 0)
+    public String retried(Object ignored) {
+        int n = retryCalls.incrementAndGet();
+        if (n < 3) {
+            throw new IllegalStateException("call " + n + " fails");
+        }
+        return "ok on call " + n;
+    }
+
+    @EchoAction("ft-fallback")
+    @Fallback(fallbackMethod = "fallback")
+    public String fallsBack(Object ignored) {
+        throw new IllegalStateException("always");
+    }
+
+    public String fallback(Object ignored) {
+        return "from the fallback";
+    }
+
+    /** FT's timeout interrupts the call on Echo's worker after 300 ms. */
+    @EchoAction("ft-timeout")
+    @Timeout(value = 300)
+    public String timesOut(Object ignored) throws InterruptedException {
+        Thread.sleep(60_000);
+        return "late";
+    }
+}
