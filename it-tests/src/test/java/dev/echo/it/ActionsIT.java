@@ -40,7 +40,8 @@ class ActionsIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return Deployments.withConfig("actions", "echo.workers=1\necho.max-workers=1\necho.actions.rest.enabled=true\n", ItActions.class, ItUndeclaredActions.class,
+        return Deployments.withConfig("actions", "echo.workers=1\necho.max-workers=1\necho.actions.rest.enabled=true\n"
+                        + "echo.actions.function.rate-limited.rate-limit=2/PT10S\n", ItActions.class, ItUndeclaredActions.class,
                 ItCallerBean.class, ItFtActions.class).setWebXML(new StringAsset(WEB_XML));
     }
 
@@ -114,6 +115,24 @@ class ActionsIT {
         String timedOut = awaitFinal(accepted("{\"name\": \"ft-timeout\"}", "alice"));
         assertTrue(timedOut.contains("\"state\":\"FAILED\"") && timedOut.contains("\"kind\":\"EXECUTION\""), timedOut);
         assertTrue(System.nanoTime() - start < Duration.ofSeconds(30).toNanos(), "FT's timeout ended the call");
+    }
+
+    @Test
+    @RunAsClient
+    void aCallerOverAFunctionsRateLimitGets429WithRetryAfterAndNothingIsQueued() throws Exception {
+        accepted("{\"name\": \"rate-limited\"}", "alice");
+        accepted("{\"name\": \"rate-limited\"}", "alice");
+        HttpResponse<String> over = send("POST", "", "{\"name\": \"rate-limited\"}", "alice");
+        assertEquals(429, over.statusCode(), over.body());
+        long retryAfter = Long.parseLong(over.headers().firstValue("Retry-After").orElseThrow());
+        assertTrue(retryAfter >= 1 && retryAfter <= 5, "whole seconds until one more fits (10 s / 2): " + retryAfter);
+        assertTrue(over.body().contains("\"action\":\"rate-limited\"") && over.body().contains("\"limit\":\"2/PT10S\"")
+                && over.body().contains("\"retryAfterSeconds\":" + retryAfter), over.body());
+        accepted("{\"name\": \"rate-limited\"}", "bob"); // another caller is not affected
+        Thread.sleep(retryAfter * 1000);
+        accepted("{\"name\": \"rate-limited\"}", "alice"); // after the wait it names, one more fits
+        String calls = awaitFinal(accepted("{\"name\": \"rate-limited-calls\"}", "alice"));
+        assertTrue(calls.contains("\"result\":4}"), "the refused submission ran nothing: " + calls);
     }
 
     @Test

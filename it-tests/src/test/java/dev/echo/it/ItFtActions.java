@@ -11,7 +11,10 @@ import org.eclipse.microprofile.faulttolerance.Timeout;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Action functions with MicroProfile Fault Tolerance annotations (ActionsIT): Echo calls them through the bean. */
+/**
+ * Action functions with MicroProfile Fault Tolerance annotations (ActionsIT): Echo calls them
+ * through the bean; and one under a server-declared rate limit.
+ */
 @ApplicationScoped
 @RolesAllowed("orders")
 public class ItFtActions {
@@ -59,5 +62,19 @@ public class ItFtActions {
     public String timesOut(Object ignored) throws InterruptedException {
         Thread.sleep(60_000);
         return "late";
+    }
+
+    static final AtomicInteger limitedCalls = new AtomicInteger();
+
+    /** Limited by the deployment's echo.actions.function.rate-limited.rate-limit (2/PT10S). */
+    @EchoAction("rate-limited")
+    @jakarta.annotation.security.PermitAll // bob too: the limit is per caller
+    public int rateLimited(Object ignored) {
+        return limitedCalls.incrementAndGet();
+    }
+
+    @EchoAction("rate-limited-calls")
+    public int rateLimitedCalls(Object ignored) {
+        return limitedCalls.get();
     }
 }

@@ -111,6 +111,11 @@ public class ActionsResource {
             return error(Response.Status.BAD_REQUEST, e.getMessage(), Json.createObjectBuilder().add("path", e.path()));
         } catch (EchoActions.IdInUseException e) {
             return error(Response.Status.CONFLICT, e.getMessage(), Json.createObjectBuilder());
+        } catch (ActionRateLimitedException e) {
+            long seconds = e.retryAfterSeconds();
+            return Response.fromResponse(error(Response.Status.TOO_MANY_REQUESTS, e.getMessage(),
+                    Json.createObjectBuilder().add("action", e.action()).add("limit", e.limit()).add("retryAfterSeconds", seconds)))
+                    .header("Retry-After", seconds).build();
         } catch (TooManyLiveRunsException e) {
             long seconds = TooManyLiveRunsException.RETRY_AFTER.toSeconds();
             return Response.fromResponse(error(Response.Status.TOO_MANY_REQUESTS, e.getMessage(),

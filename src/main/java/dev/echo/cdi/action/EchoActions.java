@@ -85,6 +85,8 @@ public class EchoActions {
     private final Object handOver = new Object();
     /** echo.actions.queue and the JMS settings, read with the sequence. */
     private volatile dev.echo.cdi.config.ActionQueueSettings queueSettings;
+    /** The functions' per-caller rate limits (echo.actions.function.<name>.rate-limit); created with the sequence. */
+    private volatile RateLimits rateLimits;
     /** Every server's runs (echo.actions.queue=jms only); created with the sequence. */
     private volatile RunBoard board;
     /** The messaging side (echo.actions.queue=jms), started when the application starts; else null. */
@@ -109,6 +111,7 @@ public class EchoActions {
                 dev.echo.cdi.config.EchoConfig.actionsKeptBytes(config), dev.echo.cdi.config.EchoConfig.actionsMaxLive(config),
                 dev.echo.cdi.config.EchoConfig.actionsMaxLivePerCaller(config));
         budget = SubmissionBudget.of(config);
+        rateLimits = RateLimits.of(methods.actions().keySet(), config);
         queueSettings = dev.echo.cdi.config.EchoConfig.actionQueue(config);
         board = new RunBoard(dev.echo.cdi.config.EchoConfig.actionsKeptRuns(config),
                 dev.echo.cdi.config.EchoConfig.actionsKeptBytes(config));
@@ -327,13 +330,16 @@ public class EchoActions {
      *
      * @throws TooManyLiveRunsException when {@code echo.actions.max-live} runs are live, or their
      *                                  actions' estimated memory would pass {@code echo.actions.kept-bytes}
+     * @throws ActionRateLimitedException when the application's own submissions are over the
+     *                                  function's {@code echo.actions.function.<name>.rate-limit}
      */
     public ActionRun submit(Action action, Predicate<String> callerHasRole) {
         requireInMemory("submit", "accept");
         sequence().validate(action, callerHasRole);
         RunContext context = submittersContext();
         CurrentRun.Origin origin = new CurrentRun.Origin(null, 1, "memory");
-        return handOver(action, RunBook.Owner.APPLICATION, body -> context.call(() -> CurrentRun.callAs(origin, body))).run();
+        return limited(action, RunBook.Owner.APPLICATION,
+                () -> handOver(action, RunBook.Owner.APPLICATION, body -> context.call(() -> CurrentRun.callAs(origin, body)))).run();
     }
 
     /**
@@ -362,7 +368,7 @@ public class EchoActions {
             return new Accepted(run.action().id(), run.state(), false);
         }
         sequence().validate(action, callerHasRole);
-        return send(action, RunBook.Owner.APPLICATION);
+        return limited(action, RunBook.Owner.APPLICATION, () -> send(action, RunBook.Owner.APPLICATION));
     }
 
     /**
@@ -377,7 +383,7 @@ public class EchoActions {
         sequence().validate(action, callerHasRole);
         budget.check(action);
         authorize(action, principalName != null && !principalName.isEmpty(), callerHasRole);
-        return send(action, RunBook.Owner.caller(principalName));
+        return limited(action, RunBook.Owner.caller(principalName), () -> send(action, RunBook.Owner.caller(principalName)));
     }
 
     /** Ids and owner keys being sent right now (claimed before the send, released after it is on the board). */
@@ -492,6 +498,8 @@ public class EchoActions {
      *                                         ({@code echo.actions.max-live}), of this caller
      *                                         ({@code echo.actions.max-live-per-caller}), or by
      *                                         their actions' memory ({@code echo.actions.kept-bytes})
+     * @throws ActionRateLimitedException      when the caller is over the function's
+     *                                         {@code echo.actions.function.<name>.rate-limit}
      */
     public Submitted submitAs(Action action, String principalName, Predicate<String> callerHasRole) {
         requireInMemory("submitAs", "acceptAs");
@@ -501,7 +509,26 @@ public class EchoActions {
         RunContext context = submittersContext();
         CurrentRun.Origin origin = new CurrentRun.Origin(principalName, 1, "memory");
         RunContext withCaller = body -> context.call(() -> CurrentRun.callAs(origin, body));
-        return handOver(action, RunBook.Owner.caller(principalName), withCaller);
+        return limited(action, RunBook.Owner.caller(principalName), () -> handOver(action, RunBook.Owner.caller(principalName), withCaller));
+    }
+
+    /**
+     * Takes a place under the function's rate limit for {@code owner} (the application's own
+     * submissions count as one caller), then accepts; a submission refused after that (a live-run
+     * limit, a full queue) gives its place back. A duplicate of a kept idempotency key takes a place
+     * too: it is a submission, whatever it finds.
+     *
+     * @throws ActionRateLimitedException over the limit: nothing was accepted
+     */
+    private <T> T limited(Action action, RunBook.Owner owner, java.util.function.Supplier<T> accept) {
+        sequence();
+        Runnable giveBack = rateLimits.acquire(action.name(), (owner.application() ? "application:" : "caller:") + owner.name());
+        try {
+            return accept.get();
+        } catch (RuntimeException | Error e) {
+            giveBack.run();
+            throw e;
+        }
     }
 
     /**
