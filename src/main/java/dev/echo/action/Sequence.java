@@ -34,6 +34,8 @@ public final class Sequence {
     private final Plan plan;
     private final Map<String, ActionHook> hooks;
     private final LongSupplier random;
+    /** Functions whose attempts may start only so fast on this server (max-starts); replaced whole, never changed. */
+    private volatile Map<String, dev.echo.action.limit.StartLimit> startLimits = Map.of();
     /** Told of every run this sequence starts, chained ones included (e.g. to record them). */
     private volatile java.util.function.Consumer<ActionRun> onStart = run -> { };
 
@@ -47,6 +49,29 @@ public final class Sequence {
         this.plan = Objects.requireNonNull(plan, "plan");
         this.hooks = Map.copyOf(hooks);
         this.random = Objects.requireNonNull(random, "random");
+    }
+
+    /**
+     * Lets attempts of {@code function} start at most {@code count} per {@code per} on this
+     * sequence ({@code count} at once, then one per {@code per / count}): attempts beyond it wait,
+     * most urgent first and in arrival order within a priority, holding no worker; none is dropped.
+     * Call before submitting; a second call for a function replaces its limit.
+     */
+    public void limitStarts(String function, long count, Duration per) {
+        dev.echo.action.limit.StartLimit limit = new dev.echo.action.limit.StartLimit(count, per, System::nanoTime,
+                (delay, release) -> scheduler.schedule(() -> {
+                    release.run();
+                    return null;
+                }, delay, dev.echo.task.Priority.HIGH));
+        Map<String, dev.echo.action.limit.StartLimit> next = new java.util.HashMap<>(startLimits);
+        next.put(Objects.requireNonNull(function, "function"), limit);
+        startLimits = Map.copyOf(next);
+    }
+
+    /** How many attempts of {@code function} wait for their turn under its start limit (0 without one). */
+    public int waitingStarts(String function) {
+        dev.echo.action.limit.StartLimit limit = startLimits.get(function);
+        return limit == null ? 0 : limit.waitingCount();
     }
 
     /**
@@ -176,6 +201,17 @@ public final class Sequence {
      * and over JMS its consumer waited for ever with the message.
      */
     private void startAttemptOrRefuse(ActionRun run, RunContext context, long generation, String what) {
+        dev.echo.action.limit.StartLimit limit = startLimits.get(run.action().name());
+        if (limit != null) {
+            // waits its turn under max-starts without a task (no worker held), most urgent first
+            limit.offer(run::isFinished, run.completion(), run.action().priority().ordinal(),
+                    () -> startNow(run, context, generation, what), e -> refuse(run, what, e));
+            return;
+        }
+        startNow(run, context, generation, what);
+    }
+
+    private void startNow(ActionRun run, RunContext context, long generation, String what) {
         java.util.concurrent.Future<?> task;
         try {
             task = startAttempt(run, context);

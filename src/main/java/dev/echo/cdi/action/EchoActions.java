@@ -154,7 +154,7 @@ public class EchoActions {
                 observers.forEach(o -> o.finished(action, state, attempts, elapsed));
             }
         };
-        return new Sequence(runtime.scheduler(), plan.build(), hooks).observer(all)
+        Sequence seq = new Sequence(runtime.scheduler(), plan.build(), hooks).observer(all)
                 .onStart(run -> {
                     book.started(run);
                     DistributedRuns d = distributed;
@@ -162,7 +162,16 @@ public class EchoActions {
                         run.completion().whenComplete((r, e) -> d.ended(run));
                     }
                 });
+        // echo.actions.function.<name>.max-starts: how fast this server starts the function's attempts
+        for (String name : methods.actions().keySet()) {
+            String key = RateLimits.PREFIX + name + MAX_STARTS_SUFFIX;
+            config.apply(key).map(String::strip).filter(v -> !v.isEmpty()).map(v -> RateLimits.parse(key, v))
+                    .ifPresent(limit -> seq.limitStarts(name, limit.count(), limit.per()));
+        }
+        return seq;
     }
+
+    static final String MAX_STARTS_SUFFIX = ".max-starts";
 
     /**
      * With {@code echo.actions.queue=jms}, starts this server's consumers when the application

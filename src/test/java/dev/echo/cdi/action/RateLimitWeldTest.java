@@ -60,6 +60,26 @@ class RateLimitWeldTest {
     }
 
     @Test
+    void maxStartsFromTheConfigurationHoldsAttemptsBeyondItQueuedUntilTheirTurn() throws Exception {
+        System.setProperty("echo.actions.function.limited.max-starts", "1/PT1H");
+        try (WeldContainer c = dev.echo.cdi.EchoWeld.with(LimitedActions.class).initialize()) {
+            EchoActions actions = c.select(EchoActions.class).get();
+            LimitedActions.CALLS.set(0);
+            dev.echo.action.ActionRun first = actions.submit(ActionJson.read("{\"name\": \"limited\"}"), role -> true);
+            dev.echo.action.ActionRun second = actions.submit(ActionJson.read("{\"name\": \"limited\"}"), role -> true);
+            assertEquals("ran", first.completion().get(10, TimeUnit.SECONDS));
+            assertEquals("free", actions.submit(ActionJson.read("{\"name\": \"free\"}"), role -> true).completion().get(10, TimeUnit.SECONDS),
+                    "other functions are not held up");
+            assertEquals(dev.echo.action.ActionRun.State.QUEUED, second.state(), "the second waits for its turn, an hour away");
+            assertEquals(1, LimitedActions.CALLS.get());
+            assertTrue(second.cancel(), "a waiting run can be cancelled");
+            assertEquals(dev.echo.action.ActionRun.State.CANCELLED, second.state());
+        } finally {
+            System.clearProperty("echo.actions.function.limited.max-starts");
+        }
+    }
+
+    @Test
     void aBadLimitFailsNamingItsKey() {
         System.setProperty("echo.actions.function.limited.rate-limit", "lots");
         try (WeldContainer c = dev.echo.cdi.EchoWeld.with(LimitedActions.class).initialize()) {
