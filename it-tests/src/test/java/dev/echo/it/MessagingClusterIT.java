@@ -61,6 +61,7 @@ class MessagingClusterIT {
                         echo.actions.jms.window=%d
                         echo.actions.jms.max-deliveries=%d
                         echo.stop.timeout=2s
+                        echo.actions.function.cluster.breaker-calls.rate-limit=2/PT1H
                         """.formatted(WINDOW, MAX_DELIVERIES), ClusterActions.class, ClusterProbe.class, ItCallerBean.class)
                 .setWebXML(new StringAsset(WebXml.basicAuth("<security-role><role-name>orders</role-name></security-role>",
                         "/api/actions/*", "/api/actions")))
@@ -235,6 +236,20 @@ class MessagingClusterIT {
         assertEquals("SUCCEEDED", done.get(first).getString("state"));
         assertEquals(1, done.get(first).getInt("attempts"));
         assertEquals(404, send(PORT_B, "GET", "/" + first, null, "bob").statusCode(), "only its owner finds a run, on any server");
+    }
+
+    @Test
+    @Order(2)
+    void aFunctionsRateLimitCountsPerAcceptingServer() throws Exception {
+        String body = "{\"name\":\"cluster.breaker-calls\"}"; // limited to 2/PT1H per caller by this deployment
+        for (int port : new int[] {PORT_A, PORT_B}) {
+            post(port, body);
+            post(port, body);
+            HttpResponse<String> over = send(port, "POST", "", body, "alice");
+            assertEquals(429, over.statusCode(), "server " + port + ": " + over.body());
+            assertTrue(over.body().contains("\"limit\":\"2/PT1H\"") && over.headers().firstValue("Retry-After").isPresent(), over.body());
+        }
+        // B accepted two more although A had refused alice: each server counts the submissions it accepts
     }
 
     @Test
