@@ -6,7 +6,7 @@ import java.util.function.LongSupplier;
 
 /**
  * How fast one function's attempts may start on this server ({@code max-starts}: {@code count}
- * per {@code per}, a token bucket kept as one number, as the acceptance rate limit is): attempts
+ * per {@code per}, a {@link TokenBucket}, the computation the acceptance rate limit uses): attempts
  * beyond it wait here, most urgent first and in arrival order within a priority, and hold no
  * worker while they wait; none is ever dropped. When the next start is due, one timer task
  * (the scheduler's, not a worker) releases the head.
@@ -29,16 +29,13 @@ public final class StartLimit {
         java.util.concurrent.Future<?> after(Duration delay, Runnable release);
     }
 
-    private final long count;
-    private final Duration per;
-    private final long intervalNanos;
-    private final long toleranceNanos;
+    private final TokenBucket bucket;
     private final LongSupplier nanoClock;
     private final Timer timer;
     private final PriorityQueue<Waiting> waiting = new PriorityQueue<>((a, b) -> a.priorityRank() != b.priorityRank()
             ? Integer.compare(a.priorityRank(), b.priorityRank()) : Long.compare(a.arrival(), b.arrival()));
     private long arrivals;
-    private long tat = Long.MIN_VALUE;
+    private long tat = TokenBucket.EMPTY;
     private boolean releaseScheduled;
     /** The scheduled release while {@code releaseScheduled}: cancelled when nothing waits any more. */
     private java.util.concurrent.Future<?> releaseTask;
@@ -48,19 +45,17 @@ public final class StartLimit {
      * @param timer     where the release waits (the scheduler's delayed tasks)
      */
     public StartLimit(long count, Duration per, LongSupplier nanoClock, Timer timer) {
-        if (count < 1 || per.isZero() || per.isNegative()) {
-            throw new IllegalArgumentException("max-starts must be a positive count per positive duration, was " + count + "/" + per);
+        try {
+            this.bucket = new TokenBucket(count, per);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("max-starts: " + e.getMessage(), e);
         }
-        this.count = count;
-        this.per = per;
-        this.intervalNanos = Math.max(1, per.toNanos() / count);
-        this.toleranceNanos = per.toNanos() - intervalNanos;
         this.nanoClock = nanoClock;
         this.timer = timer;
     }
 
     public String text() {
-        return count + "/" + per;
+        return bucket.text();
     }
 
     /**
@@ -113,8 +108,7 @@ public final class StartLimit {
                     continue;
                 }
                 long now = nanoClock.getAsLong();
-                long start = tat == Long.MIN_VALUE || tat - now < 0 ? now : tat;
-                long wait = start - now - toleranceNanos;
+                long wait = bucket.waitNanos(tat, now);
                 if (wait > 0) {
                     if (!releaseScheduled) {
                         releaseScheduled = true;
@@ -137,7 +131,7 @@ public final class StartLimit {
                     }
                     return;
                 }
-                tat = start + intervalNanos;
+                tat = bucket.take(tat, now);
                 waiting.poll();
             }
             next.start().run(); // outside the monitor: queuing the attempt may take the scheduler's time
