@@ -29,7 +29,14 @@ public class ActionException extends RuntimeException {
          * {@code @EchoAction} method) was open on the run's last attempt: the function was not
          * invoked. The action's own retry policy applies first, as to any failure.
          */
-        CIRCUIT_OPEN
+        CIRCUIT_OPEN,
+        /**
+         * The run's last attempt ran over its timeout (the server's
+         * {@code echo.actions.function.<name>.timeout}, fixed or adaptive, or the action's own
+         * lower {@code metadata.timeout}) and was interrupted. The action's retry policy applies
+         * first, as to any failure.
+         */
+        TIMEOUT
     }
 
     private final Kind kind;

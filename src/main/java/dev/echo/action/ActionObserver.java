@@ -24,6 +24,13 @@ public interface ActionObserver {
     default void refused(Action action, String why) {
     }
 
+    /**
+     * A submission of {@code action}, whose function caches its results ({@code cache-for}), found
+     * a cached result ({@code hit}: its run is SUCCEEDED at once, the function not invoked) or not.
+     */
+    default void cacheLookup(Action action, boolean hit) {
+    }
+
     /** A run reached its final state after {@code attempts} attempts, {@code elapsed} after it was started. */
     default void finished(Action action, ActionRun.State state, int attempts, Duration elapsed) {
     }

@@ -20,6 +20,7 @@ public final class ActionRun {
     public enum State { DELAYED, QUEUED, RUNNING, RETRY_WAIT, SUCCEEDED, FAILED, CANCELLED }
 
     private final Action action;
+    private final boolean cached;
     private final AtomicInteger attempts = new AtomicInteger();
     private final CompletableFuture<Object> completion = new CompletableFuture<>();
     private final java.util.concurrent.atomic.AtomicReference<State> state;
@@ -35,6 +36,12 @@ public final class ActionRun {
 
     /** @param attemptsBefore attempts an earlier delivery of this action already started (elsewhere) */
     ActionRun(Action action, State initial, int attemptsBefore) {
+        this(action, initial, attemptsBefore, false);
+    }
+
+    /** @param cached whether the run's result is a cached one (its function is not invoked) */
+    ActionRun(Action action, State initial, int attemptsBefore, boolean cached) {
+        this.cached = cached;
         if (attemptsBefore < 0) {
             throw new IllegalArgumentException("attempts before must not be negative, was " + attemptsBefore);
         }
@@ -86,6 +93,31 @@ public final class ActionRun {
             }
         } while (!state.compareAndSet(s, last));
         return true;
+    }
+
+    /**
+     * Whether this run's result came from the result cache ({@code cache-for}): the function was
+     * not invoked for it, and it made no attempt.
+     */
+    public boolean cached() {
+        return cached;
+    }
+
+    /** Each attempt's timeout, by attempt number (attempts without one are absent). */
+    private final java.util.concurrent.ConcurrentSkipListMap<Integer, java.time.Duration> attemptTimeouts =
+            new java.util.concurrent.ConcurrentSkipListMap<>();
+
+    /**
+     * The timeout each attempt ran under, by attempt number, oldest first: the server's
+     * ({@code echo.actions.function.<name>.timeout}, adaptive or fixed) or the client's lower one.
+     * Attempts that ran without a timeout are absent.
+     */
+    public java.util.SortedMap<Integer, java.time.Duration> attemptTimeouts() {
+        return java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(attemptTimeouts));
+    }
+
+    void attemptTimeout(int attempt, java.time.Duration timeout) {
+        attemptTimeouts.put(attempt, timeout);
     }
 
     public int attempts() {

@@ -36,6 +36,8 @@ public final class Sequence {
     private final LongSupplier random;
     /** Functions whose attempts may start only so fast on this server (max-starts); replaced whole, never changed. */
     private volatile Map<String, dev.echo.action.limit.StartLimit> startLimits = Map.of();
+    /** Functions whose attempts have a server-declared timeout (fixed or adaptive); replaced whole, never changed. */
+    private volatile Map<String, dev.echo.action.limit.AttemptTimeout> timeouts = Map.of();
     /** Told of every run this sequence starts, chained ones included (e.g. to record them). */
     private volatile java.util.function.Consumer<ActionRun> onStart = run -> { };
 
@@ -66,6 +68,24 @@ public final class Sequence {
         Map<String, dev.echo.action.limit.StartLimit> next = new java.util.HashMap<>(startLimits);
         next.put(Objects.requireNonNull(function, "function"), limit);
         startLimits = Map.copyOf(next);
+    }
+
+    /**
+     * Gives every attempt of {@code function} the server's timeout {@code timeout} (fixed or
+     * adaptive); an action's own {@code metadata.timeout} can then only lower it, never raise it.
+     * An attempt over its timeout is interrupted and fails with a {@link TimeoutException}; the
+     * action's retry policy applies, and a run whose last attempt timed out ends FAILED with
+     * {@link ActionException.Kind#TIMEOUT}. Call before submitting.
+     */
+    public void timeAttempts(String function, dev.echo.action.limit.AttemptTimeout timeout) {
+        Map<String, dev.echo.action.limit.AttemptTimeout> next = new java.util.HashMap<>(timeouts);
+        next.put(Objects.requireNonNull(function, "function"), Objects.requireNonNull(timeout, "timeout"));
+        timeouts = Map.copyOf(next);
+    }
+
+    /** The server's timeout of {@code function}'s attempts, if it declared one. */
+    public java.util.Optional<dev.echo.action.limit.AttemptTimeout> attemptTimeout(String function) {
+        return java.util.Optional.ofNullable(timeouts.get(function));
     }
 
     /** How many attempts of {@code function} wait for their turn under its start limit (0 without one). */
@@ -110,6 +130,25 @@ public final class Sequence {
         Objects.requireNonNull(context, "context");
         validate(action, callerHasRole);
         return start(action, context, attemptsBefore);
+    }
+
+    /**
+     * A run of {@code action} whose function is not invoked: it is SUCCEEDED at once with
+     * {@code cachedResult} (a result the function returned before for the same caller and content)
+     * and says {@link ActionRun#cached()}. Its before- and after-hooks do not run (they surround an
+     * invocation, and there is none); its chained actions start with the cached result, inside
+     * {@code context}, as after an invocation. The caller has validated the action (roles,
+     * routing) as for {@link #submit}; listeners and observers are told of it as of any run.
+     */
+    public ActionRun submitCached(Action action, RunContext context, Object cachedResult) {
+        Objects.requireNonNull(context, "context");
+        ActionRun run = new ActionRun(action, ActionRun.State.QUEUED, 0, true);
+        onStart.accept(run);
+        long started = System.nanoTime();
+        run.onFinish(() -> observer.finished(action, run.decidedState(), run.attempts(),
+                Duration.ofNanos(System.nanoTime() - started)));
+        run.succeed(cachedResult, () -> startNext(run, context, cachedResult));
+        return run;
     }
 
     private volatile ActionObserver observer = new ActionObserver() { };
@@ -231,6 +270,17 @@ public final class Sequence {
         run.fail(new ActionException(ActionException.Kind.REFUSED, message, why));
     }
 
+    /** Starts the run's next actions with its result (once it has won SUCCEEDED, before its completion). */
+    private void startNext(ActionRun run, RunContext context, Object value) {
+        Action action = run.action();
+        Map<String, Integer> seen = new java.util.HashMap<>();
+        for (Action next : action.metadata().next()) {
+            Action fed = new Action(chainedId(action.id(), next.name(), seen.merge(next.name(), 1, Integer::sum)),
+                    next.name(), value, next.priority(), next.metadata());
+            run.chained(start(fed, context, 0)); // its roles were checked with the first action; it runs as the first
+        }
+    }
+
     /**
      * A chained run's id: the parent's id, ':' and the next action's name — one URL path segment —
      * and, for the second and later action of that name in one {@code next} list, '@' and its
@@ -291,7 +341,11 @@ public final class Sequence {
         int attempt = run.startAttempt();
         observer.started(action, attempt);
         CompletableFuture<Object> outcome = new CompletableFuture<>();
-        Duration timeout = action.metadata().timeout();
+        dev.echo.action.limit.AttemptTimeout serverTimeout = timeouts.get(action.name());
+        Duration timeout = serverTimeout == null ? action.metadata().timeout() : serverTimeout.forAttempt(action.metadata().timeout());
+        if (!timeout.isZero()) {
+            run.attemptTimeout(attempt, timeout);
+        }
         long startedAt = System.nanoTime();
         java.util.concurrent.Future<?> interrupter = null;
         java.util.concurrent.Future<?> expirer = null;
@@ -350,6 +404,9 @@ public final class Sequence {
                     && System.nanoTime() - startedAt >= timeout.toNanos()) {
                 failure = timedOut(action, attempt, timeout, failure); // interrupted by its timeout, most likely
             }
+            if (failure == null && serverTimeout != null) {
+                serverTimeout.succeeded(System.nanoTime() - startedAt); // an adaptive timeout learns from successes only
+            }
             if (failure == null && !action.metadata().after().isEmpty()) {
                 try {
                     // maybe on the thread that completed the function's stage: the run's context again
@@ -365,14 +422,7 @@ public final class Sequence {
             }
             if (failure == null) {
                 Object value = result;
-                run.succeed(result, () -> {
-                    Map<String, Integer> seen = new java.util.HashMap<>();
-                    for (Action next : action.metadata().next()) {
-                        Action fed = new Action(chainedId(action.id(), next.name(), seen.merge(next.name(), 1, Integer::sum)),
-                                next.name(), value, next.priority(), next.metadata());
-                        run.chained(start(fed, context, 0)); // its roles were checked with the first action; it runs as the first
-                    }
-                });
+                run.succeed(result, () -> startNext(run, context, value));
             } else if (!run.isFinished() && action.metadata().retry().allowsRetryAfter(attempt)) {
                 Duration wait = action.metadata().retry().delayAfter(attempt, random);
                 observer.retrying(action, attempt, wait);
@@ -385,8 +435,10 @@ public final class Sequence {
                 // the detail goes to the log under the run's id; callers over HTTP see only that id
                 LOG.log(Level.INFO, "action " + LogText.escape(action.id()) + " (" + action.name() + ") failed after " + attempt
                         + " attempt(s)", LogText.safe(cause));
-                // a function that did not run because its circuit breaker was open says so by kind
-                ActionException.Kind kind = circuitOpen(cause) ? ActionException.Kind.CIRCUIT_OPEN : ActionException.Kind.EXECUTION;
+                // a function that did not run because its circuit breaker was open says so by kind, and
+                // an attempt that ran out of time too
+                ActionException.Kind kind = circuitOpen(cause) ? ActionException.Kind.CIRCUIT_OPEN
+                        : cause instanceof TimeoutException ? ActionException.Kind.TIMEOUT : ActionException.Kind.EXECUTION;
                 run.fail(new ActionException(kind, "action '" + action.name() + "' ("
                         + action.id() + ") failed after " + attempt + " attempt(s): " + cause, cause));
             }

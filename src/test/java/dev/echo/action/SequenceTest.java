@@ -394,6 +394,8 @@ class SequenceTest {
         ActionRun run = sequence(plan).submit(a, Set.of());
         ExecutionException e = assertThrows(ExecutionException.class, () -> run.completion().get(10, TimeUnit.SECONDS));
         assertInstanceOf(java.util.concurrent.TimeoutException.class, e.getCause().getCause());
+        assertEquals(ActionException.Kind.TIMEOUT, ((ActionException) e.getCause()).kind(), "a timed-out run says so by kind");
+        assertEquals(Map.of(1, Duration.ofMillis(100)), run.attemptTimeouts());
     }
 
     @Test

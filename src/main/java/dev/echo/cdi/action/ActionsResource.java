@@ -186,7 +186,15 @@ public class ActionsResource {
 
     static JsonObject describe(ActionRun run) {
         JsonObjectBuilder b = Json.createObjectBuilder().add("id", run.action().id()).add("name", run.action().name())
-                .add("state", run.state().name()).add("attempts", run.attempts());
+                .add("state", run.state().name()).add("attempts", run.attempts()).add("cached", run.cached());
+        java.util.SortedMap<Integer, java.time.Duration> timeouts = run.attemptTimeouts();
+        if (!timeouts.isEmpty()) {
+            // each attempt's timeout as it ran (an adaptive one changes between attempts)
+            var each = Json.createArrayBuilder();
+            timeouts.forEach((attempt, t) -> each.add(Json.createObjectBuilder().add("attempt", attempt)
+                    .add("timeoutMillis", t.toMillis())));
+            b.add("attemptTimeouts", each);
+        }
         if (run.completion().isDone()) {
             try {
                 b.add("result", ActionJson.toJson(run.completion().join()));
@@ -212,6 +220,8 @@ public class ActionsResource {
                     + " has the details under its id");
             case CIRCUIT_OPEN -> error.add("message", "the circuit breaker of action '" + action + "' was open on the last of "
                     + attempts + " attempt(s): the function was not invoked").add("circuitBreaker", action);
+            case TIMEOUT -> error.add("message", "the last of " + attempts + " attempt(s) ran over its timeout and was"
+                    + " interrupted; " + log + " has the details under its id");
             case REFUSED -> error.add("message", "an attempt or chained action could not be queued (the scheduler was full"
                     + " or stopping); " + log + " has the details under its id");
             case ROUTING -> error.add("message", "the action could not be routed to a function");

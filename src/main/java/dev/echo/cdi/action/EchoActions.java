@@ -87,6 +87,12 @@ public class EchoActions {
     private volatile dev.echo.cdi.config.ActionQueueSettings queueSettings;
     /** The functions' per-caller rate limits (echo.actions.function.<name>.rate-limit); created with the sequence. */
     private volatile RateLimits rateLimits;
+    /** Cached results of cache-for functions (echo.actions.cache-bytes); created with the sequence. */
+    private volatile dev.echo.action.cache.ResultCache resultCache;
+    /** echo.actions.function.<name>.cache-for of the functions that have one; created with the sequence. */
+    private volatile Map<String, Duration> cacheFor = Map.of();
+    /** Every observer of the application's runs (stats, metrics, the messaging side); created with the sequence. */
+    private volatile dev.echo.action.ActionObserver observer;
     /** Every server's runs (echo.actions.queue=jms only); created with the sequence. */
     private volatile RunBoard board;
     /** The messaging side (echo.actions.queue=jms), started when the application starts; else null. */
@@ -153,7 +159,13 @@ public class EchoActions {
             public void finished(Action action, ActionRun.State state, int attempts, Duration elapsed) {
                 observers.forEach(o -> o.finished(action, state, attempts, elapsed));
             }
+
+            @Override
+            public void cacheLookup(Action action, boolean hit) {
+                observers.forEach(o -> o.cacheLookup(action, hit));
+            }
         };
+        observer = all;
         Sequence seq = new Sequence(runtime.scheduler(), plan.build(), hooks).observer(all)
                 .onStart(run -> {
                     book.started(run);
@@ -162,16 +174,30 @@ public class EchoActions {
                         run.completion().whenComplete((r, e) -> d.ended(run));
                     }
                 });
-        // echo.actions.function.<name>.max-starts: how fast this server starts the function's attempts
+        // echo.actions.function.<name>.max-starts, .cache-for and .timeout: what the server declares per function
+        Map<String, Duration> cached = new java.util.HashMap<>();
+        Map<String, dev.echo.action.limit.AttemptTimeout> timed = new java.util.HashMap<>();
         for (String name : methods.actions().keySet()) {
-            String key = RateLimits.PREFIX + name + MAX_STARTS_SUFFIX;
-            config.apply(key).map(String::strip).filter(v -> !v.isEmpty()).map(v -> RateLimits.parse(key, v))
-                    .ifPresent(limit -> seq.limitStarts(name, limit.count(), limit.per()));
+            dev.echo.cdi.config.FunctionSettings f = dev.echo.cdi.config.FunctionSettings.of(name, config);
+            f.maxStarts().ifPresent(limit -> seq.limitStarts(name, limit.count(), limit.per()));
+            f.timeout().ifPresent(t -> {
+                seq.timeAttempts(name, t);
+                timed.put(name, t);
+            });
+            if (!f.cacheFor().isZero()) {
+                cached.put(name, f.cacheFor());
+            }
+        }
+        cacheFor = Map.copyOf(cached);
+        resultCache = new dev.echo.action.cache.ResultCache(dev.echo.cdi.config.EchoConfig.actionsCacheBytes(config), System::nanoTime);
+        if (!timed.isEmpty()) {
+            OptionalApi.load(OptionalApi.MP_METRICS, () -> {
+                MicroProfileActionMetrics.exportTimeouts(timed);
+                return Boolean.TRUE;
+            }, Boolean.FALSE, "action timeouts are not exported");
         }
         return seq;
     }
-
-    static final String MAX_STARTS_SUFFIX = ".max-starts";
 
     /**
      * With {@code echo.actions.queue=jms}, starts this server's consumers when the application
@@ -531,7 +557,7 @@ public class EchoActions {
      */
     private <T> T limited(Action action, RunBook.Owner owner, java.util.function.Supplier<T> accept) {
         sequence();
-        Runnable giveBack = rateLimits.acquire(action.name(), (owner.application() ? "application:" : "caller:") + owner.name());
+        Runnable giveBack = rateLimits.acquire(action.name(), callerKey(owner));
         try {
             return accept.get();
         } catch (RuntimeException | Error e) {
@@ -612,6 +638,7 @@ public class EchoActions {
         Sequence seq = sequence();
         String key = action.metadata().idempotencyKey();
         long weight = RunBook.weigh(action); // serializing up to a megabyte: not under the hand-over lock
+        dev.echo.action.cache.ResultCache.Key cacheKey = cacheKey(action, owner); // likewise the content's digest
         synchronized (handOver) {
             Optional<ActionRun> first = book.byKey(owner, key);
             if (first.isPresent()) {
@@ -620,7 +647,22 @@ public class EchoActions {
             if (book.contains(action.id())) {
                 throw new IdInUseException(action.id());
             }
+            Optional<dev.echo.action.cache.ResultCache.Hit> hit = cacheKey == null ? Optional.empty() : resultCache.get(cacheKey);
+            if (cacheKey != null) {
+                observer.cacheLookup(action, hit.isPresent());
+            }
             book.expect(action.id(), owner, weight); // TooManyLiveRunsException: nothing was accepted
+            if (hit.isPresent()) {
+                ActionRun run;
+                try {
+                    run = seq.submitCached(action, context, hit.get().result()); // SUCCEEDED at once, recorded by onStart
+                } catch (RuntimeException | Error e) {
+                    book.unexpect(action.id());
+                    throw e;
+                }
+                book.key(owner, key, action.id());
+                return new Submitted(run, false);
+            }
             ActionQueue.Delivery delivery;
             try {
                 queue.offer(action); // QueueFullException: nothing was accepted
@@ -645,8 +687,40 @@ public class EchoActions {
             }
             delivery.ack(); // handed over: the sequence owns the run now (see the class comment)
             book.key(owner, key, action.id());
+            if (cacheKey != null) {
+                keepResult(run, cacheKey);
+            }
             return new Submitted(run, false);
         }
+    }
+
+    /**
+     * Where a submission's result is cached: its function's {@code cache-for}, the owner and the
+     * content's canonical digest; {@code null} when the function caches nothing, when the caller is
+     * anonymous (anonymous callers all look alike: a result would cross callers), or when the content
+     * has no canonical form (too deep): that submission just runs.
+     */
+    private dev.echo.action.cache.ResultCache.Key cacheKey(Action action, RunBook.Owner owner) {
+        if (!cacheFor.containsKey(action.name()) || owner.equals(RunBook.Owner.ANONYMOUS)) {
+            return null;
+        }
+        try {
+            return new dev.echo.action.cache.ResultCache.Key(action.name(), callerKey(owner),
+                    dev.echo.action.cache.CanonicalJson.digest(action.content()));
+        } catch (IllegalArgumentException tooDeep) {
+            return null;
+        }
+    }
+
+    /** Keeps the run's result, if it succeeds, for its function's {@code cache-for}. */
+    private void keepResult(ActionRun run, dev.echo.action.cache.ResultCache.Key key) {
+        Duration ttl = cacheFor.get(key.function());
+        run.completion().thenAccept(result -> resultCache.put(key, result, RunBook.weigh(result), ttl));
+    }
+
+    /** One string per owner: the application's own submissions are one caller. */
+    static String callerKey(RunBook.Owner owner) {
+        return (owner.application() ? "application:" : "caller:") + owner.name();
     }
 
     /** The run of an action submitted recently, if still recorded (the application sees every run). */

@@ -14,7 +14,10 @@ import java.util.Optional;
  * Action metrics in MicroProfile Metrics (application scope), tagged with the action's name:
  * {@code echo.action.count}, {@code echo.action.failures}, {@code echo.action.cancelled},
  * {@code echo.action.retries}, {@code echo.action.refused} (an attempt or chained start the
- * scheduler refused) (counters) and {@code echo.action.duration} (timer) — in
+ * scheduler refused), {@code echo.action.cache.hits} and {@code .misses} (submissions of a
+ * {@code cache-for} function that found a cached result, or not) (counters),
+ * {@code echo.action.timeout.seconds} (gauge: the next attempt's server timeout) and
+ * {@code echo.action.duration} (timer) — in
  * Prometheus text {@code echo_action_count_total{action="..."}} and so on. Loaded only when the
  * MicroProfile Metrics API is present, so Echo deploys without the metrics feature.
  */
@@ -100,6 +103,26 @@ final class MicroProfileActionMetrics implements ActionObserver {
 
     private static Tag tag(Action action) {
         return new Tag("action", action.name());
+    }
+
+    @Override
+    public void cacheLookup(Action action, boolean hit) {
+        registry.counter(hit ? "echo.action.cache.hits" : "echo.action.cache.misses", tag(action)).inc();
+    }
+
+    /**
+     * One gauge per function with a server-declared attempt timeout: what its next attempt gets, in
+     * seconds ({@code echo_action_timeout_seconds{action}}; an adaptive one moves with the successes).
+     */
+    static void exportTimeouts(java.util.Map<String, dev.echo.action.limit.AttemptTimeout> timeouts) {
+        MetricRegistry registry = MetricRegistryHolder.current();
+        if (registry == null) {
+            return;
+        }
+        org.eclipse.microprofile.metrics.Metadata md = org.eclipse.microprofile.metrics.Metadata.builder()
+                .withName("echo.action.timeout.seconds")
+                .withDescription("The timeout the next attempt of the action gets, in seconds").build();
+        timeouts.forEach((name, t) -> registry.gauge(md, t, x -> x.current().toNanos() / 1e9, new Tag("action", name)));
     }
 
     @Override

@@ -81,6 +81,10 @@ public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold
     /** Most bytes one may configure for kept runs (1 TiB): more is a typo. */
     public static final long MAX_ACTIONS_KEPT_BYTES = 1L << 40;
 
+    /** How much memory cached results of {@code cache-for} functions may take, estimated (the oldest go first); 0 keeps none. */
+    public static final String ACTIONS_CACHE_BYTES = "echo.actions.cache-bytes";
+    public static final long DEFAULT_ACTIONS_CACHE_BYTES = 16L * 1024 * 1024;
+
     /** {@code memory} (default) or {@code jms}: where accepted actions wait (see {@link ActionQueueSettings}). */
     public static final String ACTIONS_QUEUE = "echo.actions.queue";
     public static final String ACTIONS_JMS_CONNECTION_FACTORY = "echo.actions.jms.connection-factory";
@@ -148,6 +152,7 @@ public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold
         actionsRestEnabled(lookup);
         actionsKeptRuns(lookup);
         actionsKeptBytes(lookup);
+        actionsCacheBytes(lookup);
         actionsMaxNext(lookup);
         actionsMaxDelay(lookup);
         actionsMaxAttempts(lookup);
@@ -242,6 +247,24 @@ public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold
             }
             throw bad(ACTIONS_KEPT_BYTES, v, "whole bytes from 1 to " + MAX_ACTIONS_KEPT_BYTES);
         }).orElse(DEFAULT_ACTIONS_KEPT_BYTES);
+    }
+
+    /**
+     * {@value #ACTIONS_CACHE_BYTES}: whole bytes from 0 to {@value #MAX_ACTIONS_KEPT_BYTES}, default
+     * {@value #DEFAULT_ACTIONS_CACHE_BYTES} (16 MiB).
+     */
+    public static long actionsCacheBytes(Function<String, Optional<String>> lookup) {
+        return lookup.apply(ACTIONS_CACHE_BYTES).map(v -> {
+            try {
+                long n = Long.parseLong(v.strip());
+                if (n >= 0 && n <= MAX_ACTIONS_KEPT_BYTES) {
+                    return n;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw bad(ACTIONS_CACHE_BYTES, v, "whole bytes from 0 to " + MAX_ACTIONS_KEPT_BYTES);
+        }).orElse(DEFAULT_ACTIONS_CACHE_BYTES);
     }
 
     /** {@value #ACTIONS_MAX_NEXT}: 1 to {@value #MAX_ACTIONS_MAX_NEXT}, default {@value #DEFAULT_ACTIONS_MAX_NEXT}. */

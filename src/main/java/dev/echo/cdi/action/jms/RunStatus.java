@@ -136,6 +136,8 @@ public record RunStatus(String id, String name, RunBook.Owner owner, String key,
                         + " messaging engine's exception destination";
                 case REFUSED -> "server '" + server + "' could not queue an attempt or chained action (its scheduler was"
                         + " full or stopping); the log has the details under its id";
+                case TIMEOUT -> "the last of " + attempts + " attempt(s) ran over its timeout on server '" + server
+                        + "' and was interrupted; its log has the details under its id";
                 case CIRCUIT_OPEN -> "the circuit breaker of action '" + name + "' on server '" + server
                         + "' was open on the last of " + attempts + " attempt(s): the function was not invoked";
                 default -> "the action was cancelled";
