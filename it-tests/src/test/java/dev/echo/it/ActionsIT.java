@@ -41,7 +41,8 @@ class ActionsIT {
     @Deployment(testable = false)
     static WebArchive deployment() {
         return Deployments.withConfig("actions", "echo.workers=1\necho.max-workers=1\necho.actions.rest.enabled=true\n"
-                        + "echo.actions.function.rate-limited.rate-limit=2/PT10S\n", ItActions.class, ItUndeclaredActions.class,
+                        + "echo.actions.function.rate-limited.rate-limit=2/PT10S\n"
+                        + "echo.actions.function.adaptive.timeout=adaptive\necho.actions.function.adaptive.timeout-window=20\n", ItActions.class, ItUndeclaredActions.class,
                 ItCallerBean.class, ItFtActions.class).setWebXML(new StringAsset(WEB_XML));
     }
 
@@ -133,6 +134,35 @@ class ActionsIT {
         accepted("{\"name\": \"rate-limited\"}", "alice"); // after the wait it names, one more fits
         String calls = awaitFinal(accepted("{\"name\": \"rate-limited-calls\"}", "alice"));
         assertTrue(calls.contains("\"result\":4}"), "the refused submission ran nothing: " + calls);
+    }
+
+    @Test
+    @RunAsClient
+    void anAdaptiveTimeoutLearnsFromFastAttemptsInterruptsASlowOneAndIsAGauge() throws Exception {
+        // the deployment: echo.actions.function.adaptive.timeout=adaptive, window 20 (2 samples needed), 3 x p99 in [100 ms, 30 s]
+        String before = awaitFinal(accepted("{\"name\": \"adaptive\"}", "alice"));
+        assertTrue(before.contains("\"state\":\"SUCCEEDED\"") && before.contains("{\"attempt\":1,\"timeoutMillis\":30000}"),
+                "before any sample the maximum applies: " + before);
+        for (int i = 0; i < 20; i++) {
+            awaitFinal(accepted("{\"name\": \"adaptive\"}", "alice"));
+        }
+        String slow = awaitFinal(accepted("{\"name\": \"adaptive\", \"content\": \"slow\"}", "alice"));
+        assertTrue(slow.contains("\"state\":\"FAILED\"") && slow.contains("\"kind\":\"TIMEOUT\""), slow);
+        long learned = Long.parseLong(slow.replaceAll("(?s).*\"timeoutMillis\":(\\d+).*", "$1"));
+        assertTrue(learned >= 100 && learned < 30_000, "interrupted well before the 30 s maximum, after " + learned + " ms: " + slow);
+        // a client's timeout above the server's is ignored, one below it applies
+        String higher = awaitFinal(accepted("{\"name\": \"adaptive\", \"metadata\": {\"timeout\": 600000}}", "alice"));
+        long applied = Long.parseLong(higher.replaceAll("(?s).*\"timeoutMillis\":(\\d+).*", "$1"));
+        assertTrue(applied < 30_000, "a client cannot raise it: " + higher);
+        String lower = awaitFinal(accepted("{\"name\": \"adaptive\", \"metadata\": {\"timeout\": 50}}", "alice"));
+        assertTrue(lower.contains("\"timeoutMillis\":50}"), "a client may lower it: " + lower);
+        // the gauge shows the current value (a success since may have moved it: it stays in the learned range)
+        HttpResponse<String> metrics = Http.send("GET", base.getProtocol() + "://" + base.getHost() + ":" + base.getPort() + "/metrics");
+        java.util.regex.Matcher gauge = java.util.regex.Pattern.compile("(?m)^echo_action_timeout_seconds\\{[^}]*action=\"adaptive\"[^}]*\\} ([0-9.eE+-]+)")
+                .matcher(metrics.body());
+        assertTrue(gauge.find(), "no echo_action_timeout_seconds for adaptive in " + metrics.body().length() + " chars");
+        double seconds = Double.parseDouble(gauge.group(1));
+        assertTrue(seconds >= 0.1 && seconds < 30, "the gauge shows the learned value, not the maximum: " + seconds);
     }
 
     @Test

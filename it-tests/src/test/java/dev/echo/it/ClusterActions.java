@@ -101,6 +101,12 @@ public class ClusterActions {
         throw new IllegalStateException("the breaker's body fails");
     }
 
+    /** A new quote on every invocation (cached for an hour by MessagingClusterIT's deployment). */
+    @EchoAction("cluster.quote")
+    public String quote(Object content) {
+        return "quote " + java.util.UUID.randomUUID() + " from " + System.getProperty("wlp.server.name", "?");
+    }
+
     @EchoAction("cluster.breaker-calls")
     public int breakerCalls(Object ignored) {
         return BREAKER_CALLS.get();

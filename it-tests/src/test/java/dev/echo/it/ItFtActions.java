@@ -64,6 +64,13 @@ public class ItFtActions {
         return "late";
     }
 
+    /** Under an adaptive server timeout (ActionsIT's deployment): "slow" waits a minute unless interrupted, anything else 10 ms. */
+    @EchoAction("adaptive")
+    public String adaptive(Object content) throws InterruptedException {
+        Thread.sleep("slow".equals(content) ? 60_000 : 10);
+        return "in time";
+    }
+
     static final AtomicInteger limitedCalls = new AtomicInteger();
 
     /** Limited by the deployment's echo.actions.function.rate-limited.rate-limit (2/PT10S). */

@@ -62,6 +62,7 @@ class MessagingClusterIT {
                         echo.actions.jms.max-deliveries=%d
                         echo.stop.timeout=2s
                         echo.actions.function.cluster.breaker-calls.rate-limit=2/PT1H
+                        echo.actions.function.cluster.quote.cache-for=PT1H
                         """.formatted(WINDOW, MAX_DELIVERIES), ClusterActions.class, ClusterProbe.class, ItCallerBean.class)
                 .setWebXML(new StringAsset(WebXml.basicAuth("<security-role><role-name>orders</role-name></security-role>",
                         "/api/actions/*", "/api/actions")))
@@ -250,6 +251,35 @@ class MessagingClusterIT {
             assertTrue(over.body().contains("\"limit\":\"2/PT1H\"") && over.headers().firstValue("Retry-After").isPresent(), over.body());
         }
         // B accepted two more although A had refused alice: each server counts the submissions it accepts
+    }
+
+    @Test
+    @Order(2)
+    void cachedResultsAreKeptByTheServerThatAcceptedTheRun() throws Exception {
+        String spelled = "{\"name\":\"cluster.quote\",\"content\":{\"a\":1,\"b\":2}}";
+        String respelled = "{\"name\":\"cluster.quote\",\"content\":{\"b\":2,\"a\":1.0}}";
+        String a1 = post(PORT_A, spelled);
+        JsonObject ran = awaitAllFinal(PORT_A, List.of(a1), Duration.ofSeconds(30)).get(a1);
+        assertEquals("SUCCEEDED", ran.getString("state"), ran.toString());
+        assertFalse(ran.getBoolean("cached"), ran.toString());
+        // the same caller and content on the same server: SUCCEEDED at once from A's cache, nothing queued
+        String a2 = post(PORT_A, respelled);
+        JsonObject hit = status(PORT_A, a2);
+        assertEquals("SUCCEEDED", hit.getString("state"), hit.toString());
+        assertTrue(hit.getBoolean("cached"), hit.toString());
+        assertEquals(0, hit.getInt("attempts"), hit.toString());
+        assertEquals(ran.getString("result"), hit.getString("result"), "the cached result, not a new quote");
+        JsonObject seenOnB = awaitAllFinal(PORT_B, List.of(a2), Duration.ofSeconds(30)).get(a2);
+        assertTrue(seenOnB.getBoolean("cached"), "every server finds the cached run: " + seenOnB);
+        // B keeps its own cache: the same submission accepted by B runs the function once, then B reuses it
+        String b1 = post(PORT_B, spelled);
+        JsonObject ranOnB = awaitAllFinal(PORT_B, List.of(b1), Duration.ofSeconds(30)).get(b1);
+        assertFalse(ranOnB.getBoolean("cached"), "per accepting server: " + ranOnB);
+        assertNotEquals(ran.getString("result"), ranOnB.getString("result"), "a new invocation");
+        String b2 = post(PORT_B, spelled);
+        JsonObject hitOnB = status(PORT_B, b2);
+        assertTrue(hitOnB.getBoolean("cached"), hitOnB.toString());
+        assertEquals(ranOnB.getString("result"), hitOnB.getString("result"));
     }
 
     @Test

@@ -19,6 +19,9 @@ public interface DistributedRuns {
     /** Sends an authorized action; its first state, already on this server's board. */
     RunStatus send(Action action, RunBook.Owner owner);
 
+    /** Records a run answered from the result cache (SUCCEEDED, cached), here and for every server; nothing is queued. */
+    RunStatus acceptCached(Action action, RunBook.Owner owner, String resultJson);
+
     void requestCancel(String id);
 
     /**

@@ -91,6 +91,18 @@ public class EchoActions {
     private volatile dev.echo.action.cache.ResultCache resultCache;
     /** echo.actions.function.<name>.cache-for of the functions that have one; created with the sequence. */
     private volatile Map<String, Duration> cacheFor = Map.of();
+    /**
+     * Over JMS: the runs this server accepted whose results it will cache, by id, until their final
+     * state arrives on the board (bounded: a run whose final state never arrives is forgotten oldest
+     * first). Guarded by its own monitor (a synchronized map).
+     */
+    private final Map<String, dev.echo.action.cache.ResultCache.Key> awaitingResult = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, dev.echo.action.cache.ResultCache.Key> eldest) {
+                    return size() > Math.max(1024, maxLive);
+                }
+            });
     /** Every observer of the application's runs (stats, metrics, the messaging side); created with the sequence. */
     private volatile dev.echo.action.ActionObserver observer;
     /** Every server's runs (echo.actions.queue=jms only); created with the sequence. */
@@ -189,6 +201,13 @@ public class EchoActions {
             }
         }
         cacheFor = Map.copyOf(cached);
+        // over JMS a result reaches the cache of the server that accepted the run when its final state arrives
+        board.onFinal(status -> {
+            dev.echo.action.cache.ResultCache.Key k = awaitingResult.remove(status.id());
+            if (k != null && !status.cached() && status.carriesWholeResult()) {
+                resultCache.put(k, status.result(), RunBook.OVERHEAD_BYTES + 2L * status.result().length(), cacheFor.get(k.function()));
+            }
+        });
         resultCache = new dev.echo.action.cache.ResultCache(dev.echo.cdi.config.EchoConfig.actionsCacheBytes(config), System::nanoTime);
         if (!timed.isEmpty()) {
             OptionalApi.load(OptionalApi.MP_METRICS, () -> {
@@ -444,6 +463,8 @@ public class EchoActions {
                     + " letters, digits, '.', '_', '~' or '-', starting with a letter or digit, for " + dev.echo.cdi.config.EchoConfig.ACTIONS_QUEUE + "=jms");
         }
         String key = action.metadata().idempotencyKey();
+        // over JMS a chain must travel durably: a submission with next actions is not answered from the cache
+        dev.echo.action.cache.ResultCache.Key cacheKey = action.metadata().next().isEmpty() ? cacheKey(action, owner) : null;
         Object keyClaim = key != null && owner.keepsKeys() ? new OwnerKey(owner, key) : null;
         Object idClaim = "id:" + action.id();
         if (keyClaim != null && board.byKey(owner, key).isEmpty()) {
@@ -469,8 +490,26 @@ public class EchoActions {
                 if (board.contains(action.id()) || book.contains(action.id())) {
                     throw new IdInUseException(action.id());
                 }
+                if (cacheKey != null) {
+                    Optional<dev.echo.action.cache.ResultCache.Hit> hit = resultCache.get(cacheKey);
+                    observer.cacheLookup(action, hit.isPresent());
+                    if (hit.isPresent()) {
+                        // over JMS the cache holds the result's JSON text, as the board carries it
+                        RunStatus cachedRun = distributed.acceptCached(action, owner, (String) hit.get().result());
+                        return new Accepted(cachedRun.id(), cachedRun.state(), false);
+                    }
+                }
                 requireRoomOnBoard(owner);
-                RunStatus s = distributed.send(action, owner);
+                if (cacheKey != null) {
+                    awaitingResult.put(action.id(), cacheKey); // before the send: its final state may come back at once
+                }
+                RunStatus s;
+                try {
+                    s = distributed.send(action, owner);
+                } catch (RuntimeException | Error e) {
+                    awaitingResult.remove(action.id());
+                    throw e;
+                }
                 if (keyClaim != null) {
                     // answer once every server can know the key: a retry sent to another server after
                     // this answer finds the run (sync before the check above, sync after the send here)

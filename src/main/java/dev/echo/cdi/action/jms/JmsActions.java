@@ -372,6 +372,19 @@ public final class JmsActions implements DistributedRuns {
         return s;
     }
 
+    /**
+     * Records a run answered from this server's result cache: SUCCEEDED at once with
+     * {@code resultJson}, {@code cached}, here and on the topic (every server's GET finds it);
+     * nothing is sent to the queue. The caller holds the hand-over claims, as for {@link #send}.
+     */
+    @Override
+    public RunStatus acceptCached(Action action, RunBook.Owner owner, String resultJson) {
+        RunStatus s = new RunStatus(action.id(), action.name(), owner, action.metadata().idempotencyKey(),
+                ActionRun.State.SUCCEEDED, 0, settings.serverName(), 0, false, resultJson, null, versions.incrementAndGet(), true);
+        publish(s);
+        return s;
+    }
+
     /** Asks every server to cancel {@code id}: the one holding it interrupts it, a queued message is dropped when taken. */
     @Override
     public void requestCancel(String id) {
@@ -866,8 +879,7 @@ public final class JmsActions implements DistributedRuns {
         if (run.state() == ActionRun.State.SUCCEEDED) {
             result = ActionJson.toJson(run.completion().join()).toString();
             if (result.length() > RunStatus.MAX_RESULT_CHARS) {
-                result = ActionJson.toJson("the result is larger than " + RunStatus.MAX_RESULT_CHARS
-                        + " characters: it is kept only on server " + settings.serverName()).toString();
+                result = RunStatus.tooLargeNote(settings.serverName());
             }
         } else {
             kind = run.state() == ActionRun.State.CANCELLED ? ActionException.Kind.CANCELLATION : failureKind(run);

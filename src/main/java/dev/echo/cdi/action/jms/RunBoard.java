@@ -59,6 +59,14 @@ public final class RunBoard {
         });
     }
 
+    /** Told of every final state the board takes (replaced whole, never changed; called under the board's monitor: keep it short). */
+    private volatile java.util.function.Consumer<RunStatus> onFinal = s -> { };
+
+    /** Registers what is told of every final state this board takes (e.g. to keep a result for the cache). */
+    public void onFinal(java.util.function.Consumer<RunStatus> listener) {
+        this.onFinal = java.util.Objects.requireNonNull(listener, "listener");
+    }
+
     /** Takes {@code status} unless what is known supersedes it; {@code true} if it was taken. */
     synchronized boolean apply(RunStatus status) {
         RunStatus old = runs.get(status.id());
@@ -85,6 +93,15 @@ public final class RunBoard {
             finals.add(status.id()); // a final state is never replaced: added once
         }
         trim(status.id());
+        if (status.isFinal()) {
+            try {
+                onFinal.accept(status);
+            } catch (RuntimeException e) {
+                // a listener must not stop the board from taking states
+                java.util.logging.Logger.getLogger(RunBoard.class.getName()).log(java.util.logging.Level.WARNING,
+                        "Echo: a listener of final run states failed", e);
+            }
+        }
         return true;
     }
 

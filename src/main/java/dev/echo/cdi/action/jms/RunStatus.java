@@ -28,10 +28,30 @@ import java.io.StringReader;
  * @param result      the result as JSON text (SUCCEEDED), or {@code null}
  * @param errorKind   the typed error (FAILED, CANCELLED), or {@code null}
  * @param version     orders two non-final states of one delivery (each publisher counts up)
+ * @param cached      whether the result is a cached one: the accepting server answered from its
+ *                    result cache ({@code cache-for}) and nothing was sent to the queue
  */
 public record RunStatus(String id, String name, RunBook.Owner owner, String key, ActionRun.State state, int attempts,
                  String server, int deliveries, boolean redelivered, String result, ActionException.Kind errorKind,
-                 long version) {
+                 long version, boolean cached) {
+
+    /** A status of a run that was not answered from a cache. */
+    public RunStatus(String id, String name, RunBook.Owner owner, String key, ActionRun.State state, int attempts,
+                     String server, int deliveries, boolean redelivered, String result, ActionException.Kind errorKind,
+                     long version) {
+        this(id, name, owner, key, state, attempts, server, deliveries, redelivered, result, errorKind, version, false);
+    }
+
+    /** What a SUCCEEDED state carries instead of a result larger than {@link #MAX_RESULT_CHARS} (as JSON text). */
+    static String tooLargeNote(String server) {
+        return Json.createValue("the result is larger than " + MAX_RESULT_CHARS + " characters: it is kept only on server "
+                + server).toString();
+    }
+
+    /** Whether this SUCCEEDED state carries the function's whole result (not a note that it was too large for the topic). */
+    public boolean carriesWholeResult() {
+        return state == ActionRun.State.SUCCEEDED && result != null && !result.equals(tooLargeNote(server));
+    }
 
     /** Largest result carried on the topic; a larger one is reported as too large, not sent. */
     static final int MAX_RESULT_CHARS = 64 * 1024;
@@ -81,7 +101,7 @@ public record RunStatus(String id, String name, RunBook.Owner owner, String key,
 
     RunStatus with(ActionRun.State s, int attempts, String server, int deliveries, boolean redelivered, String result,
                    ActionException.Kind errorKind, long version) {
-        return new RunStatus(id, name, owner, key, s, attempts, server, deliveries, redelivered, result, errorKind, version);
+        return new RunStatus(id, name, owner, key, s, attempts, server, deliveries, redelivered, result, errorKind, version, cached);
     }
 
     String toJson() {
@@ -98,6 +118,9 @@ public record RunStatus(String id, String name, RunBook.Owner owner, String key,
         if (errorKind != null) {
             b.add("errorKind", errorKind.name());
         }
+        if (cached) {
+            b.add("cached", true);
+        }
         return b.build().toString();
     }
 
@@ -110,7 +133,7 @@ public record RunStatus(String id, String name, RunBook.Owner owner, String key,
                 ActionRun.State.valueOf(o.getString("state")), o.getInt("attempts", 0), o.getString("server", ""),
                 o.getInt("deliveries", 0), o.getBoolean("redelivered", false), o.getString("result", null),
                 o.containsKey("errorKind") ? ActionException.Kind.valueOf(o.getString("errorKind")) : null,
-                o.getJsonNumber("version") == null ? 0 : o.getJsonNumber("version").longValue());
+                o.getJsonNumber("version") == null ? 0 : o.getJsonNumber("version").longValue(), o.getBoolean("cached", false));
     }
 
     static JsonObject read(String text) {
@@ -123,7 +146,7 @@ public record RunStatus(String id, String name, RunBook.Owner owner, String key,
     public JsonObject describe() {
         JsonObjectBuilder b = Json.createObjectBuilder().add("id", id).add("name", name).add("state", state.name())
                 .add("attempts", attempts).add("server", server).add("deliveries", deliveries)
-                .add("redelivered", redelivered);
+                .add("redelivered", redelivered).add("cached", cached);
         if (state == ActionRun.State.SUCCEEDED && result != null) {
             b.add("result", read("{\"r\":" + result + "}").get("r"));
         } else if (state == ActionRun.State.SUCCEEDED) {
