@@ -103,9 +103,12 @@ public final class ActionRun {
         return cached;
     }
 
-    /** Each attempt's timeout, by attempt number (attempts without one are absent). */
-    private final java.util.concurrent.ConcurrentSkipListMap<Integer, java.time.Duration> attemptTimeouts =
-            new java.util.concurrent.ConcurrentSkipListMap<>();
+    /**
+     * Each attempt's timeout, by attempt number (attempts without one are absent): replaced whole
+     * under this run's monitor, read without a lock (volatile). A run's attempts follow one another,
+     * so the copy is as small as the attempts made, and one entry for the common run.
+     */
+    private volatile java.util.SortedMap<Integer, java.time.Duration> attemptTimeouts = java.util.Collections.emptySortedMap();
 
     /**
      * The timeout each attempt ran under, by attempt number, oldest first: the server's
@@ -113,11 +116,13 @@ public final class ActionRun {
      * Attempts that ran without a timeout are absent.
      */
     public java.util.SortedMap<Integer, java.time.Duration> attemptTimeouts() {
-        return java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(attemptTimeouts));
+        return attemptTimeouts;
     }
 
-    void attemptTimeout(int attempt, java.time.Duration timeout) {
-        attemptTimeouts.put(attempt, timeout);
+    synchronized void attemptTimeout(int attempt, java.time.Duration timeout) {
+        java.util.TreeMap<Integer, java.time.Duration> next = new java.util.TreeMap<>(attemptTimeouts);
+        next.put(attempt, timeout);
+        attemptTimeouts = java.util.Collections.unmodifiableSortedMap(next);
     }
 
     public int attempts() {

@@ -58,9 +58,15 @@ public class ActionFeaturesBenchmark {
 
     static final int BURST = 1_000;
 
-    public enum Features { OFF, ON_MISS, ON_HIT }
+    /**
+     * {@code OFF}: none (the peer). {@code ON_MISS}/{@code ON_HIT}: all. The others one each, to say
+     * where the cost is: {@code RATE_LIMIT}, {@code MAX_STARTS}, {@code ADAPTIVE_TIMEOUT},
+     * {@code CLIENT_TIMEOUT} (a client's fixed 30 s {@code metadata.timeout}, the mechanism every
+     * timeout already used before issue 31), {@code CACHE_MISS}.
+     */
+    public enum Features { OFF, ON_MISS, ON_HIT, RATE_LIMIT, MAX_STARTS, ADAPTIVE_TIMEOUT, CLIENT_TIMEOUT, CACHE_MISS }
 
-    @Param({"OFF", "ON_MISS", "ON_HIT"})
+    @Param({"OFF", "ON_MISS", "ON_HIT", "RATE_LIMIT", "MAX_STARTS", "ADAPTIVE_TIMEOUT", "CLIENT_TIMEOUT", "CACHE_MISS"})
     public Features features;
 
     private Scheduler scheduler;
@@ -74,10 +80,17 @@ public class ActionFeaturesBenchmark {
     public void start() {
         scheduler = SchedulerBuilder.create().workerCount(2).name("bench-actions").build();
         sequence = new Sequence(scheduler, Plan.builder().add("quote", c -> c).build(), Map.of());
-        if (features != Features.OFF) {
+        boolean all = features == Features.ON_MISS || features == Features.ON_HIT;
+        if (all || features == Features.MAX_STARTS) {
             sequence.limitStarts("quote", 1_000_000_000L, Duration.ofSeconds(1));
+        }
+        if (all || features == Features.ADAPTIVE_TIMEOUT) {
             sequence.timeAttempts("quote", AttemptTimeout.adaptive(3, 100, Duration.ofMillis(100), Duration.ofSeconds(30)));
+        }
+        if (all || features == Features.RATE_LIMIT) {
             rateLimit = new KeyedTokenBuckets<>(System::nanoTime);
+        }
+        if (all || features == Features.CACHE_MISS) {
             cache = new ResultCache(64L * 1024 * 1024, System::nanoTime);
         }
     }
@@ -94,19 +107,23 @@ public class ActionFeaturesBenchmark {
         for (int i = 0; i < BURST; i++) {
             long n = counter++;
             Object content = Map.of("order", features == Features.ON_HIT ? 42L : n, "currency", "EUR");
-            Action action = new Action("a" + n, "quote", content, Priority.NORMAL, Action.Metadata.NONE);
+            Action action = new Action("a" + n, "quote", content, Priority.NORMAL,
+                    features == Features.CLIENT_TIMEOUT ? CLIENT_TIMEOUT : Action.Metadata.NONE);
             runs[i] = submit(action).completion();
         }
         CompletableFuture.allOf(runs).get(60, TimeUnit.SECONDS);
     }
 
+    private static final Action.Metadata CLIENT_TIMEOUT = new Action.Metadata(null, null, null, null, null,
+            Duration.ofSeconds(30), null, null);
+
     /** What EchoActions does per submission with the features on: limit, digest, look-up, run or cached run, keep. */
     private ActionRun submit(Action action) {
-        if (features == Features.OFF) {
-            return sequence.submit(action, Set.of());
-        }
-        if (!rateLimit.acquire("quote|caller:alice", generous).taken()) {
+        if (rateLimit != null && !rateLimit.acquire("quote|caller:alice", generous).taken()) {
             throw new IllegalStateException("the generous limit was reached");
+        }
+        if (cache == null) {
+            return sequence.submit(action, Set.of());
         }
         ResultCache.Key key = new ResultCache.Key("quote", "caller:alice", CanonicalJson.digest(action.content()));
         var hit = cache.get(key);

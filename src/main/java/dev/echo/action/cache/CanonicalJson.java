@@ -34,14 +34,21 @@ public final class CanonicalJson {
         return out.toString();
     }
 
-    /** The SHA-256 of {@code value}'s canonical text: what the cache keeps instead of the content. */
-    public static String digest(Object value) {
+    /** One SHA-256 engine per thread: looking one up per digest costs more than the digest of a small content. */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
         try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(of(value).getBytes(StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(d);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
+    });
+
+    /** The SHA-256 of {@code value}'s canonical text: what the cache keeps instead of the content. */
+    public static String digest(Object value) {
+        byte[] text = of(value).getBytes(StandardCharsets.UTF_8);
+        MessageDigest sha = SHA_256.get();
+        sha.reset();
+        return java.util.HexFormat.of().formatHex(sha.digest(text));
     }
 
     private static void write(Object v, StringBuilder out, int depth) {

@@ -1,7 +1,6 @@
 package dev.echo.action.limit;
 
 import java.time.Duration;
-import java.util.Arrays;
 
 /**
  * The server's timeout of each attempt of one function ({@code echo.actions.function.<name>.timeout}):
@@ -13,7 +12,7 @@ import java.util.Arrays;
  * <p>Invariants: {@code currentNanos} (volatile) is what the next attempt gets, read without a lock
  * on every attempt; it is written only under this object's monitor, together with the sample ring
  * ({@code samples}, {@code next}, {@code count}), after each success — the p99 of at most
- * {@code window} samples is a copy and a sort of that many longs (a microsecond for 100), paid by a
+ * {@code window} samples is one pass over them keeping the few largest (no copy, no sort), paid by a
  * successful attempt, never by a submission. A fixed timeout never changes.
  */
 public final class AttemptTimeout {
@@ -29,6 +28,8 @@ public final class AttemptTimeout {
     private final int needed;
     private int next;
     private int count;
+    /** Scratch for {@link #p99()}: the largest samples, ascending (under the monitor). */
+    private final long[] largest;
     private volatile long currentNanos;
 
     private AttemptTimeout(boolean adaptive, double multiplier, int window, Duration min, Duration max) {
@@ -38,6 +39,7 @@ public final class AttemptTimeout {
         this.maxNanos = max.toNanos();
         this.samples = new long[adaptive ? window : 0];
         this.needed = Math.max(1, window / 10);
+        this.largest = new long[adaptive ? window / 100 + 2 : 0]; // k = floor(n / 100) + 1 for n <= window
         this.currentNanos = maxNanos;
     }
 
@@ -102,12 +104,38 @@ public final class AttemptTimeout {
             if (count < needed) {
                 return;
             }
-            long[] sorted = Arrays.copyOf(samples, count);
-            Arrays.sort(sorted);
-            long p99 = sorted[(int) Math.ceil(0.99 * count) - 1];
-            double scaled = multiplier * p99;
+            double scaled = multiplier * p99();
             currentNanos = scaled >= maxNanos ? maxNanos : Math.max(minNanos, (long) scaled);
         }
+    }
+
+    /**
+     * The p99 of the {@code count} samples (nearest rank: the {@code ceil(0.99 n)}-th smallest), as
+     * the {@code k}-th largest with {@code k = n - ceil(0.99 n) + 1} (2 of 100): one pass keeping the
+     * {@code k} largest in order, no copy and no sort of the window.
+     */
+    private long p99() {
+        int k = Math.min(largest.length, count - ((int) Math.ceil(0.99 * count) - 1));
+        int filled = 0;
+        for (int i = 0; i < count; i++) {
+            long v = samples[i];
+            if (filled < k) { // not k yet: insert in ascending order
+                int j = filled++;
+                while (j > 0 && largest[j - 1] > v) {
+                    largest[j] = largest[j - 1];
+                    j--;
+                }
+                largest[j] = v;
+            } else if (v > largest[0]) { // one of the k largest: the smallest of them goes
+                int j = 0;
+                while (j + 1 < k && largest[j + 1] < v) {
+                    largest[j] = largest[j + 1];
+                    j++;
+                }
+                largest[j] = v;
+            }
+        }
+        return largest[0];
     }
 
     /** How many successes the adaptive value is computed from (at most the window). */

@@ -69,10 +69,30 @@ public final class StartLimit {
      */
     public void offer(java.util.function.BooleanSupplier ended, java.util.concurrent.CompletionStage<?> endedStage, int priorityRank,
                       Runnable start, java.util.function.Consumer<RuntimeException> refuse) {
+        if (ended.getAsBoolean()) {
+            return; // cancelled or ended before it asked: it takes no start
+        }
         Waiting w;
         synchronized (this) {
-            w = new Waiting(ended, start, refuse, priorityRank, arrivals++);
-            waiting.add(w);
+            if (waiting.isEmpty()) {
+                // the common case under a limit that is not reached: nobody waits and a token is there,
+                // so the attempt starts without entering the queue (nor watching its run's end)
+                long now = nanoClock.getAsLong();
+                if (bucket.waitNanos(tat, now) <= 0) {
+                    tat = bucket.take(tat, now);
+                    w = null;
+                } else {
+                    w = new Waiting(ended, start, refuse, priorityRank, arrivals++);
+                    waiting.add(w);
+                }
+            } else {
+                w = new Waiting(ended, start, refuse, priorityRank, arrivals++);
+                waiting.add(w);
+            }
+        }
+        if (w == null) {
+            start.run(); // outside the monitor, as below
+            return;
         }
         // and with it the timer if nothing else waits (a pending release an hour away would
         // otherwise hold the application's stop)

@@ -40,6 +40,28 @@ class AttemptTimeoutTest {
     }
 
     @Test
+    void theP99IsTheNearestRankOfTheWindowForAnyCountAndWindow() {
+        java.util.Random random = new java.util.Random(31);
+        for (int window : new int[]{1, 7, 10, 99, 100, 101, 250, 1000}) {
+            AttemptTimeout t = AttemptTimeout.adaptive(1, window, Duration.ofNanos(1), Duration.ofDays(1));
+            java.util.ArrayDeque<Long> last = new java.util.ArrayDeque<>();
+            for (int i = 0; i < 3 * window + 5; i++) {
+                long sample = 1 + random.nextInt(1_000_000) * (random.nextInt(50) == 0 ? 1000L : 1L);
+                t.succeeded(sample);
+                last.addLast(sample);
+                if (last.size() > window) {
+                    last.removeFirst();
+                }
+                if (last.size() >= Math.max(1, window / 10)) {
+                    long[] sorted = last.stream().mapToLong(Long::longValue).sorted().toArray();
+                    long expected = sorted[(int) Math.ceil(0.99 * sorted.length) - 1];
+                    assertEquals(expected, t.current().toNanos(), "window " + window + " after " + (i + 1));
+                }
+            }
+        }
+    }
+
+    @Test
     void aClientCanOnlyLowerTheServersTimeout() {
         AttemptTimeout fixed = AttemptTimeout.fixed(Duration.ofSeconds(2));
         assertEquals(Duration.ofSeconds(2), fixed.forAttempt(Duration.ZERO), "no client timeout: the server's");
