@@ -190,7 +190,7 @@ public class EchoActions {
         Map<String, Duration> cached = new java.util.HashMap<>();
         Map<String, dev.echo.action.limit.AttemptTimeout> timed = new java.util.HashMap<>();
         for (String name : methods.actions().keySet()) {
-            dev.echo.cdi.config.FunctionSettings f = dev.echo.cdi.config.FunctionSettings.of(name, config);
+            dev.echo.cdi.action.function.FunctionSettings f = dev.echo.cdi.action.function.FunctionSettings.of(name, config);
             f.maxStarts().ifPresent(limit -> seq.limitStarts(name, limit.count(), limit.per()));
             f.timeout().ifPresent(t -> {
                 seq.timeAttempts(name, t);

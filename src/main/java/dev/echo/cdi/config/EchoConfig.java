@@ -236,17 +236,7 @@ public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold
      * {@value #DEFAULT_ACTIONS_KEPT_BYTES} (64 MiB).
      */
     public static long actionsKeptBytes(Function<String, Optional<String>> lookup) {
-        return lookup.apply(ACTIONS_KEPT_BYTES).map(v -> {
-            try {
-                long n = Long.parseLong(v.strip());
-                if (n >= 1 && n <= MAX_ACTIONS_KEPT_BYTES) {
-                    return n;
-                }
-            } catch (NumberFormatException ignored) {
-                // reported below
-            }
-            throw bad(ACTIONS_KEPT_BYTES, v, "whole bytes from 1 to " + MAX_ACTIONS_KEPT_BYTES);
-        }).orElse(DEFAULT_ACTIONS_KEPT_BYTES);
+        return wholeBytes(lookup, ACTIONS_KEPT_BYTES, 1, DEFAULT_ACTIONS_KEPT_BYTES);
     }
 
     /**
@@ -254,17 +244,22 @@ public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold
      * {@value #DEFAULT_ACTIONS_CACHE_BYTES} (16 MiB).
      */
     public static long actionsCacheBytes(Function<String, Optional<String>> lookup) {
-        return lookup.apply(ACTIONS_CACHE_BYTES).map(v -> {
+        return wholeBytes(lookup, ACTIONS_CACHE_BYTES, 0, DEFAULT_ACTIONS_CACHE_BYTES);
+    }
+
+    /** A byte count under {@code key}: whole bytes from {@code min} to {@value #MAX_ACTIONS_KEPT_BYTES}, else the default. */
+    private static long wholeBytes(Function<String, Optional<String>> lookup, String key, long min, long defaultValue) {
+        return lookup.apply(key).map(v -> {
             try {
                 long n = Long.parseLong(v.strip());
-                if (n >= 0 && n <= MAX_ACTIONS_KEPT_BYTES) {
+                if (n >= min && n <= MAX_ACTIONS_KEPT_BYTES) {
                     return n;
                 }
             } catch (NumberFormatException ignored) {
                 // reported below
             }
-            throw bad(ACTIONS_CACHE_BYTES, v, "whole bytes from 0 to " + MAX_ACTIONS_KEPT_BYTES);
-        }).orElse(DEFAULT_ACTIONS_CACHE_BYTES);
+            throw bad(key, v, "whole bytes from " + min + " to " + MAX_ACTIONS_KEPT_BYTES);
+        }).orElse(defaultValue);
     }
 
     /** {@value #ACTIONS_MAX_NEXT}: 1 to {@value #MAX_ACTIONS_MAX_NEXT}, default {@value #DEFAULT_ACTIONS_MAX_NEXT}. */
@@ -354,7 +349,7 @@ public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold
      * ({@code PT0.5S}); finite and at most {@link #MAX_DURATION} (longer values, infinities and
      * NaN are rejected naming the key, never clamped or turned into zero).
      */
-    static Duration duration(String key, String value) {
+    public static Duration duration(String key, String value) {
         Duration d = parseDuration(key, value);
         if (d.abs().compareTo(MAX_DURATION) > 0) {
             throw bad(key, value, "a duration of at most " + MAX_DURATION.toDays() + " days");

@@ -1,4 +1,6 @@
-package dev.echo.cdi.config;
+package dev.echo.cdi.action.function;
+
+import dev.echo.cdi.config.EchoConfig;
 
 import org.junit.jupiter.api.Test;
 
