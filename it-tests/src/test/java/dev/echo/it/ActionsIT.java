@@ -42,7 +42,8 @@ class ActionsIT {
     static WebArchive deployment() {
         return Deployments.withConfig("actions", "echo.workers=1\necho.max-workers=1\necho.actions.rest.enabled=true\n"
                         + "echo.actions.function.rate-limited.rate-limit=2/PT10S\n"
-                        + "echo.actions.function.adaptive.timeout=adaptive\necho.actions.function.adaptive.timeout-window=20\n", ItActions.class, ItUndeclaredActions.class,
+                        + "echo.actions.function.adaptive.timeout=adaptive\necho.actions.function.adaptive.timeout-window=20\n"
+                        + "echo.actions.function.cached-quote.cache-for=PT1H\n", ItActions.class, ItUndeclaredActions.class,
                 ItCallerBean.class, ItFtActions.class).setWebXML(new StringAsset(WEB_XML));
     }
 
@@ -163,6 +164,24 @@ class ActionsIT {
         assertTrue(gauge.find(), "no echo_action_timeout_seconds for adaptive in " + metrics.body().length() + " chars");
         double seconds = Double.parseDouble(gauge.group(1));
         assertTrue(seconds >= 0.1 && seconds < 30, "the gauge shows the learned value, not the maximum: " + seconds);
+    }
+
+    @Test
+    @RunAsClient
+    void aCachedResultIsServedToTheSameCallerForTheSameContentAndCounted() throws Exception {
+        String ran = awaitFinal(accepted("{\"name\": \"cached-quote\", \"content\": {\"a\": 1, \"b\": 2}}", "alice"));
+        assertTrue(ran.contains("\"state\":\"SUCCEEDED\"") && ran.contains("\"cached\":false"), ran);
+        String quote = ran.replaceAll("(?s).*\"result\":\"([^\"]+)\".*", "$1");
+        String hit = awaitFinal(accepted("{\"name\": \"cached-quote\", \"content\": {\"b\": 2, \"a\": 1.0}}", "alice"));
+        assertTrue(hit.contains("\"cached\":true") && hit.contains("\"attempts\":0") && hit.contains(quote),
+                "the same caller and content in another spelling get the kept result: " + hit);
+        String bobs = awaitFinal(accepted("{\"name\": \"cached-quote\", \"content\": {\"a\": 1, \"b\": 2}}", "bob"), "bob");
+        assertTrue(bobs.contains("\"cached\":false") && !bobs.contains(quote), "results never cross callers: " + bobs);
+        HttpResponse<String> metrics = Http.send("GET", base.getProtocol() + "://" + base.getHost() + ":" + base.getPort() + "/metrics");
+        assertTrue(metrics.body().matches("(?s).*\\necho_action_cache_hits_total\\{[^}]*action=\"cached-quote\"[^}]*\\} 1\\.0.*"),
+                "one hit counted");
+        assertTrue(metrics.body().matches("(?s).*\\necho_action_cache_misses_total\\{[^}]*action=\"cached-quote\"[^}]*\\} 2\\.0.*"),
+                "two misses counted");
     }
 
     @Test

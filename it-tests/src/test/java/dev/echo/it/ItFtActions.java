@@ -71,6 +71,12 @@ public class ItFtActions {
         return "in time";
     }
 
+    /** A new quote on every invocation (cached for an hour by ActionsIT's deployment). */
+    @EchoAction("cached-quote")
+    public String cachedQuote(Object content) {
+        return "quote " + java.util.UUID.randomUUID();
+    }
+
     static final AtomicInteger limitedCalls = new AtomicInteger();
 
     /** Limited by the deployment's echo.actions.function.rate-limited.rate-limit (2/PT10S). */
