@@ -71,8 +71,9 @@ public class ItFtActions {
         return "in time";
     }
 
-    /** A new quote on every invocation (cached for an hour by ActionsIT's deployment). */
+    /** A new quote on every invocation (cached for an hour by ActionsIT's deployment); any caller may ask. */
     @EchoAction("cached-quote")
+    @jakarta.annotation.security.PermitAll
     public String cachedQuote(Object content) {
         return "quote " + java.util.UUID.randomUUID();
     }
