@@ -5,7 +5,11 @@
 # one run. Drives the showcase WAR (POST api/bench/actions, as alice of the bench role, submits through EchoActions.accept; GET
 # api/lab counts the runs per server), selecting the queue with the ECHO_ACTIONS_QUEUE environment
 # variable (MicroProfile Config: it overrides the WAR's echo.actions.queue=jms).
+# Then, on a machine of 2 processors or more, a pinned mode that emulates separate machines (issue 32):
+# one server alone on core 0, then A on core 0 and B on core 1 (taskset), compared with each other.
 # Writes benchmarks/RESULTS-ACTIONS.md. Usage (from the repository root): bash benchmarks/liberty-actions.sh
+# Options (environment): MODES="memory jms1 jms2 pinned" (a subset to run), ROUNDS, N, OUT=<file> (instead
+# of RESULTS-ACTIONS.md), JFR_DIR=<dir> (a JFR recording with profile settings of each server, written at its stop).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q install -DskipTests
@@ -35,7 +39,10 @@ make_server() { # name, xml (relative to liberty-config), queue, http port, extr
   # kept-runs: the counts come from the kept runs, which must hold every round
   printf 'ECHO_ACTIONS_QUEUE=%s\nECHO_ACTIONS_KEPT_RUNS=100000\nECHO_ACTIONS_MAX_LIVE_PER_CALLER=100000\nECHO_ACTIONS_MAX_LIVE=100000\n' "$queue" > "$dir/server.env"
   mkdir -p "$dir/dropins" && cp "$war" "$dir/dropins/echo-showcase.war"
-  "$wlp/bin/server" start "$name" >/dev/null
+  # JFR_DIR=<dir>: a Flight Recording (profile settings) of each server, written when it stops
+  if [ -n "${JFR_DIR:-}" ]; then mkdir -p "$JFR_DIR"; echo "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$(cd "$JFR_DIR" && pwd)/$name-$queue.jfr" > "$dir/jvm.options"; fi
+  # PIN=<cpu list>: the server's JVM (a child of the launcher) inherits the affinity, and sees that many processors
+  if [ -n "${PIN:-}" ]; then taskset -c "$PIN" "$wlp/bin/server" start "$name" >/dev/null; else "$wlp/bin/server" start "$name" >/dev/null; fi
   for i in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/echo-showcase/api/lab" >/dev/null && return 0; sleep 1; done
   echo "server $name did not come up" >&2; exit 1
 }
@@ -66,29 +73,54 @@ measure() { # label; prints "label median (rounds)"
   echo "$1|$med|${r[*]}"
 }
 
+# MODES: which measurements to make (default all): memory, jms1, jms2, pinned
+MODES=${MODES:-memory jms1 jms2 pinned}
+want() { [[ " $MODES " == *" $1 "* ]]; }
 results=()
+if want memory; then
 make_server echo-bench-a server.xml memory $PORT_A "echo.jms.port=$JMS\necho.jms.max-deliveries=5\necho.jms.max-depth=50000\n"
 results+=("$(measure 'in-memory queue, one server')")
 stop_all
+fi
+if want jms1 || want jms2; then
 make_server echo-bench-a server.xml jms $PORT_A "echo.jms.port=$JMS\necho.jms.max-deliveries=5\necho.jms.max-depth=50000\n"
-results+=("$(measure 'embedded messaging engine, one server')")
+if want jms1; then results+=("$(measure 'embedded messaging engine, one server')"); fi
+if want jms2; then
 make_server echo-bench-b remote/server.xml jms $PORT_B "echo.jms.remote=127.0.0.1:$JMS\n"
 results+=("$(measure 'embedded messaging engine, two servers (B a remote client)')")
+fi
 stop_all
+fi
+# pinned: separate machines emulated on this box, each server on a core of its own (taskset);
+# the load (curl) is not pinned
+if want pinned && [ "$(nproc)" -ge 2 ]; then
+  PIN=0 make_server echo-bench-a server.xml jms $PORT_A "echo.jms.port=$JMS\necho.jms.max-deliveries=5\necho.jms.max-depth=50000\n"
+  results+=("$(measure 'pinned: embedded messaging engine, one server on core 0')")
+  PIN=1 make_server echo-bench-b remote/server.xml jms $PORT_B "echo.jms.remote=127.0.0.1:$JMS\n"
+  results+=("$(measure 'pinned: two servers, A on core 0, B (remote client) on core 1')")
+  stop_all
+fi
 
-mem=$(echo "${results[0]}" | cut -d'|' -f2)
-out=benchmarks/RESULTS-ACTIONS.md
+mem=$(printf '%s\n' "${results[@]}" | grep '^in-memory' | cut -d'|' -f2 || true)
+mem=${mem:-0}
+out=${OUT:-benchmarks/RESULTS-ACTIONS.md}
 {
   echo "# Action throughput in Liberty ($(date -u)), $(nproc) processors"
   echo
   echo "Actions submitted by the application (showcase, 8 concurrent requests, actions of 0 ms) and run to SUCCEEDED,"
   echo "$N per round, $ROUNDS rounds after a warm-up; median actions/s with each round in brackets. Same machine, same run."
   echo
-  echo "| queue | actions/s | vs in-memory |"
-  echo "|---|---|---|"
+  echo "Processor: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')."
+  echo
+  pinned_one=$(printf '%s\n' "${results[@]}" | grep '^pinned: embedded' | cut -d'|' -f2 || true)
+  echo "| queue | actions/s | vs in-memory | vs one pinned server |"
+  echo "|---|---|---|---|"
   for r in "${results[@]}"; do
     IFS='|' read -r label med rounds <<< "$r"
-    echo "| $label | $med ($rounds) | $(awk "BEGIN {printf \"%.2f\", $med / $mem}")x |"
+    vs_pinned=-
+    if [[ $label == pinned:* && -n $pinned_one ]]; then vs_pinned=$(awk "BEGIN {printf \"%.2f\", $med / $pinned_one}")x; fi
+    vs_mem=-; if [ "$mem" != 0 ]; then vs_mem=$(awk "BEGIN {printf \"%.2f\", $med / $mem}")x; fi
+    echo "| $label | $med ($rounds) | $vs_mem | $vs_pinned |"
   done
 } > "$out"
 cat "$out"
