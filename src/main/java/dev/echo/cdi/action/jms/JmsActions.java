@@ -953,6 +953,7 @@ public final class JmsActions implements DistributedRuns {
             if (next == null) {
                 continue;
             }
+            next = withPending(next);
             try {
                 if (renewPublisher) {
                     renewPublisher = false;
@@ -979,6 +980,32 @@ public final class JmsActions implements DistributedRuns {
             }
         }
         close(context);
+    }
+
+    /** Most news one topic message carries, and most characters (a state with its result is up to 64 KiB). */
+    static final int BATCH_MAX_ITEMS = 64;
+    static final int BATCH_MAX_CHARS = 256 * 1024;
+
+    /**
+     * {@code first} and the news already waiting behind it, in order, as one topic message: a
+     * {@code batch} of their JSON objects (one send, one signature, one receive per subscriber for
+     * all of them), or {@code first} alone when nothing else waits. The topic's order is kept: the
+     * items are applied in the order they were enqueued, and a later message follows the batch.
+     * Publisher thread only.
+     */
+    private String withPending(String first) {
+        if (outgoing.isEmpty() || first.startsWith("{\"type\":\"batch\"")) {
+            return first; // nothing behind it, or a batch sent again after a failure
+        }
+        StringBuilder batch = new StringBuilder(first.length() * 4).append("{\"type\":\"batch\",\"items\":[").append(first);
+        int items = 1;
+        String more;
+        while (items < BATCH_MAX_ITEMS && (more = outgoing.peek()) != null && batch.length() + more.length() < BATCH_MAX_CHARS) {
+            outgoing.poll(); // only this thread takes from the queue: the peeked item is the one polled
+            batch.append(',').append(more);
+            items++;
+        }
+        return items == 1 ? first : batch.append("]}").toString();
     }
 
     /**
@@ -1150,6 +1177,18 @@ public final class JmsActions implements DistributedRuns {
             return;
         }
         JsonObject o = RunStatus.read(text);
+        if ("batch".equals(o.getString("type", ""))) {
+            // news the publisher sent together, in the order it enqueued them (withPending)
+            for (jakarta.json.JsonValue item : o.getJsonArray("items")) {
+                news(item.asJsonObject());
+            }
+        } else {
+            news(o);
+        }
+    }
+
+    /** One piece of news from a verified topic message: a ping, a sync, a cancel or a run state. */
+    private void news(JsonObject o) {
         String type = o.getString("type", "");
         if ("ping".equals(type)) {
             java.util.concurrent.CountDownLatch waiting = pings.get(o.getString("nonce", ""));

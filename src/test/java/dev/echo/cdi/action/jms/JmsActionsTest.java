@@ -105,6 +105,53 @@ class JmsActionsTest {
                 new Action.Metadata(null, null, null, next, null, null, null, null));
     }
 
+    /** The news in topic messages, in order: a batch's items, or the message itself. */
+    static List<String> items(List<String> messages) {
+        List<String> all = new java.util.ArrayList<>();
+        for (String m : messages) {
+            JsonObject o = RunStatus.read(m);
+            if ("batch".equals(o.getString("type", ""))) {
+                o.getJsonArray("items").forEach(i -> all.add(i.toString()));
+            } else {
+                all.add(m);
+            }
+        }
+        return all;
+    }
+
+    @Test
+    void statesWaitingForThePublisherGoAsOneBatchInOrderAndEveryItemIsApplied() throws Exception {
+        JmsActions server = server();
+        for (int i = 1; i <= 5; i++) {
+            server.send(new Action("b" + i, "work", "x", Priority.NORMAL, new Action.Metadata(Duration.ofHours(1), null, null, null,
+                    null, null, null, null)), ALICE); // delayed an hour: nothing runs, five DELAYED states wait for the publisher
+        }
+        server.start(); // the publisher finds them waiting
+        assertTrue(server.syncWithTopic(Duration.ofSeconds(10)));
+        List<String> first = items(List.of(jms.publishedDirectly.get(0)));
+        assertTrue(RunStatus.read(jms.publishedDirectly.get(0)).getString("type").equals("batch"), jms.publishedDirectly.get(0));
+        // (the consumer may already have taken b1, whose later states can follow in the same batch)
+        assertEquals(List.of("b1", "b2", "b3", "b4", "b5"), first.stream().limit(5).map(t -> RunStatus.read(t).getString("id", "?"))
+                .toList(), "one message, the waiting states first, in the order they were enqueued: " + first);
+        // and a batch another server sends is applied item by item, once verified
+        Map<String, String> props = Map.of("echoAppName", "app", "echoSentAt", Long.toString(System.currentTimeMillis()));
+        String batch = "{\"type\":\"batch\",\"items\":[" + new RunStatus("o1", "work", ALICE, null, ActionRun.State.RUNNING, 1, "b",
+                1, false, null, null, 1).toJson() + "," + new RunStatus("o1", "work", ALICE, null, ActionRun.State.SUCCEEDED, 1, "b", 1,
+                false, "\"done\"", null, 2).toJson() + "]}";
+        try (jakarta.jms.JMSContext c = jms.factory.createContext(jakarta.jms.JMSContext.AUTO_ACKNOWLEDGE)) {
+            jakarta.jms.TextMessage m = c.createTextMessage(batch);
+            m.setStringProperty("echoAppName", "app");
+            m.setStringProperty("echoSentAt", props.get("echoSentAt"));
+            new MessageSigner(dev.echo.cdi.config.SigningKeys.of(KEY)).sign(m);
+            c.createProducer().send(jms.topic, m);
+        }
+        jms.publishRaw(batch.replace("o1", "o2"), props); // the same, unsigned: nothing of it is believed
+        assertTrue(server.syncWithTopic(Duration.ofSeconds(10)));
+        assertEquals(ActionRun.State.SUCCEEDED, board.get("o1").orElseThrow().state(), "both items applied, in order");
+        assertTrue(board.get("o2").isEmpty());
+        assertEquals(1, server.rejected(JmsActions.Rejection.UNSIGNED));
+    }
+
     private static JsonObject news(List<String> news, String id) {
         return news.stream().map(RunStatus::read).filter(o -> o.getString("id", "").equals(id)).findFirst()
                 .orElseThrow(() -> new AssertionError("no state of " + id + " in " + news));
@@ -155,7 +202,7 @@ class JmsActionsTest {
         // once the publisher can send again, it does not repeat the root's end
         jms.releasePublisher();
         assertTrue(server.syncWithTopic(Duration.ofSeconds(10)), "the publisher caught up");
-        for (String sent : jms.publishedDirectly) {
+        for (String sent : items(jms.publishedDirectly)) {
             JsonObject o = RunStatus.read(sent);
             assertFalse("r1".equals(o.getString("id", "")) && o.getString("state").equals("SUCCEEDED"),
                     "the root's final state is sent once, with the commit: " + jms.publishedDirectly);
@@ -419,7 +466,7 @@ class JmsActionsTest {
         assertTrue(board.get("planted").isEmpty(), "no planted state");
         assertFalse(board.cancelRequested("live"), "no forged cancel");
         assertEquals(13, server.rejected(JmsActions.Rejection.UNSIGNED));
-        long republished = jms.publishedDirectly.stream().skip(publishedBefore)
+        long republished = items(jms.publishedDirectly.subList(publishedBefore, jms.publishedDirectly.size())).stream()
                 .filter(t -> RunStatus.read(t).getString("type", "").equals("status")).count();
         assertEquals(0, republished, "no republish for forged syncs: " + jms.publishedDirectly);
     }
