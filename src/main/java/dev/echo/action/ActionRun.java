@@ -30,16 +30,10 @@ public final class ActionRun {
     /** Run once on reaching the final state, before the completion: observers see every end first. */
     private volatile Runnable onFinish = () -> { };
 
-    ActionRun(Action action, State initial) {
-        this(action, initial, 0);
-    }
-
-    /** @param attemptsBefore attempts an earlier delivery of this action already started (elsewhere) */
-    ActionRun(Action action, State initial, int attemptsBefore) {
-        this(action, initial, attemptsBefore, false);
-    }
-
-    /** @param cached whether the run's result is a cached one (its function is not invoked) */
+    /**
+     * @param attemptsBefore attempts an earlier delivery of this action already started (elsewhere)
+     * @param cached         whether the run's result is a cached one (its function is not invoked)
+     */
     ActionRun(Action action, State initial, int attemptsBefore, boolean cached) {
         this.cached = cached;
         if (attemptsBefore < 0) {

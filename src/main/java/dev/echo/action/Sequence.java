@@ -142,11 +142,7 @@ public final class Sequence {
      */
     public ActionRun submitCached(Action action, RunContext context, Object cachedResult) {
         Objects.requireNonNull(context, "context");
-        ActionRun run = new ActionRun(action, ActionRun.State.QUEUED, 0, true);
-        onStart.accept(run);
-        long started = System.nanoTime();
-        run.onFinish(() -> observer.finished(action, run.decidedState(), run.attempts(),
-                Duration.ofNanos(System.nanoTime() - started)));
+        ActionRun run = newRun(action, ActionRun.State.QUEUED, 0, true);
         run.succeed(cachedResult, () -> startNext(run, context, cachedResult));
         return run;
     }
@@ -168,12 +164,18 @@ public final class Sequence {
     private ActionRun start(Action action, RunContext context, int attemptsBefore) {
         Duration delay = action.metadata().delay();
         ActionRun.State first = delay.isZero() ? ActionRun.State.QUEUED : ActionRun.State.DELAYED;
-        ActionRun run = new ActionRun(action, first, attemptsBefore);
+        ActionRun run = newRun(action, first, attemptsBefore, false);
+        schedule(run, context, delay, first);
+        return run;
+    }
+
+    /** A run the listeners are told of, whose end the observer hears with its elapsed time. */
+    private ActionRun newRun(Action action, ActionRun.State first, int attemptsBefore, boolean cached) {
+        ActionRun run = new ActionRun(action, first, attemptsBefore, cached);
         onStart.accept(run);
         long started = System.nanoTime();
         run.onFinish(() -> observer.finished(action, run.decidedState(), run.attempts(),
                 Duration.ofNanos(System.nanoTime() - started)));
-        schedule(run, context, delay, first);
         return run;
     }
 

@@ -129,7 +129,10 @@ public class EchoActions {
                 dev.echo.cdi.config.EchoConfig.actionsKeptBytes(config), dev.echo.cdi.config.EchoConfig.actionsMaxLive(config),
                 dev.echo.cdi.config.EchoConfig.actionsMaxLivePerCaller(config));
         budget = SubmissionBudget.of(config);
-        rateLimits = RateLimits.of(methods.actions().keySet(), config);
+        // echo.actions.function.<name>.*: what the server declares per function, read once
+        Map<String, dev.echo.cdi.action.function.FunctionSettings> functions =
+                dev.echo.cdi.action.function.FunctionSettings.of(methods.actions().keySet(), config);
+        rateLimits = RateLimits.of(functions);
         queueSettings = dev.echo.cdi.config.EchoConfig.actionQueue(config);
         board = new RunBoard(dev.echo.cdi.config.EchoConfig.actionsKeptRuns(config),
                 dev.echo.cdi.config.EchoConfig.actionsKeptBytes(config));
@@ -186,11 +189,12 @@ public class EchoActions {
                         run.completion().whenComplete((r, e) -> d.ended(run));
                     }
                 });
-        // echo.actions.function.<name>.max-starts, .cache-for and .timeout: what the server declares per function
+        // max-starts, cache-for and timeout of each function
         Map<String, Duration> cached = new java.util.HashMap<>();
         Map<String, dev.echo.action.limit.AttemptTimeout> timed = new java.util.HashMap<>();
-        for (String name : methods.actions().keySet()) {
-            dev.echo.cdi.action.function.FunctionSettings f = dev.echo.cdi.action.function.FunctionSettings.of(name, config);
+        for (var each : functions.entrySet()) {
+            String name = each.getKey();
+            dev.echo.cdi.action.function.FunctionSettings f = each.getValue();
             f.maxStarts().ifPresent(limit -> seq.limitStarts(name, limit.count(), limit.per()));
             f.timeout().ifPresent(t -> {
                 seq.timeAttempts(name, t);

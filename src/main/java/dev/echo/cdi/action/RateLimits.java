@@ -3,6 +3,7 @@ package dev.echo.cdi.action;
 import java.time.Duration;
 import dev.echo.action.limit.KeyedTokenBuckets;
 import dev.echo.action.limit.TokenBucket;
+import dev.echo.cdi.action.function.FunctionSettings;
 
 import java.util.Collection;
 import java.util.Map;
@@ -13,7 +14,7 @@ import java.util.function.LongSupplier;
 /**
  * Per-caller rate limits of action functions, checked when a submission is accepted:
  * {@code echo.actions.function.<name>.rate-limit = <count>/<duration>} (for example
- * {@code 100/PT1S}), declared by the server, read once when the plan is built.
+ * {@code 100/PT1S}), declared by the server, read once when the plan is built ({@link FunctionSettings}).
  *
  * <p>Each (function, caller) pair is a {@link TokenBucket} (GCRA: {@code count} at once, then one
  * per {@code duration / count}), kept by {@link KeyedTokenBuckets} without a lock; a refusal
@@ -21,9 +22,6 @@ import java.util.function.LongSupplier;
  * how fast a server starts a function's attempts ({@code max-starts}, {@code StartLimit}).
  */
 final class RateLimits {
-
-    static final String PREFIX = "echo.actions.function.";
-    static final String SUFFIX = ".rate-limit";
 
     private record Cell(String function, String caller) {
     }
@@ -36,14 +34,16 @@ final class RateLimits {
         this.cells = new KeyedTokenBuckets<>(nanoClock);
     }
 
+    /** The limits of {@code functions} declared in {@code settings}. */
+    static RateLimits of(Map<String, FunctionSettings> settings) {
+        Map<String, TokenBucket> limits = new java.util.HashMap<>();
+        settings.forEach((function, s) -> s.rateLimit().ifPresent(l -> limits.put(function, l)));
+        return new RateLimits(limits, System::nanoTime);
+    }
+
     /** The limits of {@code functions} from the application's configuration; a bad value fails naming its key. */
     static RateLimits of(Collection<String> functions, Function<String, Optional<String>> config) {
-        Map<String, TokenBucket> limits = new java.util.HashMap<>();
-        for (String function : functions) {
-            String key = PREFIX + function + SUFFIX;
-            config.apply(key).map(String::strip).filter(v -> !v.isEmpty()).ifPresent(v -> limits.put(function, parse(key, v)));
-        }
-        return new RateLimits(limits, System::nanoTime);
+        return of(FunctionSettings.of(functions, config));
     }
 
     static TokenBucket parse(String key, String value) {

@@ -12,18 +12,19 @@ import java.util.function.Function;
 
 /**
  * What the server declares for one action function, by MicroProfile Config keys
- * {@code echo.actions.function.<name>.<setting>} (never by a request): how fast this server starts
- * its attempts ({@code max-starts}), how long its results are reused ({@code cache-for}) and its
- * attempts' timeout ({@code timeout}: a duration or {@code adaptive}, with
- * {@code timeout-multiplier}, {@code -window}, {@code -min}, {@code -max}). The per-caller
- * {@code rate-limit} is read by the REST layer's limiter with the same parser. A bad value fails
- * the deployment with a message naming its key.
+ * {@code echo.actions.function.<name>.<setting>} (never by a request): how often each caller may
+ * submit it ({@code rate-limit}), how fast this server starts its attempts ({@code max-starts}),
+ * how long its results are reused ({@code cache-for}) and its attempts' timeout ({@code timeout}:
+ * a duration or {@code adaptive}, with {@code timeout-multiplier}, {@code -window}, {@code -min},
+ * {@code -max}). The one reader of these keys; a bad value fails the deployment with a message
+ * naming its key.
  *
+ * @param rateLimit the submissions each caller may make, if limited
  * @param maxStarts the start rate on this server, if limited
  * @param cacheFor  how long a SUCCEEDED result is reused; zero: not cached
  * @param timeout   the server's attempt timeout, if declared
  */
-public record FunctionSettings(Optional<TokenBucket> maxStarts, Duration cacheFor, Optional<AttemptTimeout> timeout) {
+public record FunctionSettings(Optional<TokenBucket> rateLimit, Optional<TokenBucket> maxStarts, Duration cacheFor, Optional<AttemptTimeout> timeout) {
 
     public static final String PREFIX = "echo.actions.function.";
     public static final double DEFAULT_TIMEOUT_MULTIPLIER = 3;
@@ -31,17 +32,26 @@ public record FunctionSettings(Optional<TokenBucket> maxStarts, Duration cacheFo
     public static final Duration DEFAULT_TIMEOUT_MIN = Duration.ofMillis(100);
     public static final Duration DEFAULT_TIMEOUT_MAX = Duration.ofSeconds(30);
 
+    /** The settings of each of {@code functions} from {@code lookup}, by name. */
+    public static java.util.Map<String, FunctionSettings> of(java.util.Collection<String> functions,
+                                                             Function<String, Optional<String>> lookup) {
+        java.util.Map<String, FunctionSettings> all = new java.util.HashMap<>();
+        functions.forEach(f -> all.put(f, of(f, lookup)));
+        return java.util.Map.copyOf(all);
+    }
+
     /** The settings of {@code function} from {@code lookup}. */
     public static FunctionSettings of(String function, Function<String, Optional<String>> lookup) {
         String base = PREFIX + function + ".";
         Function<String, Optional<String>> get = k -> lookup.apply(base + k).map(String::strip).filter(v -> !v.isEmpty());
+        Optional<TokenBucket> rateLimit = get.apply("rate-limit").map(v -> TokenBucket.parse(base + "rate-limit", v));
         Optional<TokenBucket> maxStarts = get.apply("max-starts").map(v -> TokenBucket.parse(base + "max-starts", v));
         Duration cacheFor = get.apply("cache-for").map(v -> EchoConfig.duration(base + "cache-for", v)).orElse(Duration.ZERO);
         if (cacheFor.isNegative()) {
             throw new IllegalArgumentException("Echo configuration '" + base + "cache-for' must be a duration >= 0, was '"
                     + get.apply("cache-for").orElse("") + "'");
         }
-        return new FunctionSettings(maxStarts, cacheFor, timeout(base, get));
+        return new FunctionSettings(rateLimit, maxStarts, cacheFor, timeout(base, get));
     }
 
     private static Optional<AttemptTimeout> timeout(String base, Function<String, Optional<String>> get) {

@@ -945,7 +945,8 @@ public final class JmsActions implements DistributedRuns {
             watchSubscriber();
             String next;
             try {
-                next = failed != null ? failed : outgoing.poll(RECEIVE.toMillis(), TimeUnit.MILLISECONDS);
+                // a message whose send failed goes again as it was; a new one takes what waits behind it
+                next = failed != null ? failed : withPending(outgoing.poll(RECEIVE.toMillis(), TimeUnit.MILLISECONDS));
             } catch (InterruptedException e) {
                 break;
             }
@@ -953,7 +954,6 @@ public final class JmsActions implements DistributedRuns {
             if (next == null) {
                 continue;
             }
-            next = withPending(next);
             try {
                 if (renewPublisher) {
                     renewPublisher = false;
@@ -987,15 +987,15 @@ public final class JmsActions implements DistributedRuns {
     static final int BATCH_MAX_CHARS = 256 * 1024;
 
     /**
-     * {@code first} and the news already waiting behind it, in order, as one topic message: a
+     * {@code first} (if any) and the news already waiting behind it, in order, as one topic message: a
      * {@code batch} of their JSON objects (one send, one signature, one receive per subscriber for
      * all of them), or {@code first} alone when nothing else waits. The topic's order is kept: the
      * items are applied in the order they were enqueued, and a later message follows the batch.
      * Publisher thread only.
      */
     private String withPending(String first) {
-        if (outgoing.isEmpty() || first.startsWith("{\"type\":\"batch\"")) {
-            return first; // nothing behind it, or a batch sent again after a failure
+        if (first == null || outgoing.isEmpty()) {
+            return first; // nothing, or nothing behind it
         }
         StringBuilder batch = new StringBuilder(first.length() * 4).append("{\"type\":\"batch\",\"items\":[").append(first);
         int items = 1;

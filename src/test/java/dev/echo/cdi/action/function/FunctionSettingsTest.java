@@ -19,6 +19,7 @@ class FunctionSettingsTest {
     @Test
     void nothingDeclaredIsNothingApplied() {
         FunctionSettings s = of(Map.of());
+        assertTrue(s.rateLimit().isEmpty());
         assertTrue(s.maxStarts().isEmpty());
         assertTrue(s.timeout().isEmpty());
         assertEquals(Duration.ZERO, s.cacheFor());
@@ -26,9 +27,10 @@ class FunctionSettingsTest {
 
     @Test
     void theKeysAreRead() {
-        FunctionSettings s = of(Map.of("echo.actions.function.f.max-starts", "5/PT1S", "echo.actions.function.f.cache-for", "10m",
+        FunctionSettings s = of(Map.of("echo.actions.function.f.rate-limit", "100/PT1S", "echo.actions.function.f.max-starts", "5/PT1S", "echo.actions.function.f.cache-for", "10m",
                 "echo.actions.function.f.timeout", "adaptive", "echo.actions.function.f.timeout-max", "2s",
                 "echo.actions.function.f.timeout-window", "20"));
+        assertEquals("100/PT1S", s.rateLimit().orElseThrow().text());
         assertEquals(5, s.maxStarts().orElseThrow().count());
         assertEquals(Duration.ofMinutes(10), s.cacheFor());
         assertTrue(s.timeout().orElseThrow().isAdaptive());
@@ -44,6 +46,7 @@ class FunctionSettingsTest {
                 "echo.actions.function.f.timeout", "soon",
                 "echo.actions.function.f.cache-for", "-PT1S",
                 "echo.actions.function.f.max-starts", "5",
+                "echo.actions.function.f.rate-limit", "many/PT1S",
                 "echo.actions.function.f.timeout-multiplier", "3");
         bad.forEach((k, v) -> {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> of(Map.of(k, v)), k + "=" + v);
