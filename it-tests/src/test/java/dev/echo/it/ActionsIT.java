@@ -184,6 +184,39 @@ class ActionsIT {
                 "two misses counted");
     }
 
+    /** How many times cached-quote was invoked (read through an action of its own). */
+    private int quoteCalls() throws Exception {
+        String body = awaitFinal(accepted("{\"name\": \"cached-quote-calls\"}", "alice"));
+        assertTrue(body.contains("\"state\":\"SUCCEEDED\""), body);
+        return Integer.parseInt(body.replaceAll("(?s).*\"result\":(\\d+).*", "$1"));
+    }
+
+    @Test
+    @RunAsClient
+    void nobodyCanAskForACachedResultOrATimeoutTheServerDidNotDeclare() throws Exception {
+        int before = quoteCalls();
+        String body = "{\"name\": \"cached-quote\", \"content\": {\"a\": 1}}";
+        // anonymous: challenged, nothing runs, nothing is served
+        assertEquals(401, Http.send("POST", base + "api/actions", body, null, null).statusCode());
+        // a caller without the role of a function with a server timeout: 403, nothing runs
+        HttpResponse<String> noRole = send("POST", "", "{\"name\": \"adaptive\"}", "bob");
+        assertEquals(403, noRole.statusCode(), noRole.body());
+        // a client cannot declare a result cached, a cache duration, or a timeout beyond what the REST budget allows
+        String[][] cases = {
+                {"{\"name\": \"cached-quote\", \"cached\": true}", "$.cached"},
+                {"{\"name\": \"cached-quote\", \"metadata\": {\"cacheFor\": 3600000}}", "$.metadata.cacheFor"},
+                {"{\"name\": \"cached-quote\", \"metadata\": {\"timeout\": 1e999}}", "$.metadata.timeout"},
+                {"{\"name\": \"cached-quote\", \"metadata\": {\"timeout\": -1}}", "$.metadata.timeout"},
+                {"{\"name\": \"cached-quote\", \"content\": {\"a\": 1, \"a\": 2}}", "$.content.a"},
+        };
+        for (String[] c : cases) {
+            HttpResponse<String> r = send("POST", "", c[0], "alice");
+            assertEquals(400, r.statusCode(), c[0] + " -> " + r.body());
+            assertTrue(r.body().contains("\"path\":\"" + c[1] + "\""), r.body());
+        }
+        assertEquals(before, quoteCalls(), "nothing ran");
+    }
+
     @Test
     @RunAsClient
     void actionMetricsAreExportedPerActionName() throws Exception {

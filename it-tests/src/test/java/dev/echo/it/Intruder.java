@@ -68,14 +68,21 @@ public class Intruder {
         return "sent";
     }
 
-    /** Publishes a SUCCEEDED state of alice's for {@code key} in application {@code app}, unsigned. */
+    /**
+     * Publishes a SUCCEEDED state of alice's for {@code key} in application {@code app}, unsigned;
+     * with {@code batch}, inside a batch of run states and marked cached.
+     */
     @POST
     @Path("state/{app}/{key}")
-    public String state(@PathParam("app") String app, @PathParam("key") String key, @QueryParam("login") String login) {
+    public String state(@PathParam("app") String app, @PathParam("key") String key, @QueryParam("login") String login,
+                        @QueryParam("batch") boolean batch) {
         try (JMSContext context = context(login)) {
-            TextMessage m = context.createTextMessage("{\"type\":\"status\",\"id\":\"planted-" + key + "\",\"name\":\"cluster.work\","
+            String state = "{\"type\":\"status\",\"id\":\"planted-" + key + "\",\"name\":\"cluster.work\","
                     + "\"owner\":\"alice\",\"application\":false,\"state\":\"SUCCEEDED\",\"attempts\":1,\"server\":\"x\","
-                    + "\"deliveries\":1,\"redelivered\":false,\"version\":1,\"key\":\"" + key + "\",\"result\":\"1\"}");
+                    + "\"deliveries\":1,\"redelivered\":false,\"version\":1,\"key\":\"" + key + "\",\"result\":\"1\"}";
+            // batch: the state inside a batch of run states, as a server's publisher sends them, and marked cached
+            TextMessage m = context.createTextMessage(batch ? "{\"type\":\"batch\",\"items\":[" + state.replace("\"version\":1",
+                    "\"version\":1,\"cached\":true") + "]}" : state);
             m.setStringProperty("echoAppName", app);
             m.setStringProperty("echoSentAt", Long.toString(System.currentTimeMillis()));
             context.createProducer().send(runs, m);

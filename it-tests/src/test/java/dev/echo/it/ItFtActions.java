@@ -71,11 +71,20 @@ public class ItFtActions {
         return "in time";
     }
 
+    static final AtomicInteger quotes = new AtomicInteger();
+
     /** A new quote on every invocation (cached for an hour by ActionsIT's deployment); any caller may ask. */
     @EchoAction("cached-quote")
     @jakarta.annotation.security.PermitAll
     public String cachedQuote(Object content) {
+        quotes.incrementAndGet();
         return "quote " + java.util.UUID.randomUUID();
+    }
+
+    @EchoAction("cached-quote-calls")
+    @jakarta.annotation.security.PermitAll
+    public int cachedQuoteCalls(Object ignored) {
+        return quotes.get();
     }
 
     static final AtomicInteger limitedCalls = new AtomicInteger();

@@ -157,6 +157,11 @@ class TwoApplicationsIT {
                 "{\"name\":\"cluster.work\",\"content\":{\"ms\":0},\"metadata\":{\"idempotencyKey\":\"order-99\"}}",
                 "alice", "alicepwd");
         assertEquals(202, real.statusCode(), "alice's action with the planted key is hers and runs: " + real.body());
+        // a batch of run states, as the servers' publisher sends them, planting a cached result: refused whole
+        double beforeBatch = rejected("unsigned");
+        assertEquals("sent", Http.send("POST", base + "state/shop/order-97?login=servers&batch=true").body());
+        Await.value(() -> rejected("unsigned") - beforeBatch, n -> n >= 1, Duration.ofSeconds(60), "shop refused the unsigned batch");
+        assertEquals(404, send("shop", "GET", "/planted-order-97").statusCode(), "no state of the forged batch is on a board");
     }
 
     @Test
