@@ -3,7 +3,6 @@ package dev.echo.cdi.action;
 import dev.echo.action.Action;
 import dev.echo.action.RetryPolicy;
 import dev.echo.task.Priority;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
@@ -11,6 +10,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import jakarta.json.stream.JsonParsingException;
 
 import java.io.StringReader;
@@ -41,6 +41,18 @@ import java.util.UUID;
  * }</pre>
  */
 public final class ActionJson {
+
+    /**
+     * The JSON-P provider, looked up once. {@code Json.createX} looks it up again on every call (a
+     * service-loader search), which took 12 % of a durable action's CPU samples in Liberty
+     * (docs/benchmarks.md, issue 32); a provider's factories are safe for concurrent use.
+     */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
+    /** The JSON-P provider Echo uses, looked up once (see {@link #JSON}). */
+    public static JsonProvider provider() {
+        return JSON;
+    }
 
     /** Largest accepted document, in characters. */
     public static final int MAX_CHARS = 1_000_000;
@@ -91,7 +103,7 @@ public final class ActionJson {
         }
         JsonLimits.check(json, MAX_DEPTH); // depth, duplicate keys, numbers: before any tree is built
         JsonValue value;
-        try (var parser = Json.createParser(new StringReader(json))) {
+        try (var parser = JSON.createParser(new StringReader(json))) {
             parser.next();
             value = parser.getValue();
             if (parser.hasNext()) {
@@ -356,17 +368,17 @@ public final class ActionJson {
     }
 
     static JsonObject actionJson(Action a) {
-        JsonObjectBuilder b = Json.createObjectBuilder().add("name", a.name())
+        JsonObjectBuilder b = JSON.createObjectBuilder().add("name", a.name())
                 .add("content", toJson(a.content())).add("priority", a.priority().name());
         Action.Metadata m = a.metadata();
-        JsonObjectBuilder mb = Json.createObjectBuilder()
+        JsonObjectBuilder mb = JSON.createObjectBuilder()
                 .add("delay", m.delay().toMillis())
-                .add("hooks", Json.createObjectBuilder().add("before", stringArray(m.before())).add("after", stringArray(m.after())));
-        JsonArrayBuilder next = Json.createArrayBuilder();
+                .add("hooks", JSON.createObjectBuilder().add("before", stringArray(m.before())).add("after", stringArray(m.after())));
+        JsonArrayBuilder next = JSON.createArrayBuilder();
         m.next().forEach(n -> next.add(actionJson(n)));
         mb.add("next", next);
         RetryPolicy r = m.retry();
-        mb.add("retry", Json.createObjectBuilder().add("maxAttempts", r.maxAttempts()).add("initialDelay", r.initialDelay().toMillis())
+        mb.add("retry", JSON.createObjectBuilder().add("maxAttempts", r.maxAttempts()).add("initialDelay", r.initialDelay().toMillis())
                 .add("maxDelay", r.maxDelay().toMillis()).add("multiplier", r.multiplier()).add("jitter", r.jitter().toMillis()));
         mb.add("timeout", m.timeout().toMillis());
         if (m.idempotencyKey() != null) {
@@ -376,7 +388,7 @@ public final class ActionJson {
     }
 
     private static JsonArrayBuilder stringArray(List<String> values) {
-        JsonArrayBuilder b = Json.createArrayBuilder();
+        JsonArrayBuilder b = JSON.createArrayBuilder();
         values.forEach(b::add);
         return b;
     }
@@ -387,33 +399,33 @@ public final class ActionJson {
             return JsonValue.NULL;
         }
         if (o instanceof String s) {
-            return Json.createValue(s);
+            return JSON.createValue(s);
         }
         if (o instanceof Boolean b) {
             return b ? JsonValue.TRUE : JsonValue.FALSE;
         }
         if (o instanceof Long || o instanceof Integer || o instanceof Short || o instanceof Byte) {
-            return Json.createValue(((Number) o).longValue());
+            return JSON.createValue(((Number) o).longValue());
         }
         if (o instanceof BigDecimal d) {
-            return Json.createValue(d);
+            return JSON.createValue(d);
         }
         if ((o instanceof Double d && !Double.isFinite(d)) || (o instanceof Float f && !Float.isFinite(f))) {
-            return Json.createValue(o.toString()); // JSON has no NaN or Infinity: "NaN", "Infinity", "-Infinity"
+            return JSON.createValue(o.toString()); // JSON has no NaN or Infinity: "NaN", "Infinity", "-Infinity"
         }
         if (o instanceof Number n) {
-            return Json.createValue(new BigDecimal(n.toString()));
+            return JSON.createValue(new BigDecimal(n.toString()));
         }
         if (o instanceof Map<?, ?> m) {
-            JsonObjectBuilder b = Json.createObjectBuilder();
+            JsonObjectBuilder b = JSON.createObjectBuilder();
             m.forEach((k, v) -> b.add(String.valueOf(k), toJson(v)));
             return b.build();
         }
         if (o instanceof Iterable<?> it) {
-            JsonArrayBuilder b = Json.createArrayBuilder();
+            JsonArrayBuilder b = JSON.createArrayBuilder();
             it.forEach(x -> b.add(toJson(x)));
             return b.build();
         }
-        return Json.createValue(o.toString());
+        return JSON.createValue(o.toString());
     }
 }

@@ -7,7 +7,6 @@ import dev.echo.action.ActionQueue;
 import dev.echo.action.ActionRun;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.Consumes;
@@ -44,6 +43,9 @@ import java.util.concurrent.CompletionException;
 @Produces(MediaType.APPLICATION_JSON)
 public class ActionsResource {
 
+    /** The JSON-P provider, looked up once ({@link ActionJson#provider}). */
+    private static final jakarta.json.spi.JsonProvider JSON = ActionJson.provider();
+
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(ActionsResource.class.getName());
 
     @Inject
@@ -74,23 +76,23 @@ public class ActionsResource {
         requireEnabled();
         if (headers != null && headers.getLength() > MAX_BODY_BYTES) { // declared too long: not a byte is read
             return error(Response.Status.REQUEST_ENTITY_TOO_LARGE, "the body is larger than " + MAX_BODY_BYTES + " bytes",
-                    Json.createObjectBuilder().add("path", "$"));
+                    JSON.createObjectBuilder().add("path", "$"));
         }
         String text;
         try {
             byte[] bytes = body.readNBytes(MAX_BODY_BYTES + 1); // never more than the limit in memory
             if (bytes.length > MAX_BODY_BYTES) {
                 return error(Response.Status.REQUEST_ENTITY_TOO_LARGE, "the body is larger than " + MAX_BODY_BYTES + " bytes",
-                        Json.createObjectBuilder().add("path", "$"));
+                        JSON.createObjectBuilder().add("path", "$"));
             }
             text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
                     .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
                     .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
         } catch (java.nio.charset.CharacterCodingException e) {
-            return error(Response.Status.BAD_REQUEST, "the body is not UTF-8", Json.createObjectBuilder().add("path", "$"));
+            return error(Response.Status.BAD_REQUEST, "the body is not UTF-8", JSON.createObjectBuilder().add("path", "$"));
         } catch (java.io.IOException e) {
-            return error(Response.Status.BAD_REQUEST, "the body could not be read", Json.createObjectBuilder().add("path", "$"));
+            return error(Response.Status.BAD_REQUEST, "the body could not be read", JSON.createObjectBuilder().add("path", "$"));
         }
         return submit(text);
     }
@@ -102,29 +104,29 @@ public class ActionsResource {
         try {
             action = ActionJson.read(body);
         } catch (ActionJson.ActionJsonException e) {
-            return error(Response.Status.BAD_REQUEST, e.getMessage(), Json.createObjectBuilder().add("path", e.path()));
+            return error(Response.Status.BAD_REQUEST, e.getMessage(), JSON.createObjectBuilder().add("path", e.path()));
         }
         EchoActions.Accepted submitted;
         try {
             submitted = actions.acceptAs(action, caller(), role -> security != null && security.isUserInRole(role));
         } catch (ActionJson.ActionJsonException e) { // a limit of this application (echo.actions.max-delay)
-            return error(Response.Status.BAD_REQUEST, e.getMessage(), Json.createObjectBuilder().add("path", e.path()));
+            return error(Response.Status.BAD_REQUEST, e.getMessage(), JSON.createObjectBuilder().add("path", e.path()));
         } catch (EchoActions.IdInUseException e) {
-            return error(Response.Status.CONFLICT, e.getMessage(), Json.createObjectBuilder());
+            return error(Response.Status.CONFLICT, e.getMessage(), JSON.createObjectBuilder());
         } catch (ActionRateLimitedException e) {
             long seconds = e.retryAfterSeconds();
             return Response.fromResponse(error(Response.Status.TOO_MANY_REQUESTS, e.getMessage(),
-                    Json.createObjectBuilder().add("action", e.action()).add("limit", e.limit()).add("retryAfterSeconds", seconds)))
+                    JSON.createObjectBuilder().add("action", e.action()).add("limit", e.limit()).add("retryAfterSeconds", seconds)))
                     .header("Retry-After", seconds).build();
         } catch (TooManyLiveRunsException e) {
             long seconds = TooManyLiveRunsException.RETRY_AFTER.toSeconds();
             return Response.fromResponse(error(Response.Status.TOO_MANY_REQUESTS, e.getMessage(),
-                    Json.createObjectBuilder().add("limit", e.limit()).add("retryAfterSeconds", seconds)))
+                    JSON.createObjectBuilder().add("limit", e.limit()).add("retryAfterSeconds", seconds)))
                     .header("Retry-After", seconds).build();
         } catch (ActionException e) {
             Response.Status status = e.kind() == ActionException.Kind.LICENSE ? Response.Status.FORBIDDEN
                     : e.kind() == ActionException.Kind.ROUTING ? Response.Status.NOT_FOUND : Response.Status.BAD_REQUEST;
-            return error(status, e.getMessage(), Json.createObjectBuilder().add("kind", e.kind().name()));
+            return error(status, e.getMessage(), JSON.createObjectBuilder().add("kind", e.kind().name()));
         } catch (ActionQueue.QueueFullException e) {
             return unavailable("the action queue is full; nothing was accepted, try again later", e);
         } catch (ActionQueue.QueueUnavailableException e) {
@@ -135,12 +137,12 @@ public class ActionsResource {
             LOG.log(java.util.logging.Level.WARNING, "action submission failed; correlation id " + correlation,
                     dev.echo.action.LogText.safe(e));
             return error(Response.Status.INTERNAL_SERVER_ERROR, "the action could not be submitted",
-                    Json.createObjectBuilder().add("correlationId", correlation));
+                    JSON.createObjectBuilder().add("correlationId", correlation));
         }
         URI location = uri.getAbsolutePathBuilder().path(submitted.id()).build();
         // the same caller repeating a key gets its first run back: 200, nothing new was accepted
         Response.Status status = submitted.duplicate() ? Response.Status.OK : Response.Status.ACCEPTED;
-        return Response.status(status).entity(Json.createObjectBuilder().add("id", submitted.id())
+        return Response.status(status).entity(JSON.createObjectBuilder().add("id", submitted.id())
                 .add("state", submitted.state().name()).add("location", location.toString()).build()).location(location).build();
     }
 
@@ -150,10 +152,10 @@ public class ActionsResource {
         requireEnabled();
         if (actions.isDistributed()) { // any server's run, as this server's board knows it
             return actions.status(id, caller()).map(s -> Response.ok(s.describe()).build())
-                    .orElseGet(() -> error(Response.Status.NOT_FOUND, "no action with id '" + id + "'", Json.createObjectBuilder()));
+                    .orElseGet(() -> error(Response.Status.NOT_FOUND, "no action with id '" + id + "'", JSON.createObjectBuilder()));
         }
         return actions.find(id, caller()).map(run -> Response.ok(describe(run)).build())
-                .orElseGet(() -> error(Response.Status.NOT_FOUND, "no action with id '" + id + "'", Json.createObjectBuilder()));
+                .orElseGet(() -> error(Response.Status.NOT_FOUND, "no action with id '" + id + "'", JSON.createObjectBuilder()));
     }
 
     @DELETE
@@ -164,18 +166,18 @@ public class ActionsResource {
             return actions.status(id, caller()).map(s -> {
                 if (s.isFinal()) {
                     return error(Response.Status.CONFLICT, "action '" + id + "' has already ended as " + s.state(),
-                            Json.createObjectBuilder());
+                            JSON.createObjectBuilder());
                 }
                 // the server holding it (or the next to take its message) cancels it: 202, look again for CANCELLED
                 actions.requestCancel(id);
-                return Response.status(Response.Status.ACCEPTED).entity(Json.createObjectBuilder(s.describe())
+                return Response.status(Response.Status.ACCEPTED).entity(JSON.createObjectBuilder(s.describe())
                         .add("cancel", "requested").build()).build();
-            }).orElseGet(() -> error(Response.Status.NOT_FOUND, "no action with id '" + id + "'", Json.createObjectBuilder()));
+            }).orElseGet(() -> error(Response.Status.NOT_FOUND, "no action with id '" + id + "'", JSON.createObjectBuilder()));
         }
         return actions.find(id, caller()).map(run -> run.cancel() ? Response.ok(describe(run)).build()
                         : error(Response.Status.CONFLICT, "action '" + id + "' has already ended as " + run.state(),
-                        Json.createObjectBuilder()))
-                .orElseGet(() -> error(Response.Status.NOT_FOUND, "no action with id '" + id + "'", Json.createObjectBuilder()));
+                        JSON.createObjectBuilder()))
+                .orElseGet(() -> error(Response.Status.NOT_FOUND, "no action with id '" + id + "'", JSON.createObjectBuilder()));
     }
 
     /** The authenticated caller's name, or {@code null} for an anonymous one. */
@@ -185,13 +187,13 @@ public class ActionsResource {
     }
 
     static JsonObject describe(ActionRun run) {
-        JsonObjectBuilder b = Json.createObjectBuilder().add("id", run.action().id()).add("name", run.action().name())
+        JsonObjectBuilder b = JSON.createObjectBuilder().add("id", run.action().id()).add("name", run.action().name())
                 .add("state", run.state().name()).add("attempts", run.attempts()).add("cached", run.cached());
         java.util.SortedMap<Integer, java.time.Duration> timeouts = run.attemptTimeouts();
         if (!timeouts.isEmpty()) {
             // each attempt's timeout as it ran (an adaptive one changes between attempts)
-            var each = Json.createArrayBuilder();
-            timeouts.forEach((attempt, t) -> each.add(Json.createObjectBuilder().add("attempt", attempt)
+            var each = JSON.createArrayBuilder();
+            timeouts.forEach((attempt, t) -> each.add(JSON.createObjectBuilder().add("attempt", attempt)
                     .add("timeoutMillis", t.toMillis())));
             b.add("attemptTimeouts", each);
         }
@@ -214,7 +216,7 @@ public class ActionsResource {
      * it goes to the log only). {@code log} says where the details are.
      */
     static JsonObjectBuilder errorJson(ActionException.Kind kind, String action, int attempts, String log) {
-        JsonObjectBuilder error = Json.createObjectBuilder().add("kind", kind.name());
+        JsonObjectBuilder error = JSON.createObjectBuilder().add("kind", kind.name());
         return switch (kind) {
             case EXECUTION -> error.add("message", "the action failed after " + attempts + " attempt(s); " + log
                     + " has the details under its id");
@@ -238,7 +240,7 @@ public class ActionsResource {
         String correlation = java.util.UUID.randomUUID().toString();
         LOG.log(java.util.logging.Level.WARNING, "action submission refused (503); correlation id " + correlation,
                 dev.echo.action.LogText.safe(e));
-        return error(Response.Status.SERVICE_UNAVAILABLE, message, Json.createObjectBuilder().add("correlationId", correlation));
+        return error(Response.Status.SERVICE_UNAVAILABLE, message, JSON.createObjectBuilder().add("correlationId", correlation));
     }
 
     private static Response error(Response.Status status, String message, JsonObjectBuilder extra) {

@@ -327,6 +327,15 @@ public class EchoActions {
         return bindArgument(method, content, types[0], method.getGenericParameterTypes()[0]);
     }
 
+    /**
+     * One JSON-B instance for every typed argument, made on first use: a {@code Jsonb} is safe for
+     * concurrent use, and making one per call (a provider lookup and a new context each time) cost
+     * more than the conversion. It lives as long as the application's class loader.
+     */
+    private static final class Binding {
+        static final jakarta.json.bind.Jsonb JSONB = jakarta.json.bind.JsonbBuilder.create();
+    }
+
     private static Object[] bindArgument(Method method, Object content, Class<?> type, java.lang.reflect.Type generic) {
         if (content == null || type.isInstance(content)) {
             return new Object[]{content};
@@ -334,9 +343,9 @@ public class EchoActions {
         if (JsonValue.class.isAssignableFrom(type)) {
             return new Object[]{ActionJson.toJson(content)};
         }
-        try (var jsonb = jakarta.json.bind.JsonbBuilder.create()) {
-            return new Object[]{jsonb.fromJson(ActionJson.toJson(content).toString(), generic)};
-        } catch (Exception e) {
+        try {
+            return new Object[]{Binding.JSONB.fromJson(ActionJson.toJson(content).toString(), generic)};
+        } catch (RuntimeException e) {
             throw new IllegalArgumentException("the content does not fit " + method.getName() + "(" + type.getSimpleName()
                     + "): " + e.getMessage(), e);
         }

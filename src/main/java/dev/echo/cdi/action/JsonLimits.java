@@ -1,6 +1,5 @@
 package dev.echo.cdi.action;
 
-import jakarta.json.Json;
 import jakarta.json.stream.JsonParser;
 import jakarta.json.stream.JsonParsingException;
 
@@ -18,6 +17,9 @@ import java.util.Set;
  * of two duplicate keys silently winning); the parser's own scan is linear and keeps nothing.
  */
 public final class JsonLimits {
+
+    /** The JSON-P provider, looked up once ({@link ActionJson#provider}). */
+    private static final jakarta.json.spi.JsonProvider JSON = ActionJson.provider();
 
     /** Longest accepted number, in characters (a long has 19 digits, a double about 17). */
     static final int MAX_NUMBER_CHARS = 40;
@@ -42,7 +44,7 @@ public final class JsonLimits {
     /** @throws ActionJson.ActionJsonException naming the path of the first value that breaks a limit */
     static void check(String json, int maxDepth) {
         Deque<Frame> frames = new ArrayDeque<>();
-        try (JsonParser parser = Json.createParser(new StringReader(json))) {
+        try (JsonParser parser = JSON.createParser(new StringReader(json))) {
             while (parser.hasNext()) {
                 JsonParser.Event event = parser.next();
                 switch (event) {

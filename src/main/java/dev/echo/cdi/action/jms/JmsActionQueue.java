@@ -339,6 +339,15 @@ final class JmsActionQueue implements ActionQueue {
             return action;
         }
 
+        /** Characters of the body (the action's JSON), 0 if it has none: what the run weighs kept. */
+        int bodyChars() {
+            try {
+                return message instanceof TextMessage text && text.getText() != null ? text.getText().length() : 0;
+            } catch (JMSException e) {
+                return 0;
+            }
+        }
+
         /** The submitter recorded at acceptance. */
         RunBook.Owner owner() {
             if ("true".equals(property(APPLICATION))) {

@@ -77,6 +77,9 @@ import java.util.logging.Logger;
  */
 public final class JmsActions implements DistributedRuns {
 
+    /** The JSON-P provider, looked up once ({@link dev.echo.cdi.action.ActionJson#provider}). */
+    private static final jakarta.json.spi.JsonProvider JSON = dev.echo.cdi.action.ActionJson.provider();
+
     private static final Logger LOG = Logger.getLogger(JmsActions.class.getName());
     private static final Duration RECEIVE = Duration.ofMillis(500);
     /** First wait after a provider failure; it doubles per failure up to {@link #RECONNECT_MAX_MILLIS}. */
@@ -389,7 +392,7 @@ public final class JmsActions implements DistributedRuns {
     @Override
     public void requestCancel(String id) {
         board.requestCancel(id);
-        enqueue(jakarta.json.Json.createObjectBuilder().add("type", "cancel").add("id", id).build().toString());
+        enqueue(JSON.createObjectBuilder().add("type", "cancel").add("id", id).build().toString());
         book.find(id, RunBook.Owner.APPLICATION).ifPresent(ActionRun::cancel);
     }
 
@@ -404,7 +407,7 @@ public final class JmsActions implements DistributedRuns {
     @Override
     public boolean syncWithTopic(Duration timeout) {
         String nonce = settings.serverName() + "/" + java.util.UUID.randomUUID();
-        String ping = jakarta.json.Json.createObjectBuilder().add("type", "ping").add("nonce", nonce).build().toString();
+        String ping = JSON.createObjectBuilder().add("type", "ping").add("nonce", nonce).build().toString();
         java.util.concurrent.CountDownLatch heard = new java.util.concurrent.CountDownLatch(1);
         pings.put(nonce, heard);
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -658,7 +661,7 @@ public final class JmsActions implements DistributedRuns {
         // the application's context (class loader, java:comp), then the submitter's identity inside it
         RunContext context = body -> bodies.enter(() -> applicationContext.call(
                 () -> identity.call(caller, () -> CurrentRun.callAs(origin, body))));
-        book.expect(action.id(), owner, RunBook.weigh(action));
+        book.expect(action.id(), owner, RunBook.OVERHEAD_BYTES + 2L * d.bodyChars()); // the body is the action's JSON: no second writing
         ActionRun run;
         try {
             run = sequence.submit(action, role -> true, context, before);
@@ -1049,7 +1052,7 @@ public final class JmsActions implements DistributedRuns {
                 ping = new java.util.concurrent.CountDownLatch(1);
                 pings.put(nonce, ping);
                 pingSent = now;
-                enqueue(jakarta.json.Json.createObjectBuilder().add("type", "ping").add("nonce", nonce).build().toString());
+                enqueue(JSON.createObjectBuilder().add("type", "ping").add("nonce", nonce).build().toString());
             }
             return false;
         }
@@ -1110,7 +1113,7 @@ public final class JmsActions implements DistributedRuns {
                     liveness.heard();
                     // a non-durable subscriber misses what was said before it listened (this server
                     // started, or was cut off): ask every server for the states of the runs it holds
-                    enqueue(jakarta.json.Json.createObjectBuilder().add("type", "sync").add("from", settings.serverName())
+                    enqueue(JSON.createObjectBuilder().add("type", "sync").add("from", settings.serverName())
                             .build().toString());
                 }
                 subscriberBeat = System.nanoTime();
@@ -1236,7 +1239,7 @@ public final class JmsActions implements DistributedRuns {
             }
             if (settings.engineMaxDeliveries() > 0) {
                 // the joining server cannot ask the engine its limit: the server hosting it tells
-                enqueue(jakarta.json.Json.createObjectBuilder().add("type", "engine").add("from", settings.serverName())
+                enqueue(JSON.createObjectBuilder().add("type", "engine").add("from", settings.serverName())
                         .add("maxDeliveries", settings.engineMaxDeliveries()).build().toString());
             }
         }

@@ -4,7 +4,6 @@ import dev.echo.cdi.action.RunBook;
 
 import dev.echo.action.ActionException;
 import dev.echo.action.ActionRun;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
@@ -35,6 +34,9 @@ public record RunStatus(String id, String name, RunBook.Owner owner, String key,
                  String server, int deliveries, boolean redelivered, String result, ActionException.Kind errorKind,
                  long version, boolean cached) {
 
+    /** The JSON-P provider, looked up once ({@link dev.echo.cdi.action.ActionJson#provider}). */
+    private static final jakarta.json.spi.JsonProvider JSON = dev.echo.cdi.action.ActionJson.provider();
+
     /** A status of a run that was not answered from a cache. */
     public RunStatus(String id, String name, RunBook.Owner owner, String key, ActionRun.State state, int attempts,
                      String server, int deliveries, boolean redelivered, String result, ActionException.Kind errorKind,
@@ -44,7 +46,7 @@ public record RunStatus(String id, String name, RunBook.Owner owner, String key,
 
     /** What a SUCCEEDED state carries instead of a result larger than {@link #MAX_RESULT_CHARS} (as JSON text). */
     static String tooLargeNote(String server) {
-        return Json.createValue("the result is larger than " + MAX_RESULT_CHARS + " characters: it is kept only on server "
+        return JSON.createValue("the result is larger than " + MAX_RESULT_CHARS + " characters: it is kept only on server "
                 + server).toString();
     }
 
@@ -105,7 +107,7 @@ public record RunStatus(String id, String name, RunBook.Owner owner, String key,
     }
 
     String toJson() {
-        JsonObjectBuilder b = Json.createObjectBuilder().add("type", "status").add("id", id).add("name", name)
+        JsonObjectBuilder b = JSON.createObjectBuilder().add("type", "status").add("id", id).add("name", name)
                 .add("owner", owner.name()).add("application", owner.application()).add("state", state.name())
                 .add("attempts", attempts).add("server", server).add("deliveries", deliveries)
                 .add("redelivered", redelivered).add("version", version);
@@ -137,14 +139,14 @@ public record RunStatus(String id, String name, RunBook.Owner owner, String key,
     }
 
     static JsonObject read(String text) {
-        try (var reader = Json.createReader(new StringReader(text))) {
+        try (var reader = JSON.createReader(new StringReader(text))) {
             return reader.readObject();
         }
     }
 
     /** The answer of {@code GET /actions/{id}} for a run held anywhere (same fields as a local run, and where it ran). */
     public JsonObject describe() {
-        JsonObjectBuilder b = Json.createObjectBuilder().add("id", id).add("name", name).add("state", state.name())
+        JsonObjectBuilder b = JSON.createObjectBuilder().add("id", id).add("name", name).add("state", state.name())
                 .add("attempts", attempts).add("server", server).add("deliveries", deliveries)
                 .add("redelivered", redelivered).add("cached", cached);
         if (state == ActionRun.State.SUCCEEDED && result != null) {
@@ -165,7 +167,7 @@ public record RunStatus(String id, String name, RunBook.Owner owner, String key,
                         + "' was open on the last of " + attempts + " attempt(s): the function was not invoked";
                 default -> "the action was cancelled";
             };
-            var error = Json.createObjectBuilder().add("kind", errorKind.name()).add("message", message);
+            var error = JSON.createObjectBuilder().add("kind", errorKind.name()).add("message", message);
             if (errorKind == ActionException.Kind.CIRCUIT_OPEN) {
                 error.add("circuitBreaker", name);
             }
