@@ -72,6 +72,13 @@ final class JmsActionQueue implements ActionQueue {
     static final String APP_NAME = "echoAppName";
     /** When the sender signed it (epoch milliseconds): run states older than their news lifetime are refused. */
     static final String SENT_AT = "echoSentAt";
+    /**
+     * The sending JVM's random id, on topic messages that carry only run states: its own subscriber
+     * selects them out, since it applied them before it sent them (issue 32: in one server, the
+     * subscriber received, verified and parsed every state it had published). Never on pings,
+     * syncs or cancels: a server hears its own pings (that is how it knows the topic caught up).
+     */
+    static final String ORIGIN = "echoOrigin";
     /** Run states are news, not records: stale after a minute (the topic's subscribers are not durable). */
     static final long NEWS_TIME_TO_LIVE_MILLIS = 60_000;
 
@@ -120,9 +127,13 @@ final class JmsActionQueue implements ActionQueue {
         return APP_NAME + " = " + literal(application) + " OR " + APP_NAME + " IS NULL";
     }
 
-    /** What this application's subscribers of the topic select: its own news only. */
-    static String topicSelector(String application) {
-        return APP_NAME + " = " + literal(application);
+    /**
+     * What this application's subscribers of the topic select: its own news only, but not the run
+     * states this JVM sent itself ({@code origin}, see {@link #ORIGIN}). A forged message that names
+     * our origin is only kept from us: it would have been refused anyway.
+     */
+    static String topicSelector(String application, String origin) {
+        return APP_NAME + " = " + literal(application) + " AND (" + ORIGIN + " IS NULL OR " + ORIGIN + " <> " + literal(origin) + ")";
     }
 
     /** A selector's string literal: quotes doubled (SQL-92, as JMS selectors are). */
@@ -132,12 +143,16 @@ final class JmsActionQueue implements ActionQueue {
 
     /**
      * {@code json} as a signed text message of this application for the run-state topic, made by
-     * {@code context} (the context that will send it).
+     * {@code context} (the context that will send it); {@code origin} (this JVM's, or {@code null})
+     * when it carries run states only.
      */
-    TextMessage news(JMSContext context, String json) {
+    TextMessage news(JMSContext context, String json, String origin) {
         try {
             TextMessage m = context.createTextMessage(json);
             m.setStringProperty(APP_NAME, application);
+            if (origin != null) {
+                m.setStringProperty(ORIGIN, origin);
+            }
             m.setStringProperty(SENT_AT, Long.toString(System.currentTimeMillis()));
             signer.sign(m);
             return m;
@@ -406,7 +421,7 @@ final class JmsActionQueue implements ActionQueue {
 
         @Override
         public void ack() {
-            commitWith(null, List.of());
+            commitWith(null, List.of(), null);
         }
 
         /**
@@ -415,12 +430,12 @@ final class JmsActionQueue implements ActionQueue {
          * publishes the news at once, or neither (the message comes again). The news are
          * persistent, so that the engine keeps them as it keeps the commit.
          */
-        void commitWith(Topic topic, List<String> news) {
+        void commitWith(Topic topic, List<String> news, String origin) {
             settle(() -> {
                 if (!news.isEmpty()) {
                     JMSProducer producer = slot.context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT)
                             .setTimeToLive(NEWS_TIME_TO_LIVE_MILLIS);
-                    news.forEach(n -> producer.send(topic, news(slot.context, n)));
+                    news.forEach(n -> producer.send(topic, news(slot.context, n, origin)));
                 }
                 slot.context.commit();
             });

@@ -113,6 +113,8 @@ public final class JmsActions implements DistributedRuns {
     /** This application's name: what its messages carry and its consumers select on. */
     private final String application;
     private final MessageSigner signer;
+    /** This JVM's id on the topic ({@link JmsActionQueue#ORIGIN}): its subscriber does not hear the states it sent. */
+    private final String origin = java.util.UUID.randomUUID().toString();
     private final BlockingQueue<String> outgoing = new LinkedBlockingQueue<>(100_000);
     private final List<Thread> started = new ArrayList<>();
     /** Set once when the application stops; read by every loop. */
@@ -251,6 +253,11 @@ public final class JmsActions implements DistributedRuns {
                     + found.getClass().getName() + ", not a " + type.getName());
         }
         return type.cast(found);
+    }
+
+    /** This JVM's id on the topic (tests). */
+    String origin() {
+        return origin;
     }
 
     @Override
@@ -551,7 +558,7 @@ public final class JmsActions implements DistributedRuns {
                 d.nack();
                 return;
             }
-            d.commitWith(topic, finals.stream().map(RunStatus::toJson).toList());
+            d.commitWith(topic, finals.stream().map(RunStatus::toJson).toList(), origin);
             finals.forEach(board::apply);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Echo: settling action message " + dev.echo.action.LogText.escape(d.messageId())
@@ -653,7 +660,10 @@ public final class JmsActions implements DistributedRuns {
         }
         deliveries.put(action.id(), new int[]{delivery, taken ? 1 : 0});
         RunStatus base = statusBase(action, owner, d.key());
-        publish(base.with(ActionRun.State.QUEUED, before, settings.serverName(), delivery, taken, null, null,
+        // taken: recorded on this board only (its owner and key for the states that follow); the
+        // others learn it from the RUNNING state of the first attempt, which carries the delivery
+        // (issue 32: one state message fewer per run)
+        board.apply(base.with(ActionRun.State.QUEUED, before, settings.serverName(), delivery, taken, null, null,
                 versions.incrementAndGet()));
         String caller = owner.application() ? null : owner.name();
         Bodies bodies = new Bodies();
@@ -944,12 +954,18 @@ public final class JmsActions implements DistributedRuns {
         JMSContext context = null;
         long backoff = RECONNECT_MILLIS;
         String failed = null; // a message whose send failed: sent again first, not lost (a sync, a ping)
+        boolean failedStatesOnly = false;
         while (!stopping || !outgoing.isEmpty()) {
             watchSubscriber();
             String next;
             try {
                 // a message whose send failed goes again as it was; a new one takes what waits behind it
-                next = failed != null ? failed : withPending(outgoing.poll(RECEIVE.toMillis(), TimeUnit.MILLISECONDS));
+                if (failed != null) {
+                    next = failed;
+                    nextStatesOnly = failedStatesOnly;
+                } else {
+                    next = withPending(outgoing.poll(RECEIVE.toMillis(), TimeUnit.MILLISECONDS));
+                }
             } catch (InterruptedException e) {
                 break;
             }
@@ -968,11 +984,12 @@ public final class JmsActions implements DistributedRuns {
                 // states are news, not records: non-persistent, and stale after a minute
                 context.createProducer().setDeliveryMode(DeliveryMode.NON_PERSISTENT)
                         .setTimeToLive(JmsActionQueue.NEWS_TIME_TO_LIVE_MILLIS)
-                        .send(topic, queue.news(context, next));
+                        .send(topic, queue.news(context, next, nextStatesOnly ? origin : null));
                 backoff = RECONNECT_MILLIS;
                 recovered(publisherDown, "publishing run states on " + settings.topic());
             } catch (JMSRuntimeException e) {
                 failed = stopping ? null : next;
+                failedStatesOnly = nextStatesOnly;
                 context = close(context);
                 if (stopping) {
                     break; // the provider is gone and so are we: what is left is news nobody will hear
@@ -996,7 +1013,11 @@ public final class JmsActions implements DistributedRuns {
      * items are applied in the order they were enqueued, and a later message follows the batch.
      * Publisher thread only.
      */
+    /** Whether the message {@link #withPending} made last holds run states only (publisher thread only). */
+    private boolean nextStatesOnly;
+
     private String withPending(String first) {
+        nextStatesOnly = first != null && RunStatus.isState(first);
         if (first == null || outgoing.isEmpty()) {
             return first; // nothing, or nothing behind it
         }
@@ -1005,6 +1026,7 @@ public final class JmsActions implements DistributedRuns {
         String more;
         while (items < BATCH_MAX_ITEMS && (more = outgoing.peek()) != null && batch.length() + more.length() < BATCH_MAX_CHARS) {
             outgoing.poll(); // only this thread takes from the queue: the peeked item is the one polled
+            nextStatesOnly &= RunStatus.isState(more);
             batch.append(',').append(more);
             items++;
         }
@@ -1108,7 +1130,7 @@ public final class JmsActions implements DistributedRuns {
                 if (context == null) {
                     context = queue.open(JMSContext.AUTO_ACKNOWLEDGE);
                     // this application's news only: another application's servers share the topic
-                    consumer = context.createConsumer(topic, JmsActionQueue.topicSelector(application));
+                    consumer = context.createConsumer(topic, JmsActionQueue.topicSelector(application, origin));
                     subscriberContext = context;
                     liveness.heard();
                     // a non-durable subscriber misses what was said before it listened (this server

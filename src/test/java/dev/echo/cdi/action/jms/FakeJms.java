@@ -137,6 +137,10 @@ final class FakeJms {
             throw new UnsupportedOperationException("the fake provider cannot evaluate selector " + selector);
         }
         Object app = s.properties.get("echoAppName");
+        java.util.regex.Matcher notFrom = java.util.regex.Pattern.compile("echoOrigin <> '((?:[^']|'')*)'").matcher(selector);
+        if (notFrom.find() && notFrom.group(1).replace("''", "'").equals(s.properties.get("echoOrigin"))) {
+            return false; // (echoOrigin IS NULL OR echoOrigin <> 'x'): not what this subscriber's JVM sent
+        }
         return m.group(1).replace("''", "'").equals(app) || (app == null && selector.contains("echoAppName IS NULL"));
     }
 
@@ -200,9 +204,18 @@ final class FakeJms {
         return ((StoredHandler) Proxy.getInvocationHandler(message)).stored;
     }
 
+    /** The texts the topic delivered to subscribers, by their selector, in order. */
+    private final Map<String, List<String>> deliveredBySelector = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** What subscribers with {@code selector} were given, in order. */
+    List<String> deliveredTo(String selector) {
+        return List.copyOf(deliveredBySelector.getOrDefault(selector, List.of()));
+    }
+
     private void deliverToSubscribers(Stored message) {
         for (Subscriber s : subscribers) {
             if (selects(s.selector(), message)) {
+                deliveredBySelector.computeIfAbsent(s.selector(), k -> new CopyOnWriteArrayList<>()).add(message.text);
                 Stored copy = new Stored(message.text);
                 copy.properties.putAll(message.properties);
                 s.inbox().add(copy);

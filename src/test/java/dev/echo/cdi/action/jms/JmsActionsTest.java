@@ -152,6 +152,30 @@ class JmsActionsTest {
         assertEquals(1, server.rejected(JmsActions.Rejection.UNSIGNED));
     }
 
+    @Test
+    void aServerIsNotGivenTheRunStatesItSentButHearsItsOwnPingsAndTheOtherServersHearTheStates() throws Exception {
+        JmsActions a = server();
+        RunBoard boardOfB = new RunBoard(100);
+        JmsActions b = new JmsActions(limits("b", 3, 0), jms.factory, jms.queue, jms.topic, boardOfB, new RunBook(100, 1 << 20),
+                new Sequence(scheduler, Plan.builder().add("work", c -> "done").build(), Map.of()), RunContext.NONE, Thread::new);
+        try {
+            a.start();
+            b.start();
+            assertTrue(a.syncWithTopic(Duration.ofSeconds(10)), "a hears its own ping");
+            assertTrue(b.syncWithTopic(Duration.ofSeconds(10)), "b hears its own ping");
+            a.acceptCached(work("q1", null), ALICE, "\"done\""); // one state on the topic, nothing on the queue
+            Await.value(() -> boardOfB.get("q1"), java.util.Optional::isPresent, Duration.ofSeconds(10), "b hears a's state");
+            assertTrue(a.syncWithTopic(Duration.ofSeconds(10)), "a's ping after the state comes back: the topic passed the state");
+            List<String> toA = jms.deliveredTo(JmsActionQueue.topicSelector("app", a.origin()));
+            assertTrue(toA.stream().noneMatch(t -> t.contains("\"q1\"")), "a is not given its own state: " + toA);
+            assertTrue(toA.stream().anyMatch(t -> t.contains("\"ping\"")), "but its pings: " + toA);
+            assertTrue(jms.deliveredTo(JmsActionQueue.topicSelector("app", b.origin())).stream().anyMatch(t -> t.contains("\"q1\"")));
+            assertEquals(ActionRun.State.SUCCEEDED, board.get("q1").orElseThrow().state(), "a's own board has it from the start");
+        } finally {
+            b.stop(Duration.ofSeconds(5));
+        }
+    }
+
     private static JsonObject news(List<String> news, String id) {
         return news.stream().map(RunStatus::read).filter(o -> o.getString("id", "").equals(id)).findFirst()
                 .orElseThrow(() -> new AssertionError("no state of " + id + " in " + news));
