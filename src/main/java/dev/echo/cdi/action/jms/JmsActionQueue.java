@@ -56,8 +56,11 @@ import java.util.logging.Logger;
  *
  * <p>Invariants: a consuming thread's session (its {@code Slot}) is used only by that thread, and
  * holds at most one unsettled delivery ({@link #poll} refuses while one is open), so one commit
- * settles exactly one message. Sends use a context of their own per call (the factory pools the
- * connections), so any thread may offer.
+ * settles exactly one message. Once the server started, accepted actions go through the
+ * {@link ActionSender} (concurrent ones in one transaction); before, after, and for a caller in a
+ * JTA transaction a send uses a context of its own (the factory pools the connections), so any
+ * thread may offer. {@code sender} is volatile and written after {@code inTransaction}, which it
+ * publishes.
  */
 final class JmsActionQueue implements ActionQueue {
 
@@ -88,6 +91,10 @@ final class JmsActionQueue implements ActionQueue {
     private final MessageSigner signer;
     private final String application;
     private final ThreadLocal<Slot> slots = new ThreadLocal<>();
+    /** Sends accepted actions together once its thread runs ({@link #sendThrough}); volatile: set once at start. */
+    private volatile ActionSender sender;
+    /** Whether the calling thread is inside a JTA transaction (its sends must join it); written before {@code sender}. */
+    private java.util.function.BooleanSupplier inTransaction = () -> false;
 
     /** One consuming thread's transacted session and its one open delivery. */
     private static final class Slot {
@@ -192,22 +199,25 @@ final class JmsActionQueue implements ActionQueue {
                 new Action.Metadata(Duration.ZERO, action.metadata().before(), action.metadata().after(),
                         action.metadata().next(), action.metadata().retry(), action.metadata().timeout(),
                         action.metadata().requiredRole(), action.metadata().idempotencyKey()));
-        try (JMSContext context = open(JMSContext.AUTO_ACKNOWLEDGE)) {
-            TextMessage message = context.createTextMessage(ActionJson.write(undelayed));
-            message.setStringProperty(PRINCIPAL, owner.name());
-            message.setStringProperty(APPLICATION, Boolean.toString(owner.application()));
-            if (action.metadata().idempotencyKey() != null) {
-                message.setStringProperty(KEY, action.metadata().idempotencyKey());
+        java.util.SortedMap<String, String> props = new java.util.TreeMap<>();
+        props.put(PRINCIPAL, owner.name());
+        props.put(APPLICATION, Boolean.toString(owner.application()));
+        if (action.metadata().idempotencyKey() != null) {
+            props.put(KEY, action.metadata().idempotencyKey());
+        }
+        props.put(PRIORITY, action.priority().name());
+        props.put(RUN_ID, action.id());
+        props.put(APP_NAME, application);
+        props.put(SENT_AT, Long.toString(System.currentTimeMillis()));
+        String body = ActionJson.write(undelayed);
+        props.put(MessageSigner.SIGNATURE, signer.signatureOf(body, props)); // last: it covers everything above
+        ActionSender.Outgoing message = new ActionSender.Outgoing(action.id(), body, props, jmsPriority(action.priority()),
+                action.metadata().delay().toMillis());
+        try {
+            ActionSender batching = sender;
+            if (batching == null || inTransaction.getAsBoolean() || !batching.send(message)) {
+                sendAlone(message);
             }
-            message.setStringProperty(PRIORITY, action.priority().name());
-            message.setStringProperty(RUN_ID, action.id());
-            message.setStringProperty(APP_NAME, application);
-            message.setStringProperty(SENT_AT, Long.toString(System.currentTimeMillis()));
-            signer.sign(message); // last: it covers everything set above
-            context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT)
-                    .setPriority(jmsPriority(action.priority()))
-                    .setDeliveryDelay(action.metadata().delay().toMillis())
-                    .send(queue, message);
             return new Receipt(action.id(), false);
         } catch (jakarta.jms.ResourceAllocationRuntimeException e) {
             // the provider's words (class names, destination names) are for the log, not for the caller
@@ -216,10 +226,35 @@ final class JmsActionQueue implements ActionQueue {
         } catch (JMSRuntimeException e) {
             throw new QueueUnavailableException("the action queue could not take action " + action.id()
                     + " now; nothing was accepted", e);
+        }
+    }
+
+    /**
+     * Sends {@code message} in a context of its own: before the sender starts, after it ended, and
+     * for a caller inside a JTA transaction (the send then joins it, as any JMS send in one does:
+     * the action is accepted if and when the caller's transaction commits).
+     */
+    private void sendAlone(ActionSender.Outgoing message) {
+        try (JMSContext context = open(JMSContext.AUTO_ACKNOWLEDGE)) {
+            TextMessage m = context.createTextMessage(message.body());
+            for (java.util.Map.Entry<String, String> p : message.properties().entrySet()) {
+                m.setStringProperty(p.getKey(), p.getValue());
+            }
+            context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT).setPriority(message.priority())
+                    .setDeliveryDelay(message.delayMillis()).send(queue, m);
         } catch (JMSException e) {
-            throw new JMSRuntimeException("could not build the message of action " + action.id() + ": " + e.getMessage(),
+            throw new JMSRuntimeException("could not build the message of action " + message.runId() + ": " + e.getMessage(),
                     e.getErrorCode(), e);
         }
+    }
+
+    /**
+     * From now on accepted actions go through {@code sender} (its thread runs), except those of a
+     * caller for whom {@code inTransaction} is true.
+     */
+    void sendThrough(ActionSender sender, java.util.function.BooleanSupplier inTransaction) {
+        this.inTransaction = inTransaction;
+        this.sender = sender;
     }
 
     /**

@@ -100,6 +100,10 @@ public final class JmsActions implements DistributedRuns {
     private final ConnectionFactory factory;
     private final Topic topic;
     private final JmsActionQueue queue;
+    /** Sends accepted actions, those that wait together in one transaction (its own thread, from {@link #start()}). */
+    private final ActionSender sender;
+    /** Whether an accepting thread is inside a JTA transaction (its send joins it, alone); set before {@link #start()}. */
+    private java.util.function.BooleanSupplier inTransaction = () -> false;
     private final RunBoard board;
     private final RunBook book;
     private final Sequence sequence;
@@ -222,6 +226,7 @@ public final class JmsActions implements DistributedRuns {
         this.applicationContext = applicationContext;
         this.threads = threads;
         this.queue = new JmsActionQueue(factory, settings.login(), queue, signer, application);
+        this.sender = new ActionSender(this.queue::open, queue);
     }
 
     /**
@@ -236,8 +241,26 @@ public final class JmsActions implements DistributedRuns {
                 lookup(settings.queue(), Queue.class, dev.echo.cdi.config.EchoConfig.ACTIONS_JMS_QUEUE),
                 lookup(settings.topic(), Topic.class, dev.echo.cdi.config.EchoConfig.ACTIONS_JMS_TOPIC),
                 board, book, sequence, applicationContext, threads, policy, identity);
+        actions.inTransaction = inJtaTransaction();
         actions.start();
         return actions;
+    }
+
+    /**
+     * Whether the calling thread is inside a JTA transaction, from the container's
+     * TransactionSynchronizationRegistry (looked up here, on an application thread); never, on a
+     * server without transactions.
+     */
+    private static java.util.function.BooleanSupplier inJtaTransaction() {
+        try {
+            Object found = new javax.naming.InitialContext().lookup("java:comp/TransactionSynchronizationRegistry");
+            if (found instanceof jakarta.transaction.TransactionSynchronizationRegistry registry) {
+                return () -> registry.getTransactionStatus() != jakarta.transaction.Status.STATUS_NO_TRANSACTION;
+            }
+        } catch (javax.naming.NamingException | RuntimeException e) {
+            LOG.log(Level.FINE, "no TransactionSynchronizationRegistry: accepted actions are never part of a JTA transaction", e);
+        }
+        return () -> false;
     }
 
     private static <T> T lookup(String name, Class<T> type, String setting) {
@@ -323,6 +346,8 @@ public final class JmsActions implements DistributedRuns {
             thread(this::consumeLoop, "echo-actions-consumer-" + i);
         }
         thread(this::publishLoop, "echo-actions-publisher");
+        thread(() -> sender.run(() -> stopping), "echo-actions-sender");
+        queue.sendThrough(sender, inTransaction);
         thread(this::subscribeLoop, "echo-actions-subscriber");
         LOG.info(() -> "Echo actions over Jakarta Messaging: server '" + settings.serverName() + "', application '"
                 + application + "', queue " + settings.queue() + ", topic " + settings.topic() + ", window "

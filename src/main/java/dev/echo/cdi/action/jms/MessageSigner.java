@@ -66,6 +66,14 @@ final class MessageSigner {
         m.setStringProperty(SIGNATURE, signature(signing, canonical(m.getText(), echoProperties(m))));
     }
 
+    /**
+     * The signature of a message of {@code body} and {@code echoProperties} (every echo* property
+     * it will carry but the signature), for a message made later from them.
+     */
+    String signatureOf(String body, java.util.SortedMap<String, String> echoProperties) {
+        return signature(signing, canonical(body, echoProperties));
+    }
+
     /** Whether {@code m} carries a valid signature under any verifying key (compared in constant time). */
     Verdict verify(Message m) {
         try {

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * An in-memory Jakarta Messaging provider with exactly the behaviour {@link JmsActions} and
  * {@link JmsActionQueue} rely on, so that a unit test can watch what reaches the "engine" and
- * when: one queue, one topic, transacted sessions whose sends wait for the commit and whose
+ * when: one queue, one topic, transacted sessions whose sends (to either) wait for the commit and whose
  * received messages come back (delivery count + 1) on rollback or close. Non-transacted topic
  * sends (the publisher thread's) can be held back, as a publisher that has not sent yet when
  * its server dies. Consumers may select on {@code echoAppName} in the one form Echo uses
@@ -36,7 +36,26 @@ import java.util.concurrent.TimeUnit;
 final class FakeJms {
 
     /** One commit the engine saw: the run ids of the messages it took off the queue and the news it published with them. */
-    record Commit(List<String> taken, List<String> news) {
+    record Commit(List<String> taken, List<String> news, List<String> queued) {
+        Commit(List<String> taken, List<String> news) {
+            this(taken, news, List.of());
+        }
+    }
+
+    private volatile CountDownLatch commitGate = new CountDownLatch(0);
+    /** Queue sends of the run ids it accepts are refused as by a full queue. */
+    volatile java.util.function.Predicate<String> refusesRun = id -> false;
+
+    /** Commits that carry queue sends wait until {@link #releaseCommits()}. */
+    void holdCommits() {
+        commitGate = new CountDownLatch(1);
+    }
+
+    /** Counted down when a commit starts waiting at the gate of {@link #holdCommits()}. */
+    final java.util.concurrent.Semaphore commitsHeld = new java.util.concurrent.Semaphore(0);
+
+    void releaseCommits() {
+        commitGate.countDown();
     }
 
     /** A message held by the fake engine. */
@@ -148,19 +167,28 @@ final class FakeJms {
         boolean transacted = mode == JMSContext.SESSION_TRANSACTED;
         List<Stored> received = new ArrayList<>();
         List<Stored> newsToSend = new ArrayList<>();
+        List<Stored> queuedToSend = new ArrayList<>();
         CountDownLatch closed = new CountDownLatch(1);
         return proxy(JMSContext.class, (p, m, args) -> switch (m.getName()) {
             case "createTextMessage" -> textMessage(new Stored((String) args[0]));
-            case "createProducer" -> producer(transacted, newsToSend);
+            case "createProducer" -> producer(transacted, newsToSend, queuedToSend);
             case "createConsumer" -> args[0] == queue ? queueConsumer(transacted, received, args.length > 1 ? (String) args[1] : null)
                     : topicConsumer(args.length > 1 ? (String) args[1] : null, closed);
             case "commit" -> {
                 List<String> taken = received.stream().map(s -> (String) s.properties.get(JmsActionQueue.RUN_ID)).toList();
                 List<Stored> news = List.copyOf(newsToSend);
+                List<Stored> queued = List.copyOf(queuedToSend);
+                if (!queued.isEmpty() && commitGate.getCount() > 0) {
+                    commitsHeld.release();
+                    commitGate.await();
+                }
                 received.clear();
                 newsToSend.clear();
+                queuedToSend.clear();
                 news.forEach(this::deliverToSubscribers);
-                commits.add(new Commit(taken, news.stream().map(n -> n.text).toList()));
+                queued.forEach(q -> enqueue(q, false));
+                commits.add(new Commit(taken, news.stream().map(n -> n.text).toList(),
+                        queued.stream().map(q -> (String) q.properties.get(JmsActionQueue.RUN_ID)).toList()));
                 yield null;
             }
             case "rollback", "close" -> {
@@ -173,18 +201,23 @@ final class FakeJms {
                 }
                 received.clear();
                 newsToSend.clear();
+                queuedToSend.clear();
                 yield null;
             }
             default -> unsupported(m.getName());
         });
     }
 
-    private Object producer(boolean transacted, List<Stored> newsToSend) {
+    private Object producer(boolean transacted, List<Stored> newsToSend, List<Stored> queuedToSend) {
         return proxy(jakarta.jms.JMSProducer.class, (p, m, args) -> switch (m.getName()) {
             case "setDeliveryMode", "setTimeToLive", "setPriority", "setDeliveryDelay" -> p;
             case "send" -> {
                 Stored sent = args[1] instanceof String text ? new Stored(text) : stored(args[1]);
-                if (args[0] == queue) {
+                if (args[0] == queue && refusesRun.test(String.valueOf(sent.properties.get(JmsActionQueue.RUN_ID)))) {
+                    throw new jakarta.jms.ResourceAllocationRuntimeException("CWSIK0025E: the queue is full");
+                } else if (args[0] == queue && transacted) {
+                    queuedToSend.add(sent); // on the queue at the commit
+                } else if (args[0] == queue) {
                     enqueue(sent, false);
                 } else if (transacted) {
                     newsToSend.add(sent);

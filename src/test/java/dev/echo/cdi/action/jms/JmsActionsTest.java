@@ -197,10 +197,35 @@ class JmsActionsTest {
         return now;
     }
 
+    /** The next commit of a consumer (the sender's commits of accepted actions are counted in {@link #sentInTransactions}). */
     private FakeJms.Commit nextCommit() throws InterruptedException {
-        FakeJms.Commit c = jms.commits.poll(10, TimeUnit.SECONDS);
-        assertNotNull(c, "the consumer committed within 10 s");
-        return c;
+        while (true) {
+            FakeJms.Commit c = jms.commits.poll(10, TimeUnit.SECONDS);
+            assertNotNull(c, "the consumer committed within 10 s");
+            if (!c.queued().isEmpty() && c.taken().isEmpty() && c.news().isEmpty()) {
+                sentInTransactions.addAll(c.queued());
+                continue;
+            }
+            return c;
+        }
+    }
+
+    /** Run ids the sender's transactions put on the queue, as nextCommit() passed them. */
+    private final List<String> sentInTransactions = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Test
+    void aStartedServerSendsAcceptedActionsInTransactionsOfItsSenderAndOneThatHasNotStartedSendsAlone() throws Exception {
+        JmsActions server = server();
+        server.send(work("before", List.of()), ALICE); // not started: a send of its own, no transaction
+        assertEquals(1, jms.waiting());
+        assertTrue(jms.commits.isEmpty(), "no commit: " + jms.commits);
+        server.start();
+        server.send(work("after", List.of()), ALICE);
+        nextCommit();
+        nextCommit();
+        assertTrue(sentInTransactions.contains("after"), "through the sender: " + sentInTransactions);
+        assertFalse(sentInTransactions.contains("before"));
+        assertEquals(2, worked.get(), "both ran");
     }
 
     @Test

@@ -1,0 +1,233 @@
+package dev.echo.cdi.action.jms;
+
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSContext;
+import jakarta.jms.JMSException;
+import jakarta.jms.JMSProducer;
+import jakarta.jms.JMSRuntimeException;
+import jakarta.jms.Queue;
+import jakarta.jms.TextMessage;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Sends the messages of accepted actions for the threads that accept them: messages that wait
+ * together go in one transaction of one long-lived session, so that up to {@value #MAX_BATCH}
+ * accepted actions cost one commit (one write of the engine's log) and no session is made and
+ * closed per action (issue 32: a context per send and its own commit were a third of the accept
+ * path). An accepting thread returns when the commit that holds its message has returned: an
+ * answer of "accepted" still means the provider has it.
+ *
+ * <p>A batch whose sending fails before its commit is rolled back and each of its messages is
+ * sent again in a transaction of its own, so that a message the engine refuses (its queue is full)
+ * fails only its own caller. A failing commit fails every caller of its batch and is not tried
+ * again: its outcome is unknown, as a failed single send's was (a second copy of a run that did
+ * get through is dropped by the consumer as a replay).
+ *
+ * <p>Invariants: {@code waiting} holds the messages not yet taken, in arrival order; a message
+ * is taken either by the sender thread or, once {@code closed} is set, back by its own caller
+ * ({@link LinkedBlockingQueue#remove} decides which, atomically), and its future is completed
+ * exactly once, by whoever took it. {@code closed} (volatile) is set once, by the sender thread
+ * as it ends, before it takes the last messages left. The context and the producer belong to the
+ * sender thread.
+ */
+final class ActionSender {
+
+    private static final Logger LOG = Logger.getLogger(ActionSender.class.getName());
+    /** Most messages one transaction carries. */
+    static final int MAX_BATCH = 64;
+    /** Most body characters one transaction carries (at least one message, whatever its size). */
+    static final int MAX_BATCH_CHARS = 1 << 20;
+
+    /** One message to send: its body, its properties (signed), JMS priority and delivery delay. */
+    record Outgoing(String runId, String body, Map<String, String> properties, int priority, long delayMillis,
+                    CompletableFuture<Void> sent) {
+        Outgoing(String runId, String body, Map<String, String> properties, int priority, long delayMillis) {
+            this(runId, body, properties, priority, delayMillis, new CompletableFuture<>());
+        }
+    }
+
+    private final IntFunction<JMSContext> open;
+    private final Queue queue;
+    private final LinkedBlockingQueue<Outgoing> waiting = new LinkedBlockingQueue<>();
+    /** Set by the sender thread when it ends: a caller that finds it set takes its message back. */
+    private volatile boolean closed;
+    private JMSContext context; // sender thread only
+    private JMSProducer producer; // sender thread only
+
+    /** {@code open} makes a context of the given session mode, logged in as the servers' user. */
+    ActionSender(IntFunction<JMSContext> open, Queue queue) {
+        this.open = open;
+        this.queue = queue;
+    }
+
+    /**
+     * Sends {@code o} with whatever else waits, and returns once its transaction committed; or
+     * {@code false} if the sender has ended and {@code o} was not taken (the caller sends it
+     * itself). Throws what sending it threw.
+     */
+    boolean send(Outgoing o) {
+        waiting.add(o);
+        if (closed && waiting.remove(o)) {
+            return false; // the sender ended before it saw o
+        }
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    o.sent().get();
+                    return true;
+                } catch (InterruptedException e) {
+                    interrupted = true; // the message is on its way: its outcome is the caller's answer
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    throw new JMSRuntimeException("sending action " + o.runId() + " failed: " + e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Messages waiting for the sender (tests). */
+    int waiting() {
+        return waiting.size();
+    }
+
+    /**
+     * The sender thread's loop: takes what waits, sends it as one transaction, until
+     * {@code stopping} says so; then closes and sends what was left.
+     */
+    void run(java.util.function.BooleanSupplier stopping) {
+        try {
+            while (!stopping.getAsBoolean()) {
+                Outgoing first;
+                try {
+                    first = waiting.poll(500, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    break;
+                }
+                if (first != null) {
+                    sendBatch(take(first));
+                }
+            }
+        } finally {
+            closed = true;
+            Outgoing left;
+            while ((left = waiting.poll()) != null) {
+                sendBatch(take(left));
+            }
+            closeContext();
+        }
+    }
+
+    /** {@code first} and what waits behind it, within the batch's bounds. */
+    private List<Outgoing> take(Outgoing first) {
+        List<Outgoing> batch = new ArrayList<>();
+        batch.add(first);
+        int chars = first.body().length();
+        Outgoing next;
+        while (batch.size() < MAX_BATCH && (next = waiting.peek()) != null && chars + next.body().length() <= MAX_BATCH_CHARS) {
+            waiting.poll(); // only this thread polls while it runs: the peeked one is the one taken
+            batch.add(next);
+            chars += next.body().length();
+        }
+        return batch;
+    }
+
+    private void sendBatch(List<Outgoing> batch) {
+        try {
+            ensureContext();
+            for (Outgoing o : batch) {
+                sendOne(o);
+            }
+        } catch (RuntimeException e) {
+            rollback();
+            if (batch.size() == 1) {
+                batch.get(0).sent().completeExceptionally(e);
+                closeContextIfBroken(e);
+                return;
+            }
+            // one refused message must not refuse the others: each alone, in its own transaction
+            for (Outgoing o : batch) {
+                sendBatch(List.of(o));
+            }
+            return;
+        }
+        try {
+            context.commit();
+        } catch (RuntimeException e) {
+            closeContext(); // the session's state is unknown: a new one for the next batch
+            batch.forEach(o -> o.sent().completeExceptionally(e));
+            return;
+        }
+        batch.forEach(o -> o.sent().complete(null));
+    }
+
+    private void sendOne(Outgoing o) {
+        try {
+            TextMessage m = context.createTextMessage(o.body());
+            for (Map.Entry<String, String> p : o.properties().entrySet()) {
+                m.setStringProperty(p.getKey(), p.getValue());
+            }
+            producer.setPriority(o.priority()).setDeliveryDelay(o.delayMillis()).send(queue, m);
+        } catch (JMSException e) {
+            throw new JMSRuntimeException("could not build the message of action " + o.runId() + ": " + e.getMessage(),
+                    e.getErrorCode(), e);
+        }
+    }
+
+    private void ensureContext() {
+        if (context == null) {
+            context = open.apply(JMSContext.SESSION_TRANSACTED);
+            producer = context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT);
+        }
+    }
+
+    private void rollback() {
+        if (context != null) {
+            try {
+                context.rollback();
+            } catch (RuntimeException e) {
+                closeContext();
+            }
+        }
+    }
+
+    /** A refusal of the message (a full queue) leaves the session usable; any other failure does not. */
+    private void closeContextIfBroken(RuntimeException e) {
+        if (!(e instanceof jakarta.jms.ResourceAllocationRuntimeException)) {
+            closeContext();
+        }
+    }
+
+    private void closeContext() {
+        if (context != null) {
+            try {
+                context.rollback(); // nothing open, but a container's transaction containment wants it ended
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "rolling back the action sender's session failed", e);
+            }
+            try {
+                context.close();
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "closing the action sender's session failed", e);
+            }
+        }
+        context = null;
+        producer = null;
+    }
+}
