@@ -117,8 +117,10 @@ public final class JmsActions implements DistributedRuns {
     /** This application's name: what its messages carry and its consumers select on. */
     private final String application;
     private final MessageSigner signer;
-    /** This JVM's id on the topic ({@link JmsActionQueue#ORIGIN}): its subscriber does not hear the states it sent. */
+    /** This JVM's id on the topic ({@link JmsActionQueue#ORIGIN}): its subscriber skips the states it sent, unread. */
     private final String origin = java.util.UUID.randomUUID().toString();
+    /** Topic messages of this JVM's own states its subscriber skipped unread. */
+    private final AtomicLong skippedOwn = new AtomicLong();
     private final BlockingQueue<String> outgoing = new LinkedBlockingQueue<>(100_000);
     private final List<Thread> started = new ArrayList<>();
     /** Set once when the application stops; read by every loop. */
@@ -281,6 +283,11 @@ public final class JmsActions implements DistributedRuns {
     /** This JVM's id on the topic (tests). */
     String origin() {
         return origin;
+    }
+
+    /** Topic messages of this JVM's own run states skipped unread (tests). */
+    long skippedOwn() {
+        return skippedOwn.get();
     }
 
     @Override
@@ -980,6 +987,7 @@ public final class JmsActions implements DistributedRuns {
         long backoff = RECONNECT_MILLIS;
         String failed = null; // a message whose send failed: sent again first, not lost (a sync, a ping)
         boolean failedStatesOnly = false;
+        jakarta.jms.JMSProducer producer = null; // made with the context, used with it only
         while (!stopping || !outgoing.isEmpty()) {
             watchSubscriber();
             String next;
@@ -1005,11 +1013,13 @@ public final class JmsActions implements DistributedRuns {
                 }
                 if (context == null) {
                     context = queue.open(JMSContext.AUTO_ACKNOWLEDGE);
+                    // one producer per context: the engine makes a producer session (and checks its
+                    // authority) for each, which cost 5 % of a durable action made per send (issue 32)
+                    // states are news, not records: non-persistent, and stale after a minute
+                    producer = context.createProducer().setDeliveryMode(DeliveryMode.NON_PERSISTENT)
+                            .setTimeToLive(JmsActionQueue.NEWS_TIME_TO_LIVE_MILLIS);
                 }
-                // states are news, not records: non-persistent, and stale after a minute
-                context.createProducer().setDeliveryMode(DeliveryMode.NON_PERSISTENT)
-                        .setTimeToLive(JmsActionQueue.NEWS_TIME_TO_LIVE_MILLIS)
-                        .send(topic, queue.news(context, next, nextStatesOnly ? origin : null));
+                producer.send(topic, queue.news(context, next, nextStatesOnly ? origin : null));
                 backoff = RECONNECT_MILLIS;
                 recovered(publisherDown, "publishing run states on " + settings.topic());
             } catch (JMSRuntimeException e) {
@@ -1155,7 +1165,7 @@ public final class JmsActions implements DistributedRuns {
                 if (context == null) {
                     context = queue.open(JMSContext.AUTO_ACKNOWLEDGE);
                     // this application's news only: another application's servers share the topic
-                    consumer = context.createConsumer(topic, JmsActionQueue.topicSelector(application, origin));
+                    consumer = context.createConsumer(topic, JmsActionQueue.topicSelector(application));
                     subscriberContext = context;
                     liveness.heard();
                     // a non-durable subscriber misses what was said before it listened (this server
@@ -1203,6 +1213,14 @@ public final class JmsActions implements DistributedRuns {
      * ping, a sync, a cancel or a run state.
      */
     void heard(Message m) {
+        try {
+            if (origin.equals(m.getStringProperty(JmsActionQueue.ORIGIN))) {
+                skippedOwn.incrementAndGet();
+                return; // run states this JVM sent: applied here before they were sent
+            }
+        } catch (jakarta.jms.JMSException e) {
+            // no readable origin: judged as any other message below
+        }
         Rejection refused = switch (signer.verify(m)) {
             case UNSIGNED -> Rejection.UNSIGNED;
             case BAD_SIGNATURE -> Rejection.BAD_SIGNATURE;
