@@ -8,7 +8,7 @@
 # Then, on a machine of 2 processors or more, a pinned mode that emulates separate machines (issue 32):
 # one server alone on core 0, then A on core 0 and B on core 1 (taskset), compared with each other.
 # Writes benchmarks/RESULTS-ACTIONS.md. Usage (from the repository root): bash benchmarks/liberty-actions.sh
-# Options (environment): MODES="memory jms1 jms2 pinned" (a subset to run), ROUNDS, N, OUT=<file> (instead
+# Options (environment): MODES="memory jms1 jms2 pinned" (a subset to run), ROUNDS, N, WARMUP (actions before the rounds, 4000), OUT=<file> (instead
 # of RESULTS-ACTIONS.md), JFR_DIR=<dir> (a JFR recording with profile settings of each server, written at its stop).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +22,7 @@ pw_b=$(sed -n 's/^echo.demo.bob.password=//p' liberty-config/bootstrap.propertie
 key=$(head -c 32 /dev/urandom | base64)
 jms_pw=$(head -c 18 /dev/urandom | base64)
 PORT_A=9097; PORT_B=9098; JMS=17277
-ROUNDS=${ROUNDS:-3}; N=${N:-2000}
+ROUNDS=${ROUNDS:-3}; N=${N:-2000}; WARMUP=${WARMUP:-4000}
 
 make_server() { # name, xml (relative to liberty-config), queue, http port, extra bootstrap lines
   local name=$1 xml=$2 queue=$3 port=$4 extra=$5 dir=$wlp/usr/servers/$1
@@ -67,7 +67,7 @@ round() {
   awk "BEGIN {printf \"%.0f\", $N / ($(date +%s.%N) - $t0)}"
 }
 measure() { # label; prints "label median (rounds)"
-  submit 400; sleep 3   # warm-up
+  submit "$WARMUP"; sleep 3   # warm-up: the JIT compiles the engine's and Echo's paths (every mode alike)
   local r=(); for i in $(seq 1 "$ROUNDS"); do r+=("$(round)"); done
   local med; med=$(printf '%s\n' "${r[@]}" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')
   echo "$1|$med|${r[*]}"
@@ -108,7 +108,7 @@ out=${OUT:-benchmarks/RESULTS-ACTIONS.md}
   echo "# Action throughput in Liberty ($(date -u)), $(nproc) processors"
   echo
   echo "Actions submitted by the application (showcase, 8 concurrent requests, actions of 0 ms) and run to SUCCEEDED,"
-  echo "$N per round, $ROUNDS rounds after a warm-up; median actions/s with each round in brackets. Same machine, same run."
+  echo "$N per round, $ROUNDS rounds after a warm-up of $WARMUP; median actions/s with each round in brackets. Same machine, same run."
   echo
   echo "Processor: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')."
   echo

@@ -22,10 +22,21 @@ package dev.echo.cdi.config;
  * @param engineMaxDeliveries the engine queue's {@code maxRedeliveryCount} where this server hosts
  *                           the engine and its configuration says so
  *                           ({@value EchoConfig#ACTIONS_JMS_ENGINE_MAX_DELIVERIES}), else 0 (unknown)
+ * @param bundle             most accepted actions one message carries ({@value EchoConfig#ACTIONS_JMS_BUNDLE}):
+ *                           actions accepted at the same moment go together, one send, one receive
+ *                           and one commit for all; 1: every action is a message of its own
  */
 public record ActionQueueSettings(boolean jms, String connectionFactory, String queue, String topic, int window,
                                   int maxDeliveries, String serverName, String application, SigningKeys signing,
-                                  MessagingLogin login, int engineMaxDeliveries) {
+                                  MessagingLogin login, int engineMaxDeliveries, int bundle) {
+
+    /** Settings with the default bundle ({@value EchoConfig#DEFAULT_JMS_BUNDLE}). */
+    public ActionQueueSettings(boolean jms, String connectionFactory, String queue, String topic, int window,
+                               int maxDeliveries, String serverName, String application, SigningKeys signing,
+                               MessagingLogin login, int engineMaxDeliveries) {
+        this(jms, connectionFactory, queue, topic, window, maxDeliveries, serverName, application, signing, login,
+                engineMaxDeliveries, EchoConfig.DEFAULT_JMS_BUNDLE);
+    }
 
     /** Settings that do not know the engine's redelivery limit. */
     public ActionQueueSettings(boolean jms, String connectionFactory, String queue, String topic, int window,
@@ -49,12 +60,12 @@ public record ActionQueueSettings(boolean jms, String connectionFactory, String 
     /** The same settings with {@code keys}. */
     public ActionQueueSettings withSigning(SigningKeys keys) {
         return new ActionQueueSettings(jms, connectionFactory, queue, topic, window, maxDeliveries, serverName, application, keys,
-                login, engineMaxDeliveries);
+                login, engineMaxDeliveries, bundle);
     }
 
     /** The same settings for the application named {@code name}. */
     public ActionQueueSettings forApplication(String name) {
         return new ActionQueueSettings(jms, connectionFactory, queue, topic, window, maxDeliveries, serverName, name, signing,
-                login, engineMaxDeliveries);
+                login, engineMaxDeliveries, bundle);
     }
 }

@@ -92,6 +92,8 @@ public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold
     public static final String ACTIONS_JMS_TOPIC = "echo.actions.jms.topic";
     /** Most action messages one server holds unsettled (each one a run in progress). */
     public static final String ACTIONS_JMS_WINDOW = "echo.actions.jms.window";
+    /** Most accepted actions one message carries (1-256); 1: none is bundled. */
+    public static final String ACTIONS_JMS_BUNDLE = "echo.actions.jms.bundle";
     /** Must equal the engine queue's maxRedeliveryCount (liberty-config: echo.jms.max-deliveries). */
     public static final String ACTIONS_JMS_MAX_DELIVERIES = "echo.actions.jms.max-deliveries";
     /**
@@ -114,6 +116,8 @@ public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold
     public static final String DEFAULT_JMS_TOPIC = "jms/echo/runs";
     public static final int DEFAULT_JMS_WINDOW = 8;
     public static final int MAX_JMS_WINDOW = 1024;
+    public static final int DEFAULT_JMS_BUNDLE = 16;
+    public static final int MAX_JMS_BUNDLE = 256;
     public static final int DEFAULT_JMS_MAX_DELIVERIES = 5;
     public static final int MAX_JMS_MAX_DELIVERIES = 1000;
 
@@ -206,7 +210,9 @@ public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold
                 lookup.apply(ACTIONS_JMS_APPLICATION).map(v -> applicationName(ACTIONS_JMS_APPLICATION, v)).orElse(null),
                 SigningKeys.read(lookup, jms), MessagingLogin.read(lookup, jms),
                 lookup.apply(ACTIONS_JMS_ENGINE_MAX_DELIVERIES)
-                        .map(v -> boundedInt(ACTIONS_JMS_ENGINE_MAX_DELIVERIES, v, MAX_JMS_MAX_DELIVERIES)).orElse(0));
+                        .map(v -> boundedInt(ACTIONS_JMS_ENGINE_MAX_DELIVERIES, v, MAX_JMS_MAX_DELIVERIES)).orElse(0),
+                lookup.apply(ACTIONS_JMS_BUNDLE).map(v -> boundedInt(ACTIONS_JMS_BUNDLE, v, MAX_JMS_BUNDLE))
+                        .orElse(DEFAULT_JMS_BUNDLE));
     }
 
     /** An application name: 1-128 letters, digits, '.', '_' or '-' (it goes into a message selector). */

@@ -54,7 +54,42 @@ final class ActionSender {
         Outgoing(String runId, String body, Map<String, String> properties, int priority, long delayMillis) {
             this(runId, body, properties, priority, delayMillis, new CompletableFuture<>());
         }
+
+        /** This message made by {@code context} (the one that sends it). */
+        TextMessage toMessage(JMSContext context) {
+            try {
+                TextMessage m = context.createTextMessage(body);
+                for (Map.Entry<String, String> p : properties.entrySet()) {
+                    m.setStringProperty(p.getKey(), p.getValue());
+                }
+                return m;
+            } catch (JMSException e) {
+                throw new JMSRuntimeException("could not build the message of action " + runId + ": " + e.getMessage(),
+                        e.getErrorCode(), e);
+            }
+        }
     }
+
+    /** Makes one message (a bundle) of several that may go together ({@link JmsActionQueue#bundle}). */
+    interface Bundler {
+        /** Whether {@code message} may go into a bundle. */
+        boolean bundles(Outgoing message);
+
+        Outgoing bundle(List<Outgoing> members);
+    }
+
+    /** Never bundles: every action is a message of its own. */
+    static final Bundler ALONE = new Bundler() {
+        @Override
+        public boolean bundles(Outgoing message) {
+            return false;
+        }
+
+        @Override
+        public Outgoing bundle(List<Outgoing> members) {
+            throw new UnsupportedOperationException("not bundling");
+        }
+    };
 
     private final IntFunction<JMSContext> open;
     private final Queue queue;
@@ -64,10 +99,24 @@ final class ActionSender {
     private JMSContext context; // sender thread only
     private JMSProducer producer; // sender thread only
 
-    /** {@code open} makes a context of the given session mode, logged in as the servers' user. */
+    /** Most actions one message carries (1: none is bundled). */
+    private final int bundleMax;
+    private final Bundler bundler;
+
+    /** A sender that never bundles; {@code open} makes a context of the given session mode. */
     ActionSender(IntFunction<JMSContext> open, Queue queue) {
+        this(open, queue, 1, ALONE);
+    }
+
+    /**
+     * {@code open} makes a context of the given session mode, logged in as the servers' user; up to
+     * {@code bundleMax} actions of one JMS priority that {@code bundler} allows go as one message.
+     */
+    ActionSender(IntFunction<JMSContext> open, Queue queue, int bundleMax, Bundler bundler) {
         this.open = open;
         this.queue = queue;
+        this.bundleMax = bundleMax;
+        this.bundler = bundler;
     }
 
     /**
@@ -148,11 +197,43 @@ final class ActionSender {
         return batch;
     }
 
+    /** One message to send and the accepted actions it carries (one, or a bundle's). */
+    private record Unit(Outgoing message, List<Outgoing> members) {
+    }
+
+    /**
+     * The messages of {@code batch}: those the bundler allows, of one JMS priority, together by up
+     * to {@code bundleMax} in arrival order; every other one alone.
+     */
+    private List<Unit> units(List<Outgoing> batch) {
+        List<Unit> units = new ArrayList<>();
+        Map<Integer, List<Outgoing>> open = new java.util.LinkedHashMap<>();
+        for (Outgoing o : batch) {
+            if (bundleMax <= 1 || batch.size() == 1 || !bundler.bundles(o)) {
+                units.add(new Unit(o, List.of(o)));
+                continue;
+            }
+            List<Outgoing> group = open.computeIfAbsent(o.priority(), p -> new ArrayList<>());
+            group.add(o);
+            if (group.size() == bundleMax) {
+                units.add(unit(group));
+                open.remove(o.priority());
+            }
+        }
+        open.values().forEach(group -> units.add(unit(group)));
+        return units;
+    }
+
+    private Unit unit(List<Outgoing> group) {
+        return group.size() == 1 ? new Unit(group.get(0), List.copyOf(group)) : new Unit(bundler.bundle(group), List.copyOf(group));
+    }
+
     private void sendBatch(List<Outgoing> batch) {
         try {
             ensureContext();
-            for (Outgoing o : batch) {
-                sendOne(o);
+            for (Unit u : units(batch)) {
+                producer.setPriority(u.message().priority()).setDeliveryDelay(u.message().delayMillis())
+                        .send(queue, u.message().toMessage(context));
             }
         } catch (RuntimeException e) {
             rollback();
@@ -175,19 +256,6 @@ final class ActionSender {
             return;
         }
         batch.forEach(o -> o.sent().complete(null));
-    }
-
-    private void sendOne(Outgoing o) {
-        try {
-            TextMessage m = context.createTextMessage(o.body());
-            for (Map.Entry<String, String> p : o.properties().entrySet()) {
-                m.setStringProperty(p.getKey(), p.getValue());
-            }
-            producer.setPriority(o.priority()).setDeliveryDelay(o.delayMillis()).send(queue, m);
-        } catch (JMSException e) {
-            throw new JMSRuntimeException("could not build the message of action " + o.runId() + ": " + e.getMessage(),
-                    e.getErrorCode(), e);
-        }
     }
 
     private void ensureContext() {

@@ -22,6 +22,7 @@ import jakarta.jms.Topic;
 import java.time.Duration;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -75,6 +76,15 @@ final class JmsActionQueue implements ActionQueue {
     static final String APP_NAME = "echoAppName";
     /** When the sender signed it (epoch milliseconds): run states older than their news lifetime are refused. */
     static final String SENT_AT = "echoSentAt";
+    /** On a bundle (several accepted actions in one message, {@link ActionSender}): how many it holds. */
+    static final String BUNDLE = "echoBundle";
+    /**
+     * On a run a consumer gave back by sending it again (from a bundle, at a graceful stop): the
+     * deliveries it had, added to the engine's count of the new message.
+     */
+    static final String DELIVERED = "echoDelivered";
+    /** Largest action (JSON characters) that goes into a bundle; larger ones go alone. */
+    static final int BUNDLE_ITEM_MAX_CHARS = 64 * 1024;
     /**
      * The sending JVM's random id, on topic messages that carry only run states: its own subscriber
      * skips them before verifying or reading them, since it applied them before it sent them
@@ -203,20 +213,8 @@ final class JmsActionQueue implements ActionQueue {
                 new Action.Metadata(Duration.ZERO, action.metadata().before(), action.metadata().after(),
                         action.metadata().next(), action.metadata().retry(), action.metadata().timeout(),
                         action.metadata().requiredRole(), action.metadata().idempotencyKey()));
-        java.util.SortedMap<String, String> props = new java.util.TreeMap<>();
-        props.put(PRINCIPAL, owner.name());
-        props.put(APPLICATION, Boolean.toString(owner.application()));
-        if (action.metadata().idempotencyKey() != null) {
-            props.put(KEY, action.metadata().idempotencyKey());
-        }
-        props.put(PRIORITY, action.priority().name());
-        props.put(RUN_ID, action.id());
-        props.put(APP_NAME, application);
-        props.put(SENT_AT, Long.toString(System.currentTimeMillis()));
-        String body = ActionJson.write(undelayed);
-        props.put(MessageSigner.SIGNATURE, signer.signatureOf(body, props)); // last: it covers everything above
-        ActionSender.Outgoing message = new ActionSender.Outgoing(action.id(), body, props, jmsPriority(action.priority()),
-                action.metadata().delay().toMillis());
+        ActionSender.Outgoing message = outgoing(action.id(), owner, action.metadata().idempotencyKey(), action.priority(),
+                ActionJson.write(undelayed), action.metadata().delay().toMillis(), 0);
         try {
             ActionSender batching = sender;
             if (batching == null || inTransaction.getAsBoolean() || !batching.send(message)) {
@@ -234,21 +232,90 @@ final class JmsActionQueue implements ActionQueue {
     }
 
     /**
+     * One action's message, signed: its body the action's JSON (without its delay, which is the
+     * message's delivery delay), {@code delivered} the deliveries it had before (see
+     * {@link #DELIVERED}; 0: none).
+     */
+    ActionSender.Outgoing outgoing(String runId, RunBook.Owner owner, String key, Priority priority, String body,
+                                   long delayMillis, int delivered) {
+        java.util.SortedMap<String, String> props = new java.util.TreeMap<>();
+        props.put(PRINCIPAL, owner.name());
+        props.put(APPLICATION, Boolean.toString(owner.application()));
+        if (key != null) {
+            props.put(KEY, key);
+        }
+        props.put(PRIORITY, priority.name());
+        props.put(RUN_ID, runId);
+        props.put(APP_NAME, application);
+        props.put(SENT_AT, Long.toString(System.currentTimeMillis()));
+        if (delivered > 0) {
+            props.put(DELIVERED, Integer.toString(delivered));
+        }
+        props.put(MessageSigner.SIGNATURE, signer.signatureOf(body, props)); // last: it covers everything above
+        return new ActionSender.Outgoing(runId, body, props, jmsPriority(priority), delayMillis);
+    }
+
+    /** A run of a bundle as a message of its own, with the deliveries it had ({@code delivered}). */
+    ActionSender.Outgoing single(BundledRun run, int delivered) {
+        return outgoing(run.runId(), run.owner(), run.key(), run.priority(), run.actionJson(), 0, delivered);
+    }
+
+    /** Whether {@code message} may go into a bundle: due now, and small. */
+    static boolean bundles(ActionSender.Outgoing message) {
+        return message.delayMillis() == 0 && message.body().length() <= BUNDLE_ITEM_MAX_CHARS;
+    }
+
+    /**
+     * Several accepted actions of one JMS priority as one signed message (a bundle): its body
+     * {@code {"type":"bundle","runs":[{"id","principal","application","key","priority","action"}]}}
+     * ({@code action} the action's JSON as a string), its {@value #RUN_ID} the first run's id, its
+     * {@value #BUNDLE} how many it holds. A consumer runs them all and settles the message once.
+     */
+    ActionSender.Outgoing bundle(List<ActionSender.Outgoing> members) {
+        jakarta.json.JsonArrayBuilder runs = ActionJson.provider().createArrayBuilder();
+        for (ActionSender.Outgoing m : members) {
+            Map<String, String> p = m.properties();
+            jakarta.json.JsonObjectBuilder run = ActionJson.provider().createObjectBuilder().add("id", m.runId())
+                    .add("principal", p.get(PRINCIPAL)).add("application", Boolean.parseBoolean(p.get(APPLICATION)))
+                    .add("priority", p.get(PRIORITY)).add("action", m.body());
+            if (p.get(KEY) != null) {
+                run.add("key", p.get(KEY));
+            }
+            runs.add(run);
+        }
+        String body = ActionJson.provider().createObjectBuilder().add("type", "bundle").add("runs", runs).build().toString();
+        ActionSender.Outgoing first = members.get(0);
+        java.util.SortedMap<String, String> props = new java.util.TreeMap<>();
+        props.put(RUN_ID, first.runId());
+        props.put(PRIORITY, first.properties().get(PRIORITY));
+        props.put(APP_NAME, application);
+        props.put(SENT_AT, Long.toString(System.currentTimeMillis()));
+        props.put(BUNDLE, Integer.toString(members.size()));
+        props.put(MessageSigner.SIGNATURE, signer.signatureOf(body, props));
+        return new ActionSender.Outgoing(first.runId(), body, props, first.priority(), 0);
+    }
+
+    /**
+     * One run of a bundle as its message recorded it: the run's id, submitter, idempotency key,
+     * priority and the action's JSON.
+     */
+    record BundledRun(String runId, RunBook.Owner owner, String key, Priority priority, String actionJson) {
+        /** The action (its id the run's); an {@link IllegalArgumentException} naming the problem if it is not one. */
+        Action action() {
+            Action read = ActionJson.read(actionJson); // the JSON format carries no id
+            return new Action(runId, read.name(), read.content(), read.priority(), read.metadata());
+        }
+    }
+
+    /**
      * Sends {@code message} in a context of its own: before the sender starts, after it ended, and
      * for a caller inside a JTA transaction (the send then joins it, as any JMS send in one does:
      * the action is accepted if and when the caller's transaction commits).
      */
     private void sendAlone(ActionSender.Outgoing message) {
         try (JMSContext context = open(JMSContext.AUTO_ACKNOWLEDGE)) {
-            TextMessage m = context.createTextMessage(message.body());
-            for (java.util.Map.Entry<String, String> p : message.properties().entrySet()) {
-                m.setStringProperty(p.getKey(), p.getValue());
-            }
             context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT).setPriority(message.priority())
-                    .setDeliveryDelay(message.delayMillis()).send(queue, m);
-        } catch (JMSException e) {
-            throw new JMSRuntimeException("could not build the message of action " + message.runId() + ": " + e.getMessage(),
-                    e.getErrorCode(), e);
+                    .setDeliveryDelay(message.delayMillis()).send(queue, message.toMessage(context));
         }
     }
 
@@ -445,22 +512,94 @@ final class JmsActionQueue implements ActionQueue {
             }
         }
 
-        /** JMSXDeliveryCount (1 for the first delivery); providers that lack it: 2 if redelivered, else 1. */
+        /**
+         * JMSXDeliveryCount (1 for the first delivery; providers that lack it: 2 if redelivered,
+         * else 1), plus the deliveries a run given back by a consumer had before ({@value #DELIVERED},
+         * signed: read only of a message whose signature verified).
+         */
         @Override
         public int deliveryCount() {
+            int engine;
             try {
                 if (message.propertyExists("JMSXDeliveryCount")) {
-                    return Math.max(1, message.getIntProperty("JMSXDeliveryCount"));
+                    engine = Math.max(1, message.getIntProperty("JMSXDeliveryCount"));
+                } else {
+                    engine = message.getJMSRedelivered() ? 2 : 1;
                 }
-                return message.getJMSRedelivered() ? 2 : 1;
             } catch (JMSException | NumberFormatException e) {
-                return 1;
+                engine = 1;
             }
+            String before = property(DELIVERED);
+            if (before == null) {
+                return engine;
+            }
+            try {
+                return engine + Math.max(0, Math.min(1_000, Integer.parseInt(before)));
+            } catch (NumberFormatException e) {
+                return engine;
+            }
+        }
+
+        /** Whether this message is a bundle of several runs. */
+        boolean bundled() {
+            return property(BUNDLE) != null;
+        }
+
+        private List<BundledRun> parsedBundle; // parsed once, on the owning thread
+
+        /**
+         * The runs of a bundle, in the order they were accepted; an {@link IllegalArgumentException}
+         * naming the problem if the body is not a bundle. Read only of a message whose signature verified.
+         */
+        List<BundledRun> bundle() {
+            if (parsedBundle == null) {
+                try {
+                    if (!(message instanceof TextMessage text) || text.getText() == null) {
+                        throw new IllegalArgumentException("message " + message.getJMSMessageID() + " is not a text message");
+                    }
+                    jakarta.json.JsonObject o;
+                    try (jakarta.json.JsonReader r = ActionJson.provider().createReader(new java.io.StringReader(text.getText()))) {
+                        o = r.readObject();
+                    }
+                    List<BundledRun> runs = new java.util.ArrayList<>();
+                    for (jakarta.json.JsonValue v : o.getJsonArray("runs")) {
+                        jakarta.json.JsonObject run = v.asJsonObject();
+                        String id = run.getString("id");
+                        if (!ActionJson.isToken(id)) {
+                            throw new IllegalArgumentException("a bundle names a run id Echo never makes");
+                        }
+                        RunBook.Owner owner = run.getBoolean("application", false) ? RunBook.Owner.APPLICATION
+                                : RunBook.Owner.caller(run.getString("principal"));
+                        runs.add(new BundledRun(id, owner, run.getString("key", null), Priority.valueOf(run.getString("priority")),
+                                run.getString("action")));
+                    }
+                    if (runs.isEmpty()) {
+                        throw new IllegalArgumentException("an empty bundle");
+                    }
+                    parsedBundle = List.copyOf(runs);
+                } catch (JMSException | RuntimeException e) {
+                    throw e instanceof IllegalArgumentException iae ? iae
+                            : new IllegalArgumentException("message body is not a bundle: " + e.getMessage(), e);
+                }
+            }
+            return parsedBundle;
+        }
+
+        /** The ids of the runs this message holds: its one run, or every run of a bundle (none if unreadable). */
+        List<String> runIds() {
+            if (bundled()) {
+                try {
+                    return bundle().stream().map(BundledRun::runId).toList();
+                } catch (IllegalArgumentException e) {
+                    return runId == null ? List.of() : List.of(runId);
+                }
+            }
+            return runId == null ? List.of() : List.of(runId);
         }
 
         @Override
         public void ack() {
-            commitWith(null, List.of(), null);
+            commitWith(null, List.of(), null, List.of());
         }
 
         /**
@@ -470,7 +609,21 @@ final class JmsActionQueue implements ActionQueue {
          * persistent, so that the engine keeps them as it keeps the commit.
          */
         void commitWith(Topic topic, List<String> news, String origin) {
+            commitWith(topic, news, origin, List.of());
+        }
+
+        /**
+         * As {@link #commitWith(Topic, List, String)}, and {@code handBack} sent to the queue in the
+         * same transaction: runs of a bundle that go on as messages of their own.
+         */
+        void commitWith(Topic topic, List<String> news, String origin, List<ActionSender.Outgoing> handBack) {
             settle(() -> {
+                if (!handBack.isEmpty()) {
+                    JMSProducer again = slot.context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT);
+                    for (ActionSender.Outgoing o : handBack) {
+                        again.setPriority(o.priority()).send(queue, o.toMessage(slot.context));
+                    }
+                }
                 if (!news.isEmpty()) {
                     if (slot.newsProducer == null) {
                         // one per session: the engine makes a producer session for each (issue 32)

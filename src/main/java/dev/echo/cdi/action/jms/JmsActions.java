@@ -228,7 +228,18 @@ public final class JmsActions implements DistributedRuns {
         this.applicationContext = applicationContext;
         this.threads = threads;
         this.queue = new JmsActionQueue(factory, settings.login(), queue, signer, application);
-        this.sender = new ActionSender(this.queue::open, queue);
+        JmsActionQueue actionQueue = this.queue;
+        this.sender = new ActionSender(actionQueue::open, queue, settings.bundle(), new ActionSender.Bundler() {
+            @Override
+            public boolean bundles(ActionSender.Outgoing message) {
+                return JmsActionQueue.bundles(message);
+            }
+
+            @Override
+            public ActionSender.Outgoing bundle(List<ActionSender.Outgoing> members) {
+                return actionQueue.bundle(members);
+            }
+        });
     }
 
     /**
@@ -496,15 +507,15 @@ public final class JmsActions implements DistributedRuns {
                 continue;
             }
             JmsActionQueue.JmsDelivery d = (JmsActionQueue.JmsDelivery) next.get();
-            List<RunStatus> finals;
+            Settlement settlement;
             try {
-                finals = consume(d);
+                settlement = consume(d);
             } catch (RuntimeException | Error e) {
                 LOG.log(Level.WARNING, "Echo: action message " + dev.echo.action.LogText.escape(d.messageId())
                         + " could not be handled; it will be delivered again", dev.echo.action.LogText.safe(e));
-                finals = null;
+                settlement = null;
             }
-            settle(d, finals);
+            settle(d, settlement);
         }
         queue.closeSlot();
     }
@@ -584,22 +595,32 @@ public final class JmsActions implements DistributedRuns {
      * never delivered again). Once committed they are taken on this board too. A refused message
      * is committed with no news: taken off the queue, never run.
      */
-    private void settle(JmsActionQueue.JmsDelivery d, List<RunStatus> finals) {
+    private void settle(JmsActionQueue.JmsDelivery d, Settlement settlement) {
         try {
-            if (finals == null) {
+            if (settlement == null) {
                 d.nack();
                 return;
             }
-            d.commitWith(topic, finals.stream().map(RunStatus::toJson).toList(), origin);
+            List<RunStatus> finals = settlement.finals();
+            // a bundle's final states go as one batch of news: one topic message per commit
+            List<String> news = finals.size() > 1 ? List.of(batchOf(finals.stream().map(RunStatus::toJson).toList()))
+                    : finals.stream().map(RunStatus::toJson).toList();
+            d.commitWith(topic, news, origin, settlement.handBack());
             finals.forEach(board::apply);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Echo: settling action message " + dev.echo.action.LogText.escape(d.messageId())
                     + " failed; the engine delivers it again", dev.echo.action.LogText.safe(e));
         } finally {
-            if (d.runId != null) {
-                deliveries.remove(d.runId);
+            for (String id : d.runIds()) {
+                deliveries.remove(id);
+                bundles.remove(id);
             }
         }
+    }
+
+    /** {@code items} (run states' JSON) as one batch message's text, as the publisher makes them. */
+    private static String batchOf(List<String> items) {
+        return "{\"type\":\"batch\",\"items\":[" + String.join(",", items) + "]}";
     }
 
     private void pause(long millis) {
@@ -635,15 +656,26 @@ public final class JmsActions implements DistributedRuns {
     }
 
     /**
-     * Runs one delivered action to its end: the final states of its run and of every run its
-     * result started, to commit the message with, or {@code null} to roll it back. A refused
-     * message ({@link #screen}, the policy, a replay) is committed unrun.
+     * How a delivered message is settled: committed with {@code finals} on the topic and
+     * {@code handBack} sent again to the queue (runs of a bundle this server gives back), in one
+     * transaction.
      */
-    private List<RunStatus> consume(JmsActionQueue.JmsDelivery d) {
+    record Settlement(List<RunStatus> finals, List<ActionSender.Outgoing> handBack) {
+        static Settlement of(List<RunStatus> finals) {
+            return new Settlement(finals, List.of());
+        }
+    }
+
+    /**
+     * Runs one delivered message's action (or each action of a bundle) to its end: the final
+     * states to commit the message with, or {@code null} to roll it back. A refused message
+     * ({@link #screen}, the policy, a replay) is committed unrun.
+     */
+    private Settlement consume(JmsActionQueue.JmsDelivery d) {
         Rejection refused = screen(d);
         if (refused != null) {
             reject(refused, "message " + d.messageId());
-            return List.of();
+            return Settlement.of(List.of());
         }
         if (!application.equals(d.applicationName())) {
             // the selector keeps other applications' messages away; a provider that ignored it must
@@ -658,31 +690,129 @@ public final class JmsActions implements DistributedRuns {
                     + ": the engine queue's redelivery limit (maxRedeliveryCount) is higher. Set both to one value, or a"
                     + " message no server can run is reported FAILED long before the engine gives up on it");
         }
+        if (d.bundled()) {
+            return consumeBundle(d, delivery);
+        }
         RunBook.Owner owner = d.owner();
+        Start start = start(d.runId, owner, d.key(), d::action, delivery, d.countsDeliveries(), d.bodyChars(), null);
+        if (start.settled() != null) {
+            return Settlement.of(start.settled());
+        }
+        if (start.cannot() != null) {
+            List<RunStatus> reported = cannotRun(d, owner, delivery, start.cannot());
+            return reported == null ? null : Settlement.of(reported);
+        }
+        List<RunStatus> finals = start.run() == null ? null : finish(start);
+        return finals == null ? null : Settlement.of(finals);
+    }
+
+    /**
+     * Runs every action of a bundle (several accepted actions in one message, {@link ActionSender})
+     * at once and settles the message when all have ended: their final states go with its commit.
+     * A run this server cannot start, or gives back at a stop, is sent again to the queue as a
+     * message of its own in the same transaction (so no other run of the bundle runs again): a
+     * run given back at a stop carries the deliveries so far ({@value JmsActionQueue#DELIVERED}).
+     */
+    private Settlement consumeBundle(JmsActionQueue.JmsDelivery d, int delivery) {
+        List<JmsActionQueue.BundledRun> runs;
+        try {
+            runs = d.bundle();
+        } catch (IllegalArgumentException e) {
+            List<RunStatus> reported = cannotRun(d, RunBook.Owner.APPLICATION, delivery, e);
+            return reported == null ? null : Settlement.of(reported);
+        }
+        List<RunStatus> finals = new ArrayList<>();
+        List<ActionSender.Outgoing> handBack = new ArrayList<>();
+        List<java.util.Map.Entry<JmsActionQueue.BundledRun, Start>> started = new ArrayList<>();
+        Bundle bundle = new Bundle(runs.size());
+        for (JmsActionQueue.BundledRun r : runs) {
+            Start s = start(r.runId(), r.owner(), r.key(), r::action, delivery, d.countsDeliveries(), r.actionJson().length(), bundle);
+            if (s.settled() != null) {
+                finals.addAll(s.settled());
+                bundle.ended();
+            } else if (s.cannot() != null) {
+                LOG.warning("Echo: run " + dev.echo.action.LogText.escape(r.runId()) + " of a bundle cannot be run here: "
+                        + dev.echo.action.LogText.escape(String.valueOf(s.cannot().getMessage()))
+                        + "; it is sent on as a message of its own");
+                handBack.add(queue.single(r, 0));
+                bundle.ended();
+            } else if (s.run() == null) {
+                handBack.add(queue.single(r, delivery)); // the scheduler is stopping: another server runs it
+                bundle.ended();
+            } else {
+                started.add(java.util.Map.entry(r, s));
+            }
+        }
+        for (java.util.Map.Entry<JmsActionQueue.BundledRun, Start> e : started) {
+            List<RunStatus> f = finish(e.getValue());
+            if (f == null) {
+                handBack.add(queue.single(e.getKey(), delivery)); // given back at a stop: it runs elsewhere
+            } else {
+                finals.addAll(f);
+            }
+        }
+        return new Settlement(finals, handBack);
+    }
+
+    /**
+     * The runs of one bundle that have not ended. A run that ends while others of its bundle still
+     * run has its final state published at once (the commit carries it again): its result does not
+     * wait for the slowest run of its message. Counted down once per run (CAS).
+     */
+    static final class Bundle {
+        private final java.util.concurrent.atomic.AtomicInteger running;
+
+        Bundle(int runs) {
+            this.running = new java.util.concurrent.atomic.AtomicInteger(runs);
+        }
+
+        /** One run ended; whether others are still running. */
+        boolean ended() {
+            return running.decrementAndGet() > 0;
+        }
+    }
+
+    /** The bundle of each root run held here that came in one (until its message is settled). */
+    private final java.util.Map<String, Bundle> bundles = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * What taking one action came to: final states to settle with at once ({@code settled}), an
+     * action this server cannot start ({@code cannot}), a run started ({@code run}), or none of
+     * these (the scheduler refused it: given back).
+     */
+    record Start(List<RunStatus> settled, RuntimeException cannot, ActionRun run, Bodies bodies) {
+    }
+
+    /**
+     * Takes one action of a delivered message (a message's only one, or one of a bundle): checks
+     * it as consume did for one message (routing, policy, replay, cancel), then starts its run.
+     */
+    private Start start(String runId, RunBook.Owner owner, String key, java.util.function.Supplier<Action> decode, int delivery,
+                        boolean countsDeliveries, int bodyChars, Bundle bundle) {
         Action action;
         try {
-            action = d.action();
+            action = decode.get();
             sequence.validate(action, role -> true); // routing: this server must know every name of the chain
         } catch (IllegalArgumentException | ActionException e) {
-            return cannotRun(d, owner, delivery, e);
+            return new Start(null, e, null, null);
         }
         String notAllowed = policy.refusal(action, owner);
         if (notAllowed != null) {
             reject(Rejection.POLICY, "run " + action.id() + ": " + notAllowed);
-            RunStatus base = statusBase(action, owner, d.key());
-            return List.of(base.with(ActionRun.State.FAILED, base.attempts(), settings.serverName(), delivery,
-                    delivery > 1, null, ActionException.Kind.LICENSE, versions.incrementAndGet()));
+            RunStatus base = statusBase(action, owner, key);
+            return new Start(List.of(base.with(ActionRun.State.FAILED, base.attempts(), settings.serverName(), delivery,
+                    delivery > 1, null, ActionException.Kind.LICENSE, versions.incrementAndGet())), null, null, null);
         }
         RunStatus known = board.get(action.id()).orElse(null);
-        if (known != null && (known.isFinal() || (known.deliveries() > 0 && delivery == 1 && d.countsDeliveries()))) {
+        if (known != null && (known.isFinal() || (known.deliveries() > 0 && delivery == 1 && countsDeliveries))) {
             // a first delivery of a run some server already took (or ended) is a copy, not a redelivery
             reject(Rejection.REPLAY, "run " + action.id() + " is already " + known.state() + " on server " + known.server());
-            return List.of();
+            return new Start(List.of(), null, null, null);
         }
         if (board.cancelRequested(action.id())) {
-            RunStatus base = statusBase(action, owner, d.key());
-            return List.of(base.with(ActionRun.State.CANCELLED, base.attempts(), settings.serverName(), delivery,
-                    delivery > 1, null, ActionException.Kind.CANCELLATION, versions.incrementAndGet()));
+            RunStatus base = statusBase(action, owner, key);
+            return new Start(List.of(base.with(ActionRun.State.CANCELLED, base.attempts(), settings.serverName(), delivery,
+                    delivery > 1, null, ActionException.Kind.CANCELLATION, versions.incrementAndGet())), null, null, null);
         }
         consumed.incrementAndGet();
         int before = Math.max(known == null ? 0 : known.attempts(), delivery - 1);
@@ -691,7 +821,7 @@ public final class JmsActions implements DistributedRuns {
             redelivered.incrementAndGet();
         }
         deliveries.put(action.id(), new int[]{delivery, taken ? 1 : 0});
-        RunStatus base = statusBase(action, owner, d.key());
+        RunStatus base = statusBase(action, owner, key);
         // taken: recorded on this board only (its owner and key for the states that follow); the
         // others learn it from the RUNNING state of the first attempt, which carries the delivery
         // (issue 32: one state message fewer per run)
@@ -703,19 +833,29 @@ public final class JmsActions implements DistributedRuns {
         // the application's context (class loader, java:comp), then the submitter's identity inside it
         RunContext context = body -> bodies.enter(() -> applicationContext.call(
                 () -> identity.call(caller, () -> CurrentRun.callAs(origin, body))));
-        book.expect(action.id(), owner, RunBook.OVERHEAD_BYTES + 2L * d.bodyChars()); // the body is the action's JSON: no second writing
+        book.expect(action.id(), owner, RunBook.OVERHEAD_BYTES + 2L * bodyChars); // the body is the action's JSON: no second writing
+        if (bundle != null) {
+            bundles.put(action.id(), bundle);
+        }
         ActionRun run;
         try {
             run = sequence.submit(action, role -> true, context, before);
         } catch (RuntimeException e) {
             book.unexpect(action.id());
-            return null; // e.g. the scheduler is stopping: another server takes it
+            bundles.remove(action.id());
+            return new Start(null, null, null, null); // e.g. the scheduler is stopping: another server takes it
         }
-        if (!awaitTree(run, bodies)) {
+        return new Start(null, null, run, bodies);
+    }
+
+    /** Waits for a started run's tree: its final states, or {@code null} if it must be given back (the stop). */
+    private List<RunStatus> finish(Start s) {
+        ActionRun run = s.run();
+        if (!awaitTree(run, s.bodies())) {
             return null; // a body outlived its interrupt at the stop: given back (it may complete twice; logged)
         }
-        if (stopping && run.state() == ActionRun.State.CANCELLED && !board.cancelRequested(action.id())
-                && !bodies.returnedAfterStop()) {
+        if (stopping && run.state() == ActionRun.State.CANCELLED && !board.cancelRequested(run.action().id())
+                && !s.bodies().returnedAfterStop()) {
             return null; // cancelled by this server's stop before its body finished: another server runs it
         }
         List<RunStatus> finals = new ArrayList<>();
@@ -909,6 +1049,11 @@ public final class JmsActions implements DistributedRuns {
         String id = run.action().id();
         if (stopping && run.state() == ActionRun.State.CANCELLED && !board.cancelRequested(id)) {
             return; // rolled back by the consumer: the run goes on elsewhere
+        }
+        Bundle bundle = bundles.get(id);
+        if (bundle != null && bundle.ended()) {
+            publish(finalStatus(run)); // others of its message still run: its result is news now, the commit repeats it
+            return;
         }
         boolean settledHere = board.get(id).filter(s -> s.isFinal() && s.server().equals(settings.serverName())).isPresent();
         if (deliveries.containsKey(id) || settledHere) {

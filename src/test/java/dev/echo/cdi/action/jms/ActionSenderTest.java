@@ -29,8 +29,21 @@ class ActionSenderTest {
 
     private final FakeJms jms = new FakeJms();
     private final AtomicBoolean stopping = new AtomicBoolean();
-    private final ActionSender sender = new ActionSender(jms.factory::createContext, jms.queue);
-    private final Thread thread = new Thread(() -> sender.run(stopping::get), "test-sender");
+    /** Bundles up to 3 messages of delay 0, naming each bundle "bundle:" and its runs in order. */
+    private final ActionSender.Bundler bundler = new ActionSender.Bundler() {
+        @Override
+        public boolean bundles(ActionSender.Outgoing message) {
+            return message.delayMillis() == 0;
+        }
+
+        @Override
+        public ActionSender.Outgoing bundle(List<ActionSender.Outgoing> members) {
+            String id = "bundle:" + String.join("+", members.stream().map(ActionSender.Outgoing::runId).toList());
+            return new ActionSender.Outgoing(id, "[]", Map.of(JmsActionQueue.RUN_ID, id), members.get(0).priority(), 0);
+        }
+    };
+    private ActionSender sender = new ActionSender(jms.factory::createContext, jms.queue);
+    private Thread thread = new Thread(() -> sender.run(stopping::get), "test-sender");
 
     @AfterEach
     void end() throws InterruptedException {
@@ -44,7 +57,12 @@ class ActionSenderTest {
     }
 
     private CompletableFuture<Boolean> sendAsync(String runId) {
-        return CompletableFuture.supplyAsync(() -> sender.send(message(runId)), r -> new Thread(r).start());
+        return sendAsync(message(runId));
+    }
+
+    private CompletableFuture<Boolean> sendAsync(ActionSender.Outgoing message) {
+        ActionSender s = sender;
+        return CompletableFuture.supplyAsync(() -> s.send(message), r -> new Thread(r).start());
     }
 
     private FakeJms.Commit nextCommit() throws InterruptedException {
@@ -82,6 +100,34 @@ class ActionSenderTest {
         assertEquals(Set.of("a2", "a3", "a4", "a5"), Set.copyOf(second.queued()), "the four waiting went in one transaction");
         assertEquals(4, second.queued().size());
         assertEquals(5, jms.waiting());
+    }
+
+    @Test
+    void messagesThatWaitTogetherGoAsBundlesOfAtMostTheMaximumAndADelayedOneGoesAlone() throws Exception {
+        sender = new ActionSender(jms.factory::createContext, jms.queue, 3, bundler);
+        thread = new Thread(() -> sender.run(stopping::get), "test-sender");
+        jms.holdCommits();
+        thread.start();
+        CompletableFuture<Boolean> first = sendAsync("a1");
+        assertTrue(jms.commitsHeld.tryAcquire(10, TimeUnit.SECONDS), "a1's commit reached the gate");
+        List<CompletableFuture<Boolean>> all = new java.util.ArrayList<>(List.of(first));
+        for (String id : List.of("a2", "a3", "a4", "a5")) {
+            all.add(sendAsync(id));
+        }
+        all.add(sendAsync(new ActionSender.Outgoing("later", "{}", Map.of(JmsActionQueue.RUN_ID, "later"), 4, 60_000)));
+        Await.value(sender::waiting, n -> n == 5, Duration.ofSeconds(10), "five wait behind a1");
+        jms.releaseCommits();
+        for (CompletableFuture<Boolean> f : all) {
+            assertTrue(f.get(10, TimeUnit.SECONDS), "each caller returns once its message (or its bundle) is committed");
+        }
+        assertEquals(List.of("a1"), nextCommit().queued(), "a lone message is not a bundle");
+        List<String> second = nextCommit().queued();
+        assertEquals(3, second.size(), "a bundle of three, one of one, the delayed one alone: " + second);
+        assertTrue(second.contains("later"), second.toString());
+        List<String> bundles = second.stream().filter(id -> id.startsWith("bundle:")).toList();
+        assertEquals(1, bundles.size(), second.toString());
+        assertEquals(3, bundles.get(0).split("\\+").length, "at most three in a bundle: " + bundles);
+        assertEquals(4, jms.waiting(), "a1, the bundle, the one left over, the delayed one");
     }
 
     @Test

@@ -107,6 +107,13 @@ final class FakeJms {
         return ready.size();
     }
 
+    /** The properties of the messages waiting on the queue, in order. */
+    List<Map<String, Object>> allWaitingProperties() {
+        synchronized (ready) {
+            return ready.stream().map(m -> Map.copyOf(m.properties)).toList();
+        }
+    }
+
     /** Puts a message on the queue as any sender on the server could: {@code properties} as given, nothing signed. */
     void sendRaw(String text, Map<String, String> properties) {
         Stored s = new Stored(text);

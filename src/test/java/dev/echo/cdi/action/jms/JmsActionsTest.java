@@ -242,13 +242,13 @@ class JmsActionsTest {
         server.start();
         FakeJms.Commit c = nextCommit();
         assertEquals(List.of("r1"), c.taken());
-        JsonObject root = news(c.news(), "r1");
+        JsonObject root = news(items(c.news()), "r1");
         assertEquals("SUCCEEDED", root.getString("state"), root.toString());
         assertEquals("a", root.getString("server"));
         assertEquals(1, root.getInt("attempts"));
         assertEquals(1, root.getInt("deliveries"));
         assertTrue(root.getString("result").contains("done x"), root.toString());
-        JsonObject chained = news(c.news(), "r1:shout");
+        JsonObject chained = news(items(c.news()), "r1:shout");
         assertEquals("SUCCEEDED", chained.getString("state"), "the chained run's end goes with its root's commit: " + chained);
         assertTrue(chained.getString("result").contains("done x!"), chained.toString());
         assertEquals(ActionRun.State.SUCCEEDED, boardStateAfterCommit("r1", ActionRun.State.SUCCEEDED), "this server's board has it too");
@@ -290,7 +290,7 @@ class JmsActionsTest {
             server.start();
             FakeJms.Commit c = nextCommit(); // before: the consumer waited for a run that never ended, the message with it
             assertEquals(List.of("rf"), c.taken());
-            JsonObject s = news(c.news(), "rf");
+            JsonObject s = news(items(c.news()), "rf");
             assertEquals("FAILED", s.getString("state"), s.toString());
             assertEquals("REFUSED", s.getString("errorKind"), s.toString());
             assertEquals(1, s.getInt("attempts"));
@@ -335,7 +335,7 @@ class JmsActionsTest {
         server.start();
         FakeJms.Commit c = nextCommit();
         assertEquals(List.of("r2"), c.taken());
-        JsonObject s = news(c.news(), "r2");
+        JsonObject s = news(items(c.news()), "r2");
         assertEquals("CANCELLED", s.getString("state"), s.toString());
         assertEquals(0, s.getInt("attempts"), "it never ran: " + s);
         assertEquals(ActionRun.State.CANCELLED, boardStateAfterCommit("r2", ActionRun.State.CANCELLED));
@@ -463,7 +463,7 @@ class JmsActionsTest {
         sender(KEY, "app").offer(new Action("s1", "secret", null, Priority.NORMAL, Action.Metadata.NONE), ALICE);
         server.start();
         FakeJms.Commit c = nextCommit();
-        JsonObject s = news(c.news(), "s1");
+        JsonObject s = news(items(c.news()), "s1");
         assertEquals("FAILED", s.getString("state"), s.toString());
         assertEquals("LICENSE", s.getString("errorKind"), s.toString());
         assertEquals(0, worked.get(), "the function never ran");
@@ -615,6 +615,82 @@ class JmsActionsTest {
         assertEquals(1, jms.waiting(), "once the body left, the message was given back (another server runs it)");
         assertTrue(jms.commits.isEmpty(), "nothing committed: " + jms.commits);
         actions = null; // stopped already
+    }
+
+    // ---------------------------------------------------------------- bundles (issue 32)
+
+    /** A bundle of {@code runs} (id, function), signed by another server of ours, on the queue. */
+    private void sendBundle(String... idsAndFunctions) throws Exception {
+        JmsActionQueue other = sender(KEY, "app");
+        List<ActionSender.Outgoing> members = new java.util.ArrayList<>();
+        for (int i = 0; i < idsAndFunctions.length; i += 2) {
+            members.add(other.outgoing(idsAndFunctions[i], ALICE, null, Priority.NORMAL, dev.echo.cdi.action.ActionJson.write(
+                    new Action(idsAndFunctions[i], idsAndFunctions[i + 1], "x", Priority.NORMAL, Action.Metadata.NONE)), 0, 0));
+        }
+        ActionSender.Outgoing bundle = other.bundle(members);
+        try (jakarta.jms.JMSContext c = jms.factory.createContext(jakarta.jms.JMSContext.AUTO_ACKNOWLEDGE)) {
+            c.createProducer().send(jms.queue, bundle.toMessage(c));
+        }
+    }
+
+    @Test
+    void aBundleRunsEveryActionItHoldsAndIsSettledByOneCommitCarryingTheirFinalStatesAsOneBatch() throws Exception {
+        JmsActions server = server();
+        sendBundle("w1", "work", "w2", "work", "w3", "shout");
+        server.start();
+        FakeJms.Commit c = nextCommit();
+        assertEquals(List.of("w1"), c.taken(), "one message taken: the bundle (named by its first run)");
+        assertEquals(1, c.news().size(), "one topic message: " + c.news());
+        List<String> finals = items(c.news());
+        for (String id : List.of("w1", "w2", "w3")) {
+            JsonObject f = news(finals, id);
+            assertEquals("SUCCEEDED", f.getString("state"), f.toString());
+            assertEquals(1, f.getInt("deliveries"));
+            assertEquals("alice", f.getString("owner"), "each run keeps its submitter: " + f);
+        }
+        assertEquals(2, worked.get(), "each action ran once");
+        assertEquals(0, jms.waiting());
+        assertEquals(ActionRun.State.SUCCEEDED, boardStateAfterCommit("w3", ActionRun.State.SUCCEEDED));
+    }
+
+    @Test
+    void aStopGivesBackOnlyTheRunsOfABundleThatDidNotFinishAsMessagesOfTheirOwnThatCountTheirDelivery() throws Exception {
+        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger longCalls = new java.util.concurrent.atomic.AtomicInteger();
+        extra.put("long", content -> {
+            if (longCalls.incrementAndGet() > 1) {
+                return "finished"; // the second server's run
+            }
+            inside.countDown();
+            new java.util.concurrent.CountDownLatch(1).await(); // until the stop interrupts it
+            return "never";
+        });
+        JmsActions first = server();
+        sendBundle("b1", "work", "b-long", "long");
+        first.start();
+        assertTrue(inside.await(10, TimeUnit.SECONDS));
+        Await.value(worked::get, n -> n == 1, Duration.ofSeconds(10), "b1 ran");
+        first.stop(Duration.ofMillis(100)); // past its grace the long run is interrupted; its body leaves at once
+        actions = null;
+        FakeJms.Commit c = nextCommit();
+        assertEquals(List.of("b1"), c.taken(), "the bundle was committed, not rolled back: b1 must not run again");
+        assertEquals("SUCCEEDED", news(items(c.news()), "b1").getString("state"));
+        assertEquals(List.of("b-long"), c.queued(), "b-long went back to the queue in the same transaction");
+        List<Map<String, Object>> waiting = jms.allWaitingProperties();
+        assertEquals(1, waiting.size());
+        assertEquals("b-long", waiting.get(0).get("echoRunId"));
+        assertEquals("1", waiting.get(0).get("echoDelivered"), "it carries its delivery: " + waiting.get(0));
+        assertNotNull(waiting.get(0).get("echoSignature"), "signed anew");
+        // another server takes it as a second delivery
+        JmsActions second = server();
+        second.start();
+        FakeJms.Commit again = nextCommit();
+        assertEquals(List.of("b-long"), again.taken());
+        JsonObject f = news(items(again.news()), "b-long");
+        assertEquals("SUCCEEDED", f.getString("state"), f.toString());
+        assertEquals(2, f.getInt("deliveries"), f.toString());
+        assertTrue(f.getBoolean("redelivered"), f.toString());
+        assertEquals(1, worked.get(), "b1 ran once in all");
     }
 
     @Test
