@@ -613,7 +613,6 @@ public final class JmsActions implements DistributedRuns {
         } finally {
             for (String id : d.runIds()) {
                 deliveries.remove(id);
-                bundles.remove(id);
             }
         }
     }
@@ -694,7 +693,7 @@ public final class JmsActions implements DistributedRuns {
             return consumeBundle(d, delivery);
         }
         RunBook.Owner owner = d.owner();
-        Start start = start(d.runId, owner, d.key(), d::action, delivery, d.countsDeliveries(), d.bodyChars(), null);
+        Start start = start(d.runId, owner, d.key(), d::action, delivery, d.countsDeliveries(), d.bodyChars());
         if (start.settled() != null) {
             return Settlement.of(start.settled());
         }
@@ -724,25 +723,22 @@ public final class JmsActions implements DistributedRuns {
         List<RunStatus> finals = new ArrayList<>();
         List<ActionSender.Outgoing> handBack = new ArrayList<>();
         List<java.util.Map.Entry<JmsActionQueue.BundledRun, Start>> started = new ArrayList<>();
-        Bundle bundle = new Bundle(runs.size());
         for (JmsActionQueue.BundledRun r : runs) {
-            Start s = start(r.runId(), r.owner(), r.key(), r::action, delivery, d.countsDeliveries(), r.actionJson().length(), bundle);
+            Start s = start(r.runId(), r.owner(), r.key(), r::action, delivery, d.countsDeliveries(), r.actionJson().length());
             if (s.settled() != null) {
                 finals.addAll(s.settled());
-                bundle.ended();
             } else if (s.cannot() != null) {
                 LOG.warning("Echo: run " + dev.echo.action.LogText.escape(r.runId()) + " of a bundle cannot be run here: "
                         + dev.echo.action.LogText.escape(String.valueOf(s.cannot().getMessage()))
                         + "; it is sent on as a message of its own");
                 handBack.add(queue.single(r, 0));
-                bundle.ended();
             } else if (s.run() == null) {
                 handBack.add(queue.single(r, delivery)); // the scheduler is stopping: another server runs it
-                bundle.ended();
             } else {
                 started.add(java.util.Map.entry(r, s));
             }
         }
+        publishEarly(started.stream().map(e -> e.getValue().run()).toList());
         for (java.util.Map.Entry<JmsActionQueue.BundledRun, Start> e : started) {
             List<RunStatus> f = finish(e.getValue());
             if (f == null) {
@@ -755,25 +751,45 @@ public final class JmsActions implements DistributedRuns {
     }
 
     /**
-     * The runs of one bundle that have not ended. A run that ends while others of its bundle still
-     * run has its final state published at once (the commit carries it again): its result does not
-     * wait for the slowest run of its message. Counted down once per run (CAS).
+     * How long a bundle's runs that ended wait for the others before their final states are
+     * published as news (the commit carries them again): a quick run's result does not wait for
+     * the slowest run of its message, and a bundle that ends at once costs no news.
      */
-    static final class Bundle {
-        private final java.util.concurrent.atomic.AtomicInteger running;
+    static final long EARLY_NEWS_MILLIS = 50;
 
-        Bundle(int runs) {
-            this.running = new java.util.concurrent.atomic.AtomicInteger(runs);
-        }
-
-        /** One run ended; whether others are still running. */
-        boolean ended() {
-            return running.decrementAndGet() > 0;
+    /**
+     * Waits for {@code runs} (a bundle's) to end; each {@value #EARLY_NEWS_MILLIS} ms they have
+     * not all ended, the final states of each run whose whole tree (it and the runs its result
+     * started) has ended are published as news, once.
+     * Returns when all have ended, or the server stops (finish() then deals with each).
+     */
+    private void publishEarly(List<ActionRun> runs) {
+        List<CompletableFuture<Void>> trees = runs.stream().map(JmsActions::whole).toList();
+        CompletableFuture<Void> all = CompletableFuture.allOf(trees.toArray(CompletableFuture[]::new));
+        boolean[] told = new boolean[runs.size()];
+        while (!stopping) {
+            try {
+                all.get(EARLY_NEWS_MILLIS, TimeUnit.MILLISECONDS);
+                return;
+            } catch (TimeoutException e) {
+                for (int i = 0; i < runs.size(); i++) {
+                    // a whole tree only: a server that takes the message again skips a run it knows as
+                    // final, so a run whose chained runs had not ended must not be told final yet
+                    if (!told[i] && trees.get(i).isDone()) {
+                        told[i] = true;
+                        List<RunStatus> tree = new ArrayList<>();
+                        addFinalStates(runs.get(i), tree);
+                        tree.forEach(this::publish); // the others of its message still run
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException e) {
+                return;
+            }
         }
     }
-
-    /** The bundle of each root run held here that came in one (until its message is settled). */
-    private final java.util.Map<String, Bundle> bundles = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * What taking one action came to: final states to settle with at once ({@code settled}), an
@@ -788,7 +804,7 @@ public final class JmsActions implements DistributedRuns {
      * it as consume did for one message (routing, policy, replay, cancel), then starts its run.
      */
     private Start start(String runId, RunBook.Owner owner, String key, java.util.function.Supplier<Action> decode, int delivery,
-                        boolean countsDeliveries, int bodyChars, Bundle bundle) {
+                        boolean countsDeliveries, int bodyChars) {
         Action action;
         try {
             action = decode.get();
@@ -834,15 +850,11 @@ public final class JmsActions implements DistributedRuns {
         RunContext context = body -> bodies.enter(() -> applicationContext.call(
                 () -> identity.call(caller, () -> CurrentRun.callAs(origin, body))));
         book.expect(action.id(), owner, RunBook.OVERHEAD_BYTES + 2L * bodyChars); // the body is the action's JSON: no second writing
-        if (bundle != null) {
-            bundles.put(action.id(), bundle);
-        }
         ActionRun run;
         try {
             run = sequence.submit(action, role -> true, context, before);
         } catch (RuntimeException e) {
             book.unexpect(action.id());
-            bundles.remove(action.id());
             return new Start(null, null, null, null); // e.g. the scheduler is stopping: another server takes it
         }
         return new Start(null, null, run, bodies);
@@ -1049,11 +1061,6 @@ public final class JmsActions implements DistributedRuns {
         String id = run.action().id();
         if (stopping && run.state() == ActionRun.State.CANCELLED && !board.cancelRequested(id)) {
             return; // rolled back by the consumer: the run goes on elsewhere
-        }
-        Bundle bundle = bundles.get(id);
-        if (bundle != null && bundle.ended()) {
-            publish(finalStatus(run)); // others of its message still run: its result is news now, the commit repeats it
-            return;
         }
         boolean settledHere = board.get(id).filter(s -> s.isFinal() && s.server().equals(settings.serverName())).isPresent();
         if (deliveries.containsKey(id) || settledHere) {
