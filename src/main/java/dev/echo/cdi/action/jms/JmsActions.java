@@ -121,7 +121,14 @@ public final class JmsActions implements DistributedRuns {
     private final String origin = java.util.UUID.randomUUID().toString();
     /** Topic messages of this JVM's own states its subscriber skipped unread. */
     private final AtomicLong skippedOwn = new AtomicLong();
-    private final BlockingQueue<String> outgoing = new LinkedBlockingQueue<>(100_000);
+    /** News waiting for the publisher thread, in order. */
+    private final BlockingQueue<News> outgoing = new LinkedBlockingQueue<>(100_000);
+    /** Run states the publisher dropped because their run was final on this board before they went out. */
+    private final AtomicLong superseded = new AtomicLong();
+
+    /** One piece of news for the topic: its JSON, and for a run state its run and whether it is final. */
+    private record News(String json, String runId, boolean isFinal) {
+    }
     private final List<Thread> started = new ArrayList<>();
     /** Set once when the application stops; read by every loop. */
     private volatile boolean stopping;
@@ -294,6 +301,11 @@ public final class JmsActions implements DistributedRuns {
     /** This JVM's id on the topic (tests). */
     String origin() {
         return origin;
+    }
+
+    /** Run states the publisher dropped as moot (tests). */
+    long superseded() {
+        return superseded.get();
     }
 
     /** Topic messages of this JVM's own run states skipped unread (tests). */
@@ -1125,11 +1137,19 @@ public final class JmsActions implements DistributedRuns {
     /** Applies {@code s} here at once and sends it to every other server. */
     private void publish(RunStatus s) {
         board.apply(s);
-        enqueue(s.toJson());
+        enqueue(s);
+    }
+
+    private void enqueue(RunStatus s) {
+        enqueue(new News(s.toJson(), s.id(), s.isFinal()));
     }
 
     private void enqueue(String json) {
-        if (!outgoing.offer(json)) {
+        enqueue(new News(json, null, false));
+    }
+
+    private void enqueue(News news) {
+        if (!outgoing.offer(news)) {
             LOG.warning("Echo: the run-state topic is backed up; a state change was not sent to other servers");
         }
     }
@@ -1149,7 +1169,7 @@ public final class JmsActions implements DistributedRuns {
                     next = failed;
                     nextStatesOnly = failedStatesOnly;
                 } else {
-                    next = withPending(outgoing.poll(RECEIVE.toMillis(), TimeUnit.MILLISECONDS));
+                    next = withPending(current(outgoing.poll(RECEIVE.toMillis(), TimeUnit.MILLISECONDS)));
                 }
             } catch (InterruptedException e) {
                 break;
@@ -1193,31 +1213,63 @@ public final class JmsActions implements DistributedRuns {
     static final int BATCH_MAX_ITEMS = 64;
     static final int BATCH_MAX_CHARS = 256 * 1024;
 
-    /**
-     * {@code first} (if any) and the news already waiting behind it, in order, as one topic message: a
-     * {@code batch} of their JSON objects (one send, one signature, one receive per subscriber for
-     * all of them), or {@code first} alone when nothing else waits. The topic's order is kept: the
-     * items are applied in the order they were enqueued, and a later message follows the batch.
-     * Publisher thread only.
-     */
     /** Whether the message {@link #withPending} made last holds run states only (publisher thread only). */
     private boolean nextStatesOnly;
 
-    private String withPending(String first) {
-        nextStatesOnly = first != null && RunStatus.isState(first);
-        if (first == null || outgoing.isEmpty()) {
-            return first; // nothing, or nothing behind it
+    /**
+     * {@code news}, or the first after it that is not moot: a run state that is not final, of a run
+     * whose final state this board already has, is dropped (issue 32: a quick run's QUEUED and
+     * RUNNING states often still wait here when its final state has gone out with its message's
+     * commit). Every board keeps the first final state it hears and ignores what comes after, and
+     * the final state is on the topic, or on its way, wherever this board got it from. Publisher
+     * thread only.
+     */
+    private News current(News news) {
+        News n = news;
+        while (n != null && moot(n)) {
+            n = outgoing.poll();
         }
-        StringBuilder batch = new StringBuilder(first.length() * 4).append("{\"type\":\"batch\",\"items\":[").append(first);
+        return n;
+    }
+
+    /** Whether {@code n} is a run state made moot by its run's final state on this board (counted). */
+    private boolean moot(News n) {
+        if (n.runId() != null && !n.isFinal() && board.get(n.runId()).filter(RunStatus::isFinal).isPresent()) {
+            superseded.incrementAndGet();
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * {@code first} (if any) and the news already waiting behind it, in order, as one topic message: a
+     * {@code batch} of their JSON objects (one send, one signature, one receive per subscriber for
+     * all of them), or {@code first} alone when nothing else waits; moot run states are left out
+     * ({@link #current}). The topic's order is kept: the items are applied in the order they were
+     * enqueued, and a later message follows the batch. Publisher thread only.
+     */
+    private String withPending(News first) {
+        if (first == null) {
+            return null;
+        }
+        nextStatesOnly = RunStatus.isState(first.json());
+        StringBuilder batch = null;
         int items = 1;
-        String more;
-        while (items < BATCH_MAX_ITEMS && (more = outgoing.peek()) != null && batch.length() + more.length() < BATCH_MAX_CHARS) {
+        News more;
+        while (items < BATCH_MAX_ITEMS && (more = outgoing.peek()) != null
+                && (batch == null ? first.json().length() : batch.length()) + more.json().length() < BATCH_MAX_CHARS) {
             outgoing.poll(); // only this thread takes from the queue: the peeked item is the one polled
-            nextStatesOnly &= RunStatus.isState(more);
-            batch.append(',').append(more);
+            if (moot(more)) {
+                continue;
+            }
+            if (batch == null) {
+                batch = new StringBuilder(first.json().length() * 4).append("{\"type\":\"batch\",\"items\":[").append(first.json());
+            }
+            nextStatesOnly &= RunStatus.isState(more.json());
+            batch.append(',').append(more.json());
             items++;
         }
-        return items == 1 ? first : batch.append("]}").toString();
+        return batch == null ? first.json() : batch.append("]}").toString();
     }
 
     /**
@@ -1452,7 +1504,7 @@ public final class JmsActions implements DistributedRuns {
             republishPending = false;
             lastRepublish = now;
             for (RunStatus mine : board.publishedBy(settings.serverName())) {
-                enqueue(mine.toJson());
+                enqueue(mine);
             }
             if (settings.engineMaxDeliveries() > 0) {
                 // the joining server cannot ask the engine its limit: the server hosting it tells

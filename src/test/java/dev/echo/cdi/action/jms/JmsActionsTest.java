@@ -617,6 +617,23 @@ class JmsActionsTest {
         actions = null; // stopped already
     }
 
+    @Test
+    void statesOfARunThatEndedBeforeThePublisherSentThemAreDroppedItsFinalStateGoesWithTheCommit() throws Exception {
+        JmsActions server = server();
+        jms.holdPublisher(); // the publisher's first send (the subscriber's sync) waits: r1's states queue behind it
+        server.start();
+        server.send(work("r1", List.of()), ALICE);
+        FakeJms.Commit c = nextCommit();
+        assertEquals(List.of("r1"), c.taken());
+        assertEquals("SUCCEEDED", news(items(c.news()), "r1").getString("state"));
+        assertEquals(ActionRun.State.SUCCEEDED, boardStateAfterCommit("r1", ActionRun.State.SUCCEEDED));
+        jms.releasePublisher();
+        assertTrue(server.syncWithTopic(Duration.ofSeconds(10)), "the publisher sent what was left");
+        List<String> states = items(jms.publishedDirectly).stream().filter(t -> t.contains("\"r1\"")).toList();
+        assertEquals(List.of(), states, "its QUEUED and RUNNING states were moot: " + states);
+        assertEquals(2, server.superseded(), "both dropped");
+    }
+
     // ---------------------------------------------------------------- bundles (issue 32)
 
     /** A bundle of {@code runs} (id, function), signed by another server of ours, on the queue. */
