@@ -43,7 +43,7 @@ class MessagingClusterIT {
     private static final int PORT_B = 9096;
     private static final int JMS_PORT = 17276;
     /** The engine queue's maxRedeliveryCount and the application's echo.actions.jms.max-deliveries. */
-    private static final int MAX_DELIVERIES = 3;
+    static final int MAX_DELIVERIES = 3;
     private static final int WINDOW = 50;
 
     private static final LibertyServer A = new LibertyServer("echo-mq-a");
@@ -51,43 +51,62 @@ class MessagingClusterIT {
 
     @BeforeAll
     static void startBothServers() throws Exception {
+        startPair(A, PORT_A, JMS_PORT, B, PORT_B, war("echo.actions.jms.window=" + WINDOW));
+    }
+
+    /**
+     * Creates and starts {@code a} (the engine, on {@code jmsPort}, from {@code liberty-config/server.xml})
+     * and {@code b} (its remote client, {@code liberty-config/remote/server.xml}), both running
+     * {@code war} as {@code cluster.war}, with a new signing key and messaging password; deletes the WAR file.
+     */
+    static void startPair(LibertyServer a, int portA, int jmsPort, LibertyServer b, int portB, Path war) throws Exception {
         Path config = Path.of("../liberty-config");
-        Path war = Path.of(System.getProperty("java.io.tmpdir"), "echo-cluster-" + ProcessHandle.current().pid() + ".war");
-        Deployments.withConfig("cluster", """
-                        echo.workers=4
-                        echo.max-workers=4
-                        echo.actions.rest.enabled=true
-                        echo.actions.queue=jms
-                        echo.actions.jms.window=%d
-                        echo.actions.jms.max-deliveries=%d
-                        echo.stop.timeout=2s
-                        echo.actions.function.cluster.breaker-calls.rate-limit=2/PT1H
-                        echo.actions.function.cluster.quote.cache-for=PT1H
-                        """.formatted(WINDOW, MAX_DELIVERIES), ClusterActions.class, ClusterProbe.class, ItCallerBean.class)
-                .setWebXML(new StringAsset(WebXml.basicAuth("<security-role><role-name>orders</role-name></security-role>",
-                        "/api/actions/*", "/api/actions")))
-                .as(ZipExporter.class).exportTo(war.toFile(), true);
         // the servers' signing key: demo.xml makes this bootstrap variable the application's echo.actions.jms.signing-key
         byte[] key = new byte[32];
         new java.security.SecureRandom().nextBytes(key);
         Map<String, String> common = Map.of("echo.demo.alice.password", "alicepwd", "echo.demo.bob.password", "bobpwd",
                 "echo.demo.signing-key", java.util.Base64.getEncoder().encodeToString(key), "echo.demo.jms.password", "it-" + java.util.UUID.randomUUID());
-        Map<String, String> a = new HashMap<>(common);
-        a.putAll(Map.of("http.port", String.valueOf(PORT_A), "echo.jms.port", String.valueOf(JMS_PORT),
+        Map<String, String> onA = new HashMap<>(common);
+        onA.putAll(Map.of("http.port", String.valueOf(portA), "echo.jms.port", String.valueOf(jmsPort),
                 "echo.jms.max-deliveries", String.valueOf(MAX_DELIVERIES), "echo.jms.max-depth", "50000"));
-        A.create(Map.of("server.xml", config.resolve("server.xml"), "echo-base.xml", config.resolve("echo-base.xml"),
-                "demo.xml", config.resolve("demo.xml")), a);
-        Map<String, String> b = new HashMap<>(common);
-        b.putAll(Map.of("http.port", String.valueOf(PORT_B), "echo.jms.remote", "127.0.0.1:" + JMS_PORT));
-        B.create(Map.of("server.xml", config.resolve("remote/server.xml"), "echo-base.xml", config.resolve("echo-base.xml"),
-                "demo.xml", config.resolve("demo.xml")), b);
-        A.deploy(war, "cluster.war");
-        B.deploy(war, "cluster.war");
-        A.start();
-        awaitApplication(PORT_A, A);
-        B.start();
-        awaitApplication(PORT_B, B);
+        a.create(Map.of("server.xml", config.resolve("server.xml"), "echo-base.xml", config.resolve("echo-base.xml"),
+                "demo.xml", config.resolve("demo.xml")), onA);
+        Map<String, String> onB = new HashMap<>(common);
+        onB.putAll(Map.of("http.port", String.valueOf(portB), "echo.jms.remote", "127.0.0.1:" + jmsPort));
+        b.create(Map.of("server.xml", config.resolve("remote/server.xml"), "echo-base.xml", config.resolve("echo-base.xml"),
+                "demo.xml", config.resolve("demo.xml")), onB);
+        a.deploy(war, "cluster.war");
+        b.deploy(war, "cluster.war");
+        a.start();
+        awaitApplication(portA, a);
+        b.start();
+        awaitApplication(portB, b);
         Files.deleteIfExists(war);
+    }
+
+    /**
+     * The cluster test application (context root {@code cluster}) with {@code settings} (at least
+     * {@code echo.actions.jms.window}) beside the settings every cluster test shares; written to a
+     * temporary file.
+     */
+    static Path war(String settings) {
+        Path war = Path.of(System.getProperty("java.io.tmpdir"), "echo-cluster-" + ProcessHandle.current().pid() + "-"
+                + java.util.UUID.randomUUID() + ".war");
+        Deployments.withConfig("cluster", """
+                        echo.workers=4
+                        echo.max-workers=4
+                        echo.actions.rest.enabled=true
+                        echo.actions.queue=jms
+                        echo.actions.jms.max-deliveries=%d
+                        echo.stop.timeout=2s
+                        echo.actions.function.cluster.breaker-calls.rate-limit=2/PT1H
+                        echo.actions.function.cluster.quote.cache-for=PT1H
+                        %s
+                        """.formatted(MAX_DELIVERIES, settings), ClusterActions.class, ClusterProbe.class, ItCallerBean.class)
+                .setWebXML(new StringAsset(WebXml.basicAuth("<security-role><role-name>orders</role-name></security-role>",
+                        "/api/actions/*", "/api/actions")))
+                .as(ZipExporter.class).exportTo(war.toFile(), true);
+        return war;
     }
 
     @AfterAll
@@ -99,7 +118,7 @@ class MessagingClusterIT {
         }
     }
 
-    private static void awaitApplication(int port, LibertyServer server) throws Exception {
+    static void awaitApplication(int port, LibertyServer server) throws Exception {
         try {
             Await.value(() -> send(port, "GET", "/missing", null, "alice").statusCode(), code -> code == 404,
                     Duration.ofSeconds(120), "the application on port " + port + " answers");
@@ -108,19 +127,19 @@ class MessagingClusterIT {
         }
     }
 
-    private static HttpResponse<String> send(int port, String method, String path, String body, String user) throws Exception {
+    static HttpResponse<String> send(int port, String method, String path, String body, String user) throws Exception {
         return Http.send(method, "http://127.0.0.1:" + port + "/cluster/api/actions" + path, body, user, user + "pwd");
     }
 
     /** Posts as alice and gives the id (202 expected). */
-    private static String post(int port, String body) throws Exception {
+    static String post(int port, String body) throws Exception {
         HttpResponse<String> r = send(port, "POST", "", body, "alice");
         assertEquals(202, r.statusCode(), r.body());
         return ((JsonObject) Http.json(r)).getString("id");
     }
 
     /** Posts {@code count} copies of {@code body} as alice from 16 threads (a persistent send each); the ids in order of answer. */
-    private static List<String> postAll(int port, String body, int count) throws Exception {
+    static List<String> postAll(int port, String body, int count) throws Exception {
         var pool = java.util.concurrent.Executors.newFixedThreadPool(16);
         try {
             List<java.util.concurrent.Future<String>> posts = new ArrayList<>();
@@ -137,18 +156,18 @@ class MessagingClusterIT {
         }
     }
 
-    private static String work(String priority, long ms, long delayMs) {
+    static String work(String priority, long ms, long delayMs) {
         return "{\"name\":\"cluster.work\",\"priority\":\"" + priority + "\",\"content\":{\"ms\":" + ms + "}"
                 + (delayMs > 0 ? ",\"metadata\":{\"delay\":" + delayMs + "}" : "") + "}";
     }
 
-    private static JsonObject status(int port, String id) throws Exception {
+    static JsonObject status(int port, String id) throws Exception {
         HttpResponse<String> r = send(port, "GET", "/" + id, null, "alice");
         return r.statusCode() == 200 ? (JsonObject) Http.json(r) : null;
     }
 
     /** Every id's final state as {@code port}'s server knows it, waiting up to {@code timeout}. */
-    private static Map<String, JsonObject> awaitAllFinal(int port, List<String> ids, Duration timeout) throws Exception {
+    static Map<String, JsonObject> awaitAllFinal(int port, List<String> ids, Duration timeout) throws Exception {
         Map<String, JsonObject> done = new LinkedHashMap<>();
         try {
             Await.value(() -> {
@@ -309,13 +328,13 @@ class MessagingClusterIT {
                 dead -> List.of(dead.split(",")).contains(id), Duration.ofSeconds(60), "the engine moved " + id + " to the exception destination");
     }
 
-    private static String probe(int port, String method, String path, String body) throws Exception {
+    static String probe(int port, String method, String path, String body) throws Exception {
         HttpResponse<String> r = Http.send(method, "http://127.0.0.1:" + port + "/cluster/api/probe/" + path, body, null, null);
         assertEquals(200, r.statusCode(), path + ": " + r.body());
         return r.body();
     }
 
-    private static double metricOn(int port, String name, String label) throws Exception {
+    static double metricOn(int port, String name, String label) throws Exception {
         String metrics = Http.send("GET", "http://127.0.0.1:" + port + "/metrics?scope=application").body();
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(name)
                 + "\\{[^}]*" + java.util.regex.Pattern.quote(label) + "[^}]*} ([0-9.eE+-]+)$").matcher(metrics);

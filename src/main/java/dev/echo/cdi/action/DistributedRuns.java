@@ -44,6 +44,11 @@ public interface DistributedRuns {
 
     long consumed();
 
+    /** Bundles (messages of several accepted actions, echo.actions.jms.bundle) this server took. */
+    default long bundlesConsumed() {
+        return 0;
+    }
+
     long redelivered();
 
     long deadLettered();

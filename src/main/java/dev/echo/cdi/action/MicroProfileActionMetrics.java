@@ -65,6 +65,9 @@ final class MicroProfileActionMetrics implements ActionObserver {
         }, server);
         registry.gauge(org.eclipse.microprofile.metrics.Metadata.builder().withName("echo.action.messages.consumed")
                 .withDescription("Action messages this server took and ran").build(), runs, DistributedRuns::consumed, server);
+        registry.gauge(org.eclipse.microprofile.metrics.Metadata.builder().withName("echo.action.bundles.consumed")
+                .withDescription("Messages of several accepted actions (echo.actions.jms.bundle) this server took").build(),
+                runs, DistributedRuns::bundlesConsumed, server);
         registry.gauge(org.eclipse.microprofile.metrics.Metadata.builder().withName("echo.action.messages.redelivered")
                 .withDescription("Action messages this server took over from a server that did not settle them").build(),
                 runs, DistributedRuns::redelivered, server);

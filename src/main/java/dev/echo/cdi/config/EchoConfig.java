@@ -116,7 +116,8 @@ public record EchoConfig(int workers, int queueCapacity, Duration agingThreshold
     public static final String DEFAULT_JMS_TOPIC = "jms/echo/runs";
     public static final int DEFAULT_JMS_WINDOW = 8;
     public static final int MAX_JMS_WINDOW = 1024;
-    public static final int DEFAULT_JMS_BUNDLE = 16;
+    /** One message per action unless the application asks for bundles (docs/actions-messaging.md, "Bundles"). */
+    public static final int DEFAULT_JMS_BUNDLE = 1;
     public static final int MAX_JMS_BUNDLE = 256;
     public static final int DEFAULT_JMS_MAX_DELIVERIES = 5;
     public static final int MAX_JMS_MAX_DELIVERIES = 1000;

@@ -27,6 +27,11 @@ import java.util.logging.Logger;
  * path). An accepting thread returns when the commit that holds its message has returned: an
  * answer of "accepted" still means the provider has it.
  *
+ * <p>With a {@link Bundler}, messages of one batch that may go together (due now, small, of one
+ * JMS priority) go as bundles of up to {@code bundleMax}: one message for several actions. Under
+ * load (the last batch held more than one) the thread waits up to {@value #LINGER_MICROS} µs for
+ * more before it sends.
+ *
  * <p>A batch whose sending fails before its commit is rolled back and each of its messages is
  * sent again in a transaction of its own, so that a message the engine refuses (its queue is full)
  * fails only its own caller. A failing commit fails every caller of its batch and is not tried
@@ -37,8 +42,8 @@ import java.util.logging.Logger;
  * is taken either by the sender thread or, once {@code closed} is set, back by its own caller
  * ({@link LinkedBlockingQueue#remove} decides which, atomically), and its future is completed
  * exactly once, by whoever took it. {@code closed} (volatile) is set once, by the sender thread
- * as it ends, before it takes the last messages left. The context and the producer belong to the
- * sender thread.
+ * as it ends, before it takes the last messages left. The context, the producer and
+ * {@code lastBatch} belong to the sender thread.
  */
 final class ActionSender {
 

@@ -540,6 +540,19 @@ final class JmsActionQueue implements ActionQueue {
             }
         }
 
+        /** How many runs this message says it holds: a bundle's {@value #BUNDLE} (1-256), else 1. */
+        int declaredRuns() {
+            String n = property(BUNDLE);
+            if (n == null) {
+                return 1;
+            }
+            try {
+                return Math.max(1, Math.min(256, Integer.parseInt(n)));
+            } catch (NumberFormatException e) {
+                return 1;
+            }
+        }
+
         /** Whether this message is a bundle of several runs. */
         boolean bundled() {
             return property(BUNDLE) != null;

@@ -55,9 +55,16 @@ import java.util.logging.Logger;
  * last delivery the engine allows ({@code max-deliveries}) it is first reported FAILED (kind
  * ROUTING), then the engine moves it to its exception destination.
  *
+ * <p>Accepted actions reach the queue through one sender thread ({@link ActionSender}): those
+ * accepted at the same moment go in one transaction, and those due now of one priority as one
+ * message, a bundle, whose runs a consumer runs together and settles with one commit
+ * ({@link #consumeBundle}); a run of a bundle given back (a stop) or that cannot start here goes
+ * on as a message of its own in that commit's transaction.
+ *
  * <p>Invariants: each consumer thread holds at most one unsettled message (its own transacted
- * session, see {@link JmsActionQueue}), so at most {@code window} runs of queued actions are in
- * progress here; {@code stopping} (volatile) is set once, before the threads are told to end, and
+ * session, see {@link JmsActionQueue}), so at most {@code window} messages (each one run, or a
+ * bundle's at most {@code bundle}) are in progress here; {@code outgoing} is taken from by the
+ * publisher thread only, which drops a non-final state whose run is final on the board; {@code stopping} (volatile) is set once, before the threads are told to end, and
  * a run that ends CANCELLED while stopping without a cancel request is rolled back (delivered
  * again elsewhere), not reported; the topic context is used only by the publisher thread, and
  * the subscriber's only by the subscriber thread; the final state of a run whose message a
@@ -119,6 +126,13 @@ public final class JmsActions implements DistributedRuns {
     private final MessageSigner signer;
     /** This JVM's id on the topic ({@link JmsActionQueue#ORIGIN}): its subscriber skips the states it sent, unread. */
     private final String origin = java.util.UUID.randomUUID().toString();
+    /**
+     * Room for runs taken from the queue: {@code window} permits; a consumer takes a message only
+     * with room for a whole bundle (at most {@code bundle} permits) and gives back what the message
+     * did not need, then the rest once it is settled. So at most {@code window} runs are in
+     * progress here (a bundle sent by a server with a larger {@code bundle} may hold more).
+     */
+    private final java.util.concurrent.Semaphore runRoom;
     /** Topic messages of this JVM's own states its subscriber skipped unread. */
     private final AtomicLong skippedOwn = new AtomicLong();
     /** News waiting for the publisher thread, in order. */
@@ -156,6 +170,7 @@ public final class JmsActions implements DistributedRuns {
     /** Counts this publisher's states, so that a board orders two states of one delivery. */
     private final AtomicLong versions = new AtomicLong();
     private final AtomicLong consumed = new AtomicLong();
+    private final AtomicLong bundlesConsumed = new AtomicLong();
     private final AtomicLong redelivered = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
     /** Pings sent and not yet heard back, by nonce. */
@@ -218,6 +233,7 @@ public final class JmsActions implements DistributedRuns {
                     + dev.echo.cdi.config.SigningKeys.SIGNING_KEY);
         }
         this.settings = settings;
+        this.runRoom = new java.util.concurrent.Semaphore(settings.window());
         this.policy = policy;
         this.identity = identity;
         this.application = settings.application();
@@ -321,6 +337,11 @@ public final class JmsActions implements DistributedRuns {
     @Override
     public long consumed() {
         return consumed.get();
+    }
+
+    @Override
+    public long bundlesConsumed() {
+        return bundlesConsumed.get();
     }
 
     @Override
@@ -501,35 +522,57 @@ public final class JmsActions implements DistributedRuns {
 
     private void consumeLoop() {
         long backoff = RECONNECT_MILLIS;
+        // room for a whole bundle before taking a message: at most `window` runs in progress here
+        int need = Math.max(1, Math.min(settings.bundle(), settings.window()));
         while (!stopping) {
-            Optional<ActionQueue.Delivery> next;
             try {
-                next = queue.poll(RECEIVE);
-            } catch (JMSRuntimeException | IllegalStateException e) {
-                if (!stopping) {
-                    outage(queueDown, "taking actions from " + settings.queue(), e);
-                    backOff(backoff);
-                    backoff = Math.min(RECONNECT_MAX_MILLIS, backoff * 2);
+                if (!runRoom.tryAcquire(need, RECEIVE.toMillis(), TimeUnit.MILLISECONDS)) {
+                    continue;
                 }
-                continue;
+            } catch (InterruptedException e) {
+                break;
             }
-            backoff = RECONNECT_MILLIS;
-            recovered(queueDown, "taking actions from " + settings.queue());
-            if (next.isEmpty()) {
-                continue;
-            }
-            JmsActionQueue.JmsDelivery d = (JmsActionQueue.JmsDelivery) next.get();
-            Settlement settlement;
+            int held = need;
             try {
-                settlement = consume(d);
-            } catch (RuntimeException | Error e) {
-                LOG.log(Level.WARNING, "Echo: action message " + dev.echo.action.LogText.escape(d.messageId())
-                        + " could not be handled; it will be delivered again", dev.echo.action.LogText.safe(e));
-                settlement = null;
+                Optional<ActionQueue.Delivery> next;
+                try {
+                    next = queue.poll(RECEIVE);
+                } catch (JMSRuntimeException | IllegalStateException e) {
+                    if (!stopping) {
+                        outage(queueDown, "taking actions from " + settings.queue(), e);
+                        backOff(backoff);
+                        backoff = Math.min(RECONNECT_MAX_MILLIS, backoff * 2);
+                    }
+                    continue;
+                }
+                backoff = RECONNECT_MILLIS;
+                recovered(queueDown, "taking actions from " + settings.queue());
+                if (next.isEmpty()) {
+                    continue;
+                }
+                JmsActionQueue.JmsDelivery d = (JmsActionQueue.JmsDelivery) next.get();
+                int runs = Math.min(need, d.declaredRuns());
+                runRoom.release(held - runs); // a smaller bundle, or one run: the rest is room for others
+                held = runs;
+                consumeAndSettle(d);
+            } finally {
+                runRoom.release(held);
             }
-            settle(d, settlement);
         }
         queue.closeSlot();
+    }
+
+    /** Runs {@code d}'s action(s) and settles it. */
+    private void consumeAndSettle(JmsActionQueue.JmsDelivery d) {
+        Settlement settlement;
+        try {
+            settlement = consume(d);
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.WARNING, "Echo: action message " + dev.echo.action.LogText.escape(d.messageId())
+                    + " could not be handled; it will be delivered again", dev.echo.action.LogText.safe(e));
+            settlement = null;
+        }
+        settle(d, settlement);
     }
 
     /**
@@ -732,6 +775,7 @@ public final class JmsActions implements DistributedRuns {
             List<RunStatus> reported = cannotRun(d, RunBook.Owner.APPLICATION, delivery, e);
             return reported == null ? null : Settlement.of(reported);
         }
+        bundlesConsumed.incrementAndGet();
         List<RunStatus> finals = new ArrayList<>();
         List<ActionSender.Outgoing> handBack = new ArrayList<>();
         List<java.util.Map.Entry<JmsActionQueue.BundledRun, Start>> started = new ArrayList<>();
@@ -850,10 +894,8 @@ public final class JmsActions implements DistributedRuns {
         }
         deliveries.put(action.id(), new int[]{delivery, taken ? 1 : 0});
         RunStatus base = statusBase(action, owner, key);
-        // taken: recorded on this board only (its owner and key for the states that follow); the
-        // others learn it from the RUNNING state of the first attempt, which carries the delivery
-        // (issue 32: one state message fewer per run)
-        board.apply(base.with(ActionRun.State.QUEUED, before, settings.serverName(), delivery, taken, null, null,
+        // taken: every server learns which server holds it (the publisher drops it if the run ends first)
+        publish(base.with(ActionRun.State.QUEUED, before, settings.serverName(), delivery, taken, null, null,
                 versions.incrementAndGet()));
         String caller = owner.application() ? null : owner.name();
         Bodies bodies = new Bodies();

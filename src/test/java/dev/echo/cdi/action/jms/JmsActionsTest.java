@@ -630,8 +630,8 @@ class JmsActionsTest {
         jms.releasePublisher();
         assertTrue(server.syncWithTopic(Duration.ofSeconds(10)), "the publisher sent what was left");
         List<String> states = items(jms.publishedDirectly).stream().filter(t -> t.contains("\"r1\"")).toList();
-        assertEquals(List.of(), states, "its QUEUED and RUNNING states were moot: " + states);
-        assertEquals(2, server.superseded(), "both dropped");
+        assertEquals(List.of(), states, "its QUEUED, taken and RUNNING states were moot: " + states);
+        assertEquals(3, server.superseded(), "all three dropped");
     }
 
     // ---------------------------------------------------------------- bundles (issue 32)
@@ -668,6 +668,38 @@ class JmsActionsTest {
         assertEquals(2, worked.get(), "each action ran once");
         assertEquals(0, jms.waiting());
         assertEquals(ActionRun.State.SUCCEEDED, boardStateAfterCommit("w3", ActionRun.State.SUCCEEDED));
+    }
+
+    @Test
+    void aServerTakesABundleOnlyWithRoomForItsRunsWithinTheWindow() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger inside = new java.util.concurrent.atomic.AtomicInteger();
+        extra.put("hold", content -> {
+            inside.incrementAndGet();
+            release.await();
+            return "held";
+        });
+        Plan.Builder builder = Plan.builder().add("work", c -> "done");
+        extra.forEach(builder::add);
+        scheduler.stop(Duration.ofSeconds(5));
+        scheduler = SchedulerBuilder.create().workerCount(4).name("jms-window").build();
+        Sequence sequence = new Sequence(scheduler, builder.build(), Map.of());
+        // window 2, bundles of 2: two consumer threads, room for one bundle at a time
+        actions = new JmsActions(new ActionQueueSettings(true, "cf", "actions", "runs", 2, 3, "a", "app",
+                dev.echo.cdi.config.SigningKeys.of(KEY), dev.echo.cdi.config.MessagingLogin.NONE, 0, 2), jms.factory, jms.queue,
+                jms.topic, board, new RunBook(100, 1 << 20), sequence, RunContext.NONE, Thread::new);
+        sendBundle("x1", "hold", "x2", "hold");
+        sendBundle("y1", "hold", "y2", "hold");
+        actions.start();
+        Await.value(inside::get, n -> n == 2, Duration.ofSeconds(10), "the first bundle's two runs are inside");
+        Thread.sleep(300); // a second consumer thread is idle: had it room, it would have taken y by now
+        assertEquals(1, jms.waiting(), "the second bundle waits in the queue: the window (2 runs) is full");
+        assertEquals(2, inside.get());
+        release.countDown();
+        nextCommit();
+        nextCommit();
+        assertEquals(4, inside.get(), "then it was taken");
+        assertEquals(0, jms.waiting());
     }
 
     @Test
