@@ -8,7 +8,7 @@
 # Then, on a machine of 2 processors or more, a pinned mode that emulates separate machines (issue 32):
 # one server alone on core 0, then A on core 0 and B on core 1 (taskset), compared with each other.
 # Writes benchmarks/RESULTS-ACTIONS.md. Usage (from the repository root): bash benchmarks/liberty-actions.sh
-# Options (environment): MODES="memory jms1 jms2 pinned" (a subset to run), ROUNDS, N, WARMUP (actions before the rounds, 4000), OUT=<file> (instead
+# Options (environment): MODES="memory jms1single jms1 jms2 pinned" (a subset to run), ROUNDS, N, WARMUP (actions before the rounds, 4000), BUNDLE (echo.actions.jms.bundle of jms1, jms2, pinned: 16), OUT=<file> (instead
 # of RESULTS-ACTIONS.md), JFR_DIR=<dir> (a JFR recording with profile settings of each server, written at its stop).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +22,7 @@ pw_b=$(sed -n 's/^echo.demo.bob.password=//p' liberty-config/bootstrap.propertie
 key=$(head -c 32 /dev/urandom | base64)
 jms_pw=$(head -c 18 /dev/urandom | base64)
 PORT_A=9097; PORT_B=9098; JMS=17277
-ROUNDS=${ROUNDS:-3}; N=${N:-2000}; WARMUP=${WARMUP:-4000}
+ROUNDS=${ROUNDS:-3}; N=${N:-2000}; WARMUP=${WARMUP:-4000}; BUNDLE=${BUNDLE:-16}
 
 make_server() { # name, xml (relative to liberty-config), queue, http port, extra bootstrap lines
   local name=$1 xml=$2 queue=$3 port=$4 extra=$5 dir=$wlp/usr/servers/$1
@@ -37,7 +37,8 @@ make_server() { # name, xml (relative to liberty-config), queue, http port, extr
   printf 'http.port=%s\necho.demo.alice.password=%s\necho.demo.bob.password=%s\necho.demo.signing-key=%s\necho.demo.jms.password=%s\n%b' \
     "$port" "$pw_a" "$pw_b" "$key" "$jms_pw" "$extra" > "$dir/bootstrap.properties"
   # kept-runs: the counts come from the kept runs, which must hold every round
-  printf 'ECHO_ACTIONS_QUEUE=%s\nECHO_ACTIONS_KEPT_RUNS=100000\nECHO_ACTIONS_MAX_LIVE_PER_CALLER=100000\nECHO_ACTIONS_MAX_LIVE=100000\n' "$queue" > "$dir/server.env"
+  # bundles (echo.actions.jms.bundle): SERVER_BUNDLE for this server, else BUNDLE
+  printf 'ECHO_ACTIONS_QUEUE=%s\nECHO_ACTIONS_KEPT_RUNS=100000\nECHO_ACTIONS_MAX_LIVE_PER_CALLER=100000\nECHO_ACTIONS_MAX_LIVE=100000\nECHO_ACTIONS_JMS_BUNDLE=%s\n' "$queue" "${SERVER_BUNDLE:-$BUNDLE}" > "$dir/server.env"
   mkdir -p "$dir/dropins" && cp "$war" "$dir/dropins/echo-showcase.war"
   # JFR_DIR=<dir>: a Flight Recording (profile settings) of each server, written when it stops
   if [ -n "${JFR_DIR:-}" ]; then mkdir -p "$JFR_DIR"; echo "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$(cd "$JFR_DIR" && pwd)/$name-$queue.jfr" > "$dir/jvm.options"; fi
@@ -73,8 +74,9 @@ measure() { # label; prints "label median (rounds)"
   echo "$1|$med|${r[*]}"
 }
 
-# MODES: which measurements to make (default all): memory, jms1, jms2, pinned
-MODES=${MODES:-memory jms1 jms2 pinned}
+# MODES: which measurements to make (default all): memory, jms1single (one message per action), jms1, jms2, pinned
+# (jms1, jms2 and pinned with bundles of BUNDLE, default 16)
+MODES=${MODES:-memory jms1single jms1 jms2 pinned}
 want() { [[ " $MODES " == *" $1 "* ]]; }
 results=()
 if want memory; then
@@ -82,12 +84,17 @@ make_server echo-bench-a server.xml memory $PORT_A "echo.jms.port=$JMS\necho.jms
 results+=("$(measure 'in-memory queue, one server')")
 stop_all
 fi
+if want jms1single; then
+SERVER_BUNDLE=1 make_server echo-bench-a server.xml jms $PORT_A "echo.jms.port=$JMS\necho.jms.max-deliveries=5\necho.jms.max-depth=50000\n"
+results+=("$(measure 'embedded messaging engine, one server, one message per action (bundle 1, the default)')")
+stop_all
+fi
 if want jms1 || want jms2; then
 make_server echo-bench-a server.xml jms $PORT_A "echo.jms.port=$JMS\necho.jms.max-deliveries=5\necho.jms.max-depth=50000\n"
-if want jms1; then results+=("$(measure 'embedded messaging engine, one server')"); fi
+if want jms1; then results+=("$(measure "embedded messaging engine, one server, bundles of $BUNDLE")"); fi
 if want jms2; then
 make_server echo-bench-b remote/server.xml jms $PORT_B "echo.jms.remote=127.0.0.1:$JMS\n"
-results+=("$(measure 'embedded messaging engine, two servers (B a remote client)')")
+results+=("$(measure "embedded messaging engine, two servers (B a remote client), bundles of $BUNDLE")")
 fi
 stop_all
 fi
@@ -95,9 +102,9 @@ fi
 # the load (curl) is not pinned
 if want pinned && [ "$(nproc)" -ge 2 ]; then
   PIN=0 make_server echo-bench-a server.xml jms $PORT_A "echo.jms.port=$JMS\necho.jms.max-deliveries=5\necho.jms.max-depth=50000\n"
-  results+=("$(measure 'pinned: embedded messaging engine, one server on core 0')")
+  results+=("$(measure "pinned: embedded messaging engine, one server on core 0, bundles of $BUNDLE")")
   PIN=1 make_server echo-bench-b remote/server.xml jms $PORT_B "echo.jms.remote=127.0.0.1:$JMS\n"
-  results+=("$(measure 'pinned: two servers, A on core 0, B (remote client) on core 1')")
+  results+=("$(measure "pinned: two servers, A on core 0, B (remote client) on core 1, bundles of $BUNDLE")")
   stop_all
 fi
 

@@ -328,6 +328,18 @@ class MessagingClusterIT {
                 dead -> List.of(dead.split(",")).contains(id), Duration.ofSeconds(60), "the engine moved " + id + " to the exception destination");
     }
 
+    /** How many of {@code ids} the board of the server on {@code port} shows on {@code server} in {@code state}. */
+    static int countIn(int port, List<String> ids, String server, String state) throws Exception {
+        int n = 0;
+        for (String id : ids) {
+            JsonObject s = status(port, id);
+            if (s != null && s.getString("server").equals(server) && s.getString("state").equals(state)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     static String probe(int port, String method, String path, String body) throws Exception {
         HttpResponse<String> r = Http.send(method, "http://127.0.0.1:" + port + "/cluster/api/probe/" + path, body, null, null);
         assertEquals(200, r.statusCode(), path + ": " + r.body());
@@ -473,16 +485,7 @@ class MessagingClusterIT {
             String file = dir.resolve("effect-" + i).toString().replace("\\", "/");
             ids.add(post(PORT_A, "{\"name\":\"cluster.effect\",\"content\":{\"ms\":6000,\"file\":\"" + file + "\"}}"));
         }
-        Await.value(() -> {
-            int onB = 0;
-            for (String id : ids) {
-                JsonObject s = status(PORT_A, id);
-                if (s != null && s.getString("server").equals("echo-mq-b") && s.getString("state").equals("RUNNING")) {
-                    onB++;
-                }
-            }
-            return onB;
-        }, n -> n >= 1, Duration.ofSeconds(60), "B runs some of them");
+        Await.value(() -> countIn(PORT_A, ids, "echo-mq-b", "RUNNING"), n -> n >= 1, Duration.ofSeconds(60), "B runs some of them");
         int logBefore = B.log().length();
         assertTrue(B.stop(), "B stopped gracefully");  // grace 2 s (echo.stop.timeout): B interrupts what it runs
         String stopLog = B.log().substring(logBefore);
