@@ -37,8 +37,9 @@ make_server() { # name, xml (relative to liberty-config), queue, http port, extr
   printf 'http.port=%s\necho.demo.alice.password=%s\necho.demo.bob.password=%s\necho.demo.signing-key=%s\necho.demo.jms.password=%s\n%b' \
     "$port" "$pw_a" "$pw_b" "$key" "$jms_pw" "$extra" > "$dir/bootstrap.properties"
   # kept-runs: the counts come from the kept runs, which must hold every round
-  # bundles (echo.actions.jms.bundle): SERVER_BUNDLE for this server, else BUNDLE
-  printf 'ECHO_ACTIONS_QUEUE=%s\nECHO_ACTIONS_KEPT_RUNS=100000\nECHO_ACTIONS_MAX_LIVE_PER_CALLER=100000\nECHO_ACTIONS_MAX_LIVE=100000\nECHO_ACTIONS_JMS_BUNDLE=%s\n' "$queue" "${SERVER_BUNDLE:-$BUNDLE}" > "$dir/server.env"
+  # bundles (echo.actions.jms.bundle): SERVER_BUNDLE for this server, else BUNDLE; the window 8 bundles
+  # (eight messages in progress, as the default window of 8 with one action per message)
+  printf 'ECHO_ACTIONS_QUEUE=%s\nECHO_ACTIONS_KEPT_RUNS=100000\nECHO_ACTIONS_MAX_LIVE_PER_CALLER=100000\nECHO_ACTIONS_MAX_LIVE=100000\nECHO_ACTIONS_JMS_BUNDLE=%s\nECHO_ACTIONS_JMS_WINDOW=%s\n' "$queue" "${SERVER_BUNDLE:-$BUNDLE}" "$(( 8 * ${SERVER_BUNDLE:-$BUNDLE} ))" > "$dir/server.env"
   mkdir -p "$dir/dropins" && cp "$war" "$dir/dropins/echo-showcase.war"
   # JFR_DIR=<dir>: a Flight Recording (profile settings) of each server, written when it stops
   if [ -n "${JFR_DIR:-}" ]; then mkdir -p "$JFR_DIR"; echo "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$(cd "$JFR_DIR" && pwd)/$name-$queue.jfr" > "$dir/jvm.options"; fi

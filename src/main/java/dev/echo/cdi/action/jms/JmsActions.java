@@ -393,6 +393,7 @@ public final class JmsActions implements DistributedRuns {
         if (settings.engineMaxDeliveries() > 0) {
             engineLimit(settings.engineMaxDeliveries(), "this server's " + dev.echo.cdi.config.EchoConfig.ACTIONS_JMS_ENGINE_MAX_DELIVERIES);
         }
+        // window consumers, each taking a message only with room for a whole bundle (runRoom)
         for (int i = 0; i < settings.window(); i++) {
             thread(this::consumeLoop, "echo-actions-consumer-" + i);
         }
@@ -406,7 +407,7 @@ public final class JmsActions implements DistributedRuns {
                 + settings.signing() + "), connecting as " + settings.login() + ", runs execute " + identity);
     }
 
-    private void thread(Runnable loop, String name) {
+        private void thread(Runnable loop, String name) {
         Thread t = threads.newThread(loop);
         t.setName(name);
         t.setDaemon(true);
