@@ -177,6 +177,7 @@ class EchoConfigTest {
         assertEquals("jms/echo/runs", d.topic());
         assertEquals(8, d.window());
         assertEquals(5, d.maxDeliveries());
+        assertEquals(1, d.bundle(), "bundles are opt-in");
         assertFalse(d.serverName().isBlank());
         Map<String, String> set = new java.util.HashMap<>(Map.of(EchoConfig.ACTIONS_QUEUE, " JMS ",
                 EchoConfig.ACTIONS_JMS_CONNECTION_FACTORY, "jms/x", EchoConfig.ACTIONS_JMS_QUEUE, "jms/q", EchoConfig.ACTIONS_JMS_TOPIC,
@@ -187,8 +188,11 @@ class EchoConfigTest {
         assertEquals(new dev.echo.cdi.config.ActionQueueSettings(true, "jms/x", "jms/q", "jms/t", 64, 3, "node-1", "shop",
                 c.signing(), c.login(), 3), c);
         assertTrue(c.signing().present());
+        set.put(EchoConfig.ACTIONS_JMS_BUNDLE, "16");
+        assertEquals(16, EchoConfig.actionQueue(k -> Optional.ofNullable(set.get(k))).bundle());
         for (String[] bad : new String[][]{{EchoConfig.ACTIONS_QUEUE, "kafka"}, {EchoConfig.ACTIONS_JMS_WINDOW, "0"},
                 {EchoConfig.ACTIONS_JMS_WINDOW, "1025"}, {EchoConfig.ACTIONS_JMS_MAX_DELIVERIES, "0"},
+                {EchoConfig.ACTIONS_JMS_BUNDLE, "0"}, {EchoConfig.ACTIONS_JMS_BUNDLE, "257"}, {EchoConfig.ACTIONS_JMS_BUNDLE, "many"},
                 {EchoConfig.ACTIONS_JMS_QUEUE, " "}, {EchoConfig.ACTIONS_SERVER_NAME, ""}}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> read(Map.of(bad[0], bad[1])),
                     "checked with the rest at deployment: " + bad[0] + "=" + bad[1]);
