@@ -51,6 +51,9 @@ final class FakeJms {
         commitGate = new CountDownLatch(1);
     }
 
+    /** Released when a non-transacted topic send starts waiting at the gate of {@link #holdPublisher()}. */
+    final java.util.concurrent.Semaphore publishersHeld = new java.util.concurrent.Semaphore(0);
+
     /** Counted down when a commit starts waiting at the gate of {@link #holdCommits()}. */
     final java.util.concurrent.Semaphore commitsHeld = new java.util.concurrent.Semaphore(0);
 
@@ -225,6 +228,9 @@ final class FakeJms {
                 } else if (transacted) {
                     newsToSend.add(sent);
                 } else {
+                    if (publisherGate.getCount() > 0) {
+                        publishersHeld.release();
+                    }
                     publisherGate.await();
                     publishedDirectly.add(sent.text);
                     deliverToSubscribers(sent);

@@ -121,10 +121,17 @@ class JmsActionsTest {
 
     @Test
     void statesWaitingForThePublisherGoAsOneBatchInOrderAndEveryItemIsApplied() throws Exception {
+        // the fake engine ignores delivery delays: the consumer takes b1 at once, and it must not end
+        // (the publisher drops a state whose run is final), so its function waits until the test ends
+        java.util.concurrent.CountDownLatch end = new java.util.concurrent.CountDownLatch(1);
+        extra.put("waits", content -> {
+            end.await();
+            return "done";
+        });
         JmsActions server = server();
         for (int i = 1; i <= 5; i++) {
-            server.send(new Action("b" + i, "work", "x", Priority.NORMAL, new Action.Metadata(Duration.ofHours(1), null, null, null,
-                    null, null, null, null)), ALICE); // delayed an hour: nothing runs, five DELAYED states wait for the publisher
+            server.send(new Action("b" + i, "waits", "x", Priority.NORMAL, new Action.Metadata(Duration.ofHours(1), null, null, null,
+                    null, null, null, null)), ALICE); // delayed an hour: five DELAYED states wait for the publisher
         }
         server.start(); // the publisher finds them waiting
         assertTrue(server.syncWithTopic(Duration.ofSeconds(10)));
@@ -150,6 +157,7 @@ class JmsActionsTest {
         assertEquals(ActionRun.State.SUCCEEDED, board.get("o1").orElseThrow().state(), "both items applied, in order");
         assertTrue(board.get("o2").isEmpty());
         assertEquals(1, server.rejected(JmsActions.Rejection.UNSIGNED));
+        end.countDown();
     }
 
     @Test
@@ -166,15 +174,17 @@ class JmsActionsTest {
             a.acceptCached(work("q1", null), ALICE, "\"done\""); // one state on the topic, nothing on the queue
             Await.value(() -> boardOfB.get("q1"), java.util.Optional::isPresent, Duration.ofSeconds(10), "b applies a's state");
             assertTrue(a.syncWithTopic(Duration.ofSeconds(10)), "a's ping after the state comes back: a's subscriber passed the state");
-            assertEquals(1, a.skippedOwn(), "a skipped its own state");
+            // (b's sync may make a republish q1 once more: a skips that one too)
+            assertTrue(a.skippedOwn() >= 1, "a skipped its own state");
             assertEquals(0, b.skippedOwn(), "b did not");
             assertEquals(ActionRun.State.SUCCEEDED, board.get("q1").orElseThrow().state(), "a's own board has it from the start");
             // skipped unread: an unsigned message under a's origin is not even judged by a (b refuses it)
+            long skipped = a.skippedOwn();
             jms.publishRaw("not json", Map.of("echoAppName", "app", "echoOrigin", a.origin(),
                     "echoSentAt", Long.toString(System.currentTimeMillis())));
             assertTrue(a.syncWithTopic(Duration.ofSeconds(10)));
             assertTrue(b.syncWithTopic(Duration.ofSeconds(10)));
-            assertEquals(2, a.skippedOwn());
+            assertTrue(a.skippedOwn() > skipped, "skipped");
             assertEquals(0, a.rejected(JmsActions.Rejection.UNSIGNED), "a never read it");
             assertEquals(1, b.rejected(JmsActions.Rejection.UNSIGNED), "b did, and refused it");
         } finally {
@@ -622,6 +632,7 @@ class JmsActionsTest {
         JmsActions server = server();
         jms.holdPublisher(); // the publisher's first send (the subscriber's sync) waits: r1's states queue behind it
         server.start();
+        assertTrue(jms.publishersHeld.tryAcquire(10, TimeUnit.SECONDS), "the publisher waits in its first send");
         server.send(work("r1", List.of()), ALICE);
         FakeJms.Commit c = nextCommit();
         assertEquals(List.of("r1"), c.taken());
