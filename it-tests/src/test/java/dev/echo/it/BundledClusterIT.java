@@ -95,16 +95,19 @@ class BundledClusterIT {
     @Test
     @Order(1)
     void killingBWhileItHoldsBundlesLosesNoneOfTheirRunsAndTheRunsItHeldSayRedelivered() throws Exception {
-        probe(PORT_B, "POST", "gate/close", null); // what B takes waits at its gate: B holds its bundles
+        // both gates closed: what each server takes waits there (its 4 workers at the gate, the rest in
+        // its scheduler), so each fills its window up to no room for another bundle, the rest stays queued
+        probe(PORT_A, "POST", "gate/close", null);
+        probe(PORT_B, "POST", "gate/close", null);
         try {
             List<String> ids = postAll(PORT_A, held("NORMAL"), 96); // 16 posting threads: accepted together, bundled
-            // B's 4 workers wait at the gate; the rest of what B took waits in its scheduler
-            Map<String, JsonObject> heldByB = Await.value(() -> takenBy(ids, "echo-bundle-b"), m -> m.size() >= BUNDLE,
-                    Duration.ofSeconds(120), "A's board shows B holding at least a bundle's runs");
+            Map<String, JsonObject> heldByB = Await.value(() -> takenBy(ids, "echo-bundle-b"), m -> m.size() > WINDOW - BUNDLE,
+                    Duration.ofSeconds(120), "A's board shows B's window full (no room for another bundle)");
             assertTrue(metricOn(PORT_B, "echo_action_bundles_consumed", "server=\"echo-bundle-b\"") >= 1,
                     "B took bundles, not single actions");
             assertTrue(heldByB.size() <= WINDOW, "B holds no more runs than its window: " + heldByB.size());
             B.kill();
+            probe(PORT_A, "POST", "gate/open", null);
             Map<String, JsonObject> end = awaitAllFinal(PORT_A, ids, Duration.ofSeconds(240));
             Set<String> takenOver = new HashSet<>();
             for (String id : ids) {
@@ -131,9 +134,13 @@ class BundledClusterIT {
         // A's window full of actions waiting at its closed gate: only B has room for what comes next. A
         // takes a message only with room for a whole bundle (8), so "full" is: more than 16 - 8 held
         probe(PORT_A, "POST", "gate/close", null);
+        probe(PORT_B, "POST", "gate/close", null);
         List<String> held = new ArrayList<>();
         try {
-            held.addAll(postAll(PORT_A, held("LOW"), 2 * WINDOW));
+            held.addAll(postAll(PORT_A, held("LOW"), 4 * WINDOW));
+            Await.value(() -> takenBy(held, "echo-bundle-a").size(), n -> n > WINDOW - BUNDLE, Duration.ofSeconds(120),
+                    "A's window full");
+            probe(PORT_B, "POST", "gate/open", null); // B runs its share and what is left in the queue
             Await.value(() -> {
                 int onA = takenBy(held, "echo-bundle-a").size();
                 return onA > WINDOW - BUNDLE && onA + countFinal(held) == held.size() ? onA : -1;
@@ -169,6 +176,9 @@ class BundledClusterIT {
             assertTrue(redelivered >= 2, "what B gave back ran on A, counted as a redelivery: " + end.values());
         } finally {
             probe(PORT_A, "POST", "gate/open", null);
+            if (B.process().isPresent()) {
+                probe(PORT_B, "POST", "gate/open", null);
+            }
         }
         awaitAllFinal(PORT_A, held, Duration.ofSeconds(120));
         B.start();
