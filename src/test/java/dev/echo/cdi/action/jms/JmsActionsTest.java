@@ -714,6 +714,33 @@ class JmsActionsTest {
     }
 
     @Test
+    void aForgedBundleUnsignedOrWithABundleSignedByAStrangerRunsNothingAndChangesNoBoard() throws Exception {
+        JmsActions server = server();
+        String body = "{\"type\":\"bundle\",\"runs\":[{\"id\":\"f1\",\"principal\":\"alice\",\"application\":true,"
+                + "\"priority\":\"NORMAL\",\"action\":" + jakarta.json.Json.createValue(ActionJson.write(work("f1", List.of()))) + "}]}";
+        // unsigned, claiming to be a bundle that hands back a run with many deliveries already counted
+        jms.sendRaw(body, Map.of("echoAppName", "app", "echoRunId", "f1", "echoBundle", "1", "echoDelivered", "99",
+                "echoSentAt", Long.toString(System.currentTimeMillis())));
+        server.start();
+        assertEquals(List.of("f1"), nextCommit().taken(), "taken off the queue, unrun");
+        // signed by a key no server of ours holds
+        JmsActionQueue stranger = sender(STRANGER_KEY, "app");
+        ActionSender.Outgoing forged = stranger.bundle(List.of(stranger.outgoing("f2", ALICE, null, Priority.NORMAL,
+                ActionJson.write(work("f2", List.of())), 0, 0)));
+        try (jakarta.jms.JMSContext c = jms.factory.createContext(jakarta.jms.JMSContext.AUTO_ACKNOWLEDGE)) {
+            c.createProducer().send(jms.queue, forged.toMessage(c));
+        }
+        FakeJms.Commit second = nextCommit();
+        assertEquals(List.of("f2"), second.taken());
+        assertEquals(List.of(), second.news(), "no state published");
+        assertEquals(0, worked.get(), "nothing ran");
+        assertTrue(board.get("f1").isEmpty() && board.get("f2").isEmpty(), "no board knows them");
+        assertEquals(1, server.rejected(JmsActions.Rejection.UNSIGNED));
+        assertEquals(1, server.rejected(JmsActions.Rejection.BAD_SIGNATURE));
+        assertEquals(0, server.bundlesConsumed(), "neither was read as a bundle");
+    }
+
+    @Test
     void aStopGivesBackOnlyTheRunsOfABundleThatDidNotFinishAsMessagesOfTheirOwnThatCountTheirDelivery() throws Exception {
         java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.atomic.AtomicInteger longCalls = new java.util.concurrent.atomic.AtomicInteger();
