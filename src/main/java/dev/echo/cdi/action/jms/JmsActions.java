@@ -1295,7 +1295,7 @@ public final class JmsActions implements DistributedRuns {
         if (first == null) {
             return null;
         }
-        nextStatesOnly = RunStatus.isState(first.json());
+        nextStatesOnly = first.runId() != null; // a run state (News knows it; no need to read the JSON)
         StringBuilder batch = null;
         int items = 1;
         News more;
@@ -1308,7 +1308,7 @@ public final class JmsActions implements DistributedRuns {
             if (batch == null) {
                 batch = new StringBuilder(first.json().length() * 4).append("{\"type\":\"batch\",\"items\":[").append(first.json());
             }
-            nextStatesOnly &= RunStatus.isState(more.json());
+            nextStatesOnly &= more.runId() != null;
             batch.append(',').append(more.json());
             items++;
         }

@@ -106,14 +106,6 @@ public record RunStatus(String id, String name, RunBook.Owner owner, String key,
         return new RunStatus(id, name, owner, key, s, attempts, server, deliveries, redelivered, result, errorKind, version, cached);
     }
 
-    /** How {@link #toJson} begins. */
-    private static final String STATE_PREFIX = "{\"type\":\"status\"";
-
-    /** Whether {@code news} (one item, as this server made it) is a run state ({@link #toJson}), not a ping, sync or cancel. */
-    static boolean isState(String news) {
-        return news.startsWith(STATE_PREFIX);
-    }
-
     String toJson() {
         JsonObjectBuilder b = JSON.createObjectBuilder().add("type", "status").add("id", id).add("name", name)
                 .add("owner", owner.name()).add("application", owner.application()).add("state", state.name())
