@@ -2,14 +2,15 @@
 # Action throughput end to end in Open Liberty (issue 12): actions accepted by the application and
 # run to SUCCEEDED, per second, with the in-memory queue (one server), and over the embedded
 # messaging engine on one server and on two (B a remote client of A's engine), measured in this
-# one run. Drives the showcase WAR (POST api/bench/actions, as alice of the bench role, submits through EchoActions.accept; GET
-# api/lab counts the runs per server), selecting the queue with the ECHO_ACTIONS_QUEUE environment
+# one run. Drives the showcase WAR (POST api/bench/actions, as alice of the bench role, submits through EchoActions.accept,
+# to A, or spread over the servers that are up with SPREAD=1; GET api/bench/actions counts each server's runs), selecting the queue with the ECHO_ACTIONS_QUEUE environment
 # variable (MicroProfile Config: it overrides the WAR's echo.actions.queue=jms).
 # Then, on a machine of 2 processors or more, a pinned mode that emulates separate machines (issue 32):
 # one server alone on core 0, then A on core 0 and B on core 1 (taskset), compared with each other.
 # Writes benchmarks/RESULTS-ACTIONS.md. Usage (from the repository root): bash benchmarks/liberty-actions.sh
-# Options (environment): MODES="memory jms1single jms1 jms2 pinned" (a subset to run), ROUNDS, N, WARMUP (actions before the rounds, 4000), BUNDLE (echo.actions.jms.bundle of jms1, jms2, pinned: 16), OUT=<file> (instead
-# of RESULTS-ACTIONS.md), JFR_DIR=<dir> (a JFR recording with profile settings of each server, written at its stop).
+# Options (environment): MODES="memory jms1single jms1 jms2 pinned" (a subset to run), ROUNDS, N, WARMUP (at least this many actions
+# run before the rounds, 40000; see warm_up), WARMUP_MAX (80000), BUNDLE (echo.actions.jms.bundle of jms1, jms2, pinned: 16), OUT=<file> (instead
+# of RESULTS-ACTIONS.md), SPREAD=1 (requests spread over the servers that are up, see submit), JFR_DIR=<dir> (a JFR recording with profile settings of each server, written at its stop).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q install -DskipTests
@@ -22,7 +23,7 @@ pw_b=$(sed -n 's/^echo.demo.bob.password=//p' liberty-config/bootstrap.propertie
 key=$(head -c 32 /dev/urandom | base64)
 jms_pw=$(head -c 18 /dev/urandom | base64)
 PORT_A=9097; PORT_B=9098; JMS=17277
-ROUNDS=${ROUNDS:-3}; N=${N:-2000}; WARMUP=${WARMUP:-4000}; BUNDLE=${BUNDLE:-16}
+ROUNDS=${ROUNDS:-3}; N=${N:-2000}; WARMUP=${WARMUP:-40000}; WARMUP_MAX=${WARMUP_MAX:-80000}; BUNDLE=${BUNDLE:-16}
 
 make_server() { # name, xml (relative to liberty-config), queue, http port, extra bootstrap lines
   local name=$1 xml=$2 queue=$3 port=$4 extra=$5 dir=$wlp/usr/servers/$1
@@ -36,7 +37,7 @@ make_server() { # name, xml (relative to liberty-config), queue, http port, extr
   if [ -f liberty-config/demo.xml ]; then cp liberty-config/demo.xml "$dir/demo.xml"; fi
   printf 'http.port=%s\necho.demo.alice.password=%s\necho.demo.bob.password=%s\necho.demo.signing-key=%s\necho.demo.jms.password=%s\n%b' \
     "$port" "$pw_a" "$pw_b" "$key" "$jms_pw" "$extra" > "$dir/bootstrap.properties"
-  # kept-runs: the counts come from the kept runs, which must hold every round
+  # kept-runs, max-live: every action of a run kept and admitted (the progress count no longer reads the kept runs)
   # bundles (echo.actions.jms.bundle): SERVER_BUNDLE for this server, else BUNDLE; the window 8 bundles
   # (eight messages in progress, as the default window of 8 with one action per message)
   printf 'ECHO_ACTIONS_QUEUE=%s\nECHO_ACTIONS_KEPT_RUNS=100000\nECHO_ACTIONS_MAX_LIVE_PER_CALLER=100000\nECHO_ACTIONS_MAX_LIVE=100000\nECHO_ACTIONS_JMS_BUNDLE=%s\nECHO_ACTIONS_JMS_WINDOW=%s\n' "$queue" "${SERVER_BUNDLE:-$BUNDLE}" "$(( 8 * ${SERVER_BUNDLE:-$BUNDLE} ))" > "$dir/server.env"
@@ -45,34 +46,59 @@ make_server() { # name, xml (relative to liberty-config), queue, http port, extr
   if [ -n "${JFR_DIR:-}" ]; then mkdir -p "$JFR_DIR"; echo "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$(cd "$JFR_DIR" && pwd)/$name-$queue.jfr" > "$dir/jvm.options"; fi
   # PIN=<cpu list>: the server's JVM (a child of the launcher) inherits the affinity, and sees that many processors
   if [ -n "${PIN:-}" ]; then taskset -c "$PIN" "$wlp/bin/server" start "$name" >/dev/null; else "$wlp/bin/server" start "$name" >/dev/null; fi
-  for i in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/echo-showcase/api/lab" >/dev/null && return 0; sleep 1; done
+  for i in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/echo-showcase/api/lab" >/dev/null && UP="$UP $port" && return 0; sleep 1; done
   echo "server $name did not come up" >&2; exit 1
 }
-stop_all() { for s in echo-bench-b echo-bench-a; do "$wlp/bin/server" stop "$s" >/dev/null 2>&1 || true; done; }
+stop_all() { for s in echo-bench-b echo-bench-a; do "$wlp/bin/server" stop "$s" >/dev/null 2>&1 || true; done; UP=""; }
+UP="" # the HTTP ports of the servers running now (make_server adds one)
 trap stop_all EXIT
 
-succeeded() { curl -sf "http://127.0.0.1:$PORT_A/echo-showcase/api/lab" | grep -o '"byServer":{.*' \
-  | grep -o '"SUCCEEDED":[0-9]*' | awk -F: '{s+=$2} END {print s+0}'; }
+# showcase actions run to SUCCEEDED so far, summed over the servers of the mode (GET api/bench/actions: each
+# server's in-process count of the runs it ran). Not the lab's status (GET api/lab): that renders the
+# whole dashboard and walks every kept run under the run board's lock, which every durable thread takes,
+# so a poll every 50 ms cost the measured path more the more runs the warm-up had left behind.
+succeeded() { local p s=0 n; for p in $UP; do
+    n=$(curl -sf -u "alice:$pw_a" "http://127.0.0.1:$p/echo-showcase/api/bench/actions" | grep -o '"succeeded":[0-9]*' | cut -d: -f2)
+    s=$(( s + ${n:-0} )); done; echo "$s"; }
 # submits $1 actions of 0 ms from 8 concurrent requests (the application's accept, a persistent send each with jms),
-# through the bench role's endpoint (the lab's own, for anonymous visitors, holds at most 200 actions in progress)
-submit() { local per=$(( $1 / 8 )); seq 1 8 | xargs -P 8 -I{} curl -sf -u "alice:$pw_a" -X POST -H 'X-Echo-Dashboard: 1' \
-  "http://127.0.0.1:$PORT_A/echo-showcase/api/bench/actions?count=$per&millis=0" >/dev/null; }
+# through the bench role's endpoint (the lab's own, for anonymous visitors, holds at most 200 actions in progress);
+# with SPREAD=1 and two servers up the requests alternate between them, as a load balancer in front of a cluster
+# would spread them (off by default: B's accepts under this load fail, see docs/actions-messaging.md, "Known problems")
+submit() { local per=$(( $1 / 8 )) ports=($UP) urls=() i
+  if [ "${SPREAD:-0}" != 1 ]; then ports=($PORT_A); fi
+  for i in $(seq 0 7); do urls+=("http://127.0.0.1:${ports[$(( i % ${#ports[@]} ))]}/echo-showcase/api/bench/actions?count=$per&millis=0"); done
+  printf '%s\n' "${urls[@]}" | xargs -P 8 -I{} curl -sf -u "alice:$pw_a" -X POST -H 'X-Echo-Dashboard: 1' {} >/dev/null; }
 # one round: actions per second from the first submission to the last SUCCEEDED
 round() {
   local before; before=$(succeeded); local t0; t0=$(date +%s.%N)
   submit "$N"
   local deadline=$(( $(date +%s) + 300 ))
   while [ "$(succeeded)" -lt $(( before + N )) ]; do
-    [ "$(date +%s)" -lt "$deadline" ] || { echo "round did not finish within 300 s" >&2; exit 1; }
+    [ "$(date +%s)" -lt "$deadline" ] || { echo "round did not finish within 300 s" >&2; kill -TERM $$; exit 1; }
     sleep 0.05
   done
   awk "BEGIN {printf \"%.0f\", $N / ($(date +%s.%N) - $t0)}"
 }
-measure() { # label; prints "label median (rounds)"
-  submit "$WARMUP"; sleep 3   # warm-up: the JIT compiles the engine's and Echo's paths (every mode alike)
+# Warm-up, every mode alike: rounds of N, each run to its end like a measured one, until at least WARMUP
+# actions have run and the last round's rate is within 10 % of the one before (at most WARMUP_MAX actions).
+# The JIT compiles the messaging engine's paths for tens of thousands of actions (issue 32, third session:
+# C2 and C1 took 40-46 % of the CPU during the rounds after a warm-up of 4000), and a warm-up that only
+# submitted left its backlog running into the first round. Prints the warm-up rounds' rates.
+warm_up() {
+  local done_=0 prev=0 r rates=()
+  while :; do
+    r=$(round); rates+=("$r"); done_=$(( done_ + N ))
+    if [ "$done_" -ge "$WARMUP" ] && [ "$prev" -gt 0 ] && awk "BEGIN {d = $r / $prev - 1; exit !(d < 0.1 && d > -0.1)}"; then break; fi
+    [ "$done_" -lt "$WARMUP_MAX" ] || break
+    prev=$r
+  done
+  echo "${rates[*]}"
+}
+measure() { # label; prints "label|median|rounds|warm-up rounds"
+  local w; w=$(warm_up)
   local r=(); for i in $(seq 1 "$ROUNDS"); do r+=("$(round)"); done
   local med; med=$(printf '%s\n' "${r[@]}" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')
-  echo "$1|$med|${r[*]}"
+  echo "$1|$med|${r[*]}|$w"
 }
 
 # MODES: which measurements to make (default all): memory, jms1single (one message per action), jms1, jms2, pinned
@@ -116,19 +142,21 @@ out=${OUT:-benchmarks/RESULTS-ACTIONS.md}
   echo "# Action throughput in Liberty ($(date -u)), $(nproc) processors"
   echo
   echo "Actions submitted by the application (showcase, 8 concurrent requests, actions of 0 ms) and run to SUCCEEDED,"
-  echo "$N per round, $ROUNDS rounds after a warm-up of $WARMUP; median actions/s with each round in brackets. Same machine, same run."
+  echo "$N per round, $ROUNDS rounds after a warm-up of rounds of $N until at least $WARMUP actions have run and the rate of a"
+  echo "round is within 10 % of the one before (at most $WARMUP_MAX); median actions/s with each round in brackets, the warm-up"
+  echo "rounds' rates after them. Progress is counted by each server's in-process count (GET api/bench/actions). Same machine, same run."
   echo
   echo "Processor: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')."
   echo
   pinned_one=$(printf '%s\n' "${results[@]}" | grep '^pinned: embedded' | cut -d'|' -f2 || true)
-  echo "| queue | actions/s | vs in-memory | vs one pinned server |"
-  echo "|---|---|---|---|"
+  echo "| queue | actions/s | vs in-memory | vs one pinned server | warm-up rounds |"
+  echo "|---|---|---|---|---|"
   for r in "${results[@]}"; do
-    IFS='|' read -r label med rounds <<< "$r"
+    IFS='|' read -r label med rounds warm <<< "$r"
     vs_pinned=-
     if [[ $label == pinned:* && -n $pinned_one ]]; then vs_pinned=$(awk "BEGIN {printf \"%.2f\", $med / $pinned_one}")x; fi
     vs_mem=-; if [ "$mem" != 0 ]; then vs_mem=$(awk "BEGIN {printf \"%.2f\", $med / $mem}")x; fi
-    echo "| $label | $med ($rounds) | $vs_mem | $vs_pinned |"
+    echo "| $label | $med ($rounds) | $vs_mem | $vs_pinned | $warm |"
   done
 } > "$out"
 cat "$out"

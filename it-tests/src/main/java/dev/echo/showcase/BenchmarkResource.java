@@ -6,6 +6,7 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -70,6 +71,22 @@ public class BenchmarkResource {
                     Map.of("ms", ms), turn[i % turn.length], null), role -> false);
         }
         return Map.of("accepted", n, "queue", actions.queueKind());
+    }
+
+    /**
+     * How many showcase actions this server has run to their end, and how many of them succeeded,
+     * since it started: the action benchmark's progress count (benchmarks/liberty-actions.sh sums it
+     * over the servers of a mode). Read from the in-process action statistics, so a poll every 50 ms
+     * costs the measured path nothing: the lab's status ({@code GET api/lab}) walks every kept run
+     * under the run board's lock that each durable thread takes, and renders the whole dashboard.
+     */
+    @GET
+    @Path("actions")
+    public Map<String, Object> actionsRun() {
+        dev.echo.action.ActionStats.Figures f = actions.stats().get(ShowcaseActions.NAME);
+        long finished = f == null ? 0 : f.count();
+        long succeeded = f == null ? 0 : f.count() - f.failures() - f.cancelled();
+        return Map.of("finished", finished, "succeeded", succeeded);
     }
 
     private ManagedExecutorService pick(String executor, Priority priority) {

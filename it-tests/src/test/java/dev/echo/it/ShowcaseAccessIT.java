@@ -78,6 +78,14 @@ class ShowcaseAccessIT {
         HttpResponse<String> actions = post("api/bench/actions?count=300&millis=0", "alice");
         assertEquals(200, actions.statusCode(), "more than the lab's 200 at once, for the bench role: " + actions.body());
         assertTrue(actions.body().contains("\"accepted\":300"), actions.body());
+        // and its progress count (GET): the bench role only; it counts the 300 once they have run
+        assertEquals(401, get("api/bench/actions", null).statusCode());
+        assertEquals(403, get("api/bench/actions", "bob").statusCode());
+        long succeeded = dev.echo.testing.Await.value(
+                () -> Http.json(get("api/bench/actions", "alice")).asJsonObject().getJsonNumber("succeeded").longValue(),
+                n -> n >= 300, java.time.Duration.ofSeconds(60), "the 300 bench actions counted as succeeded");
+        jakarta.json.JsonObject progress = Http.json(get("api/bench/actions", "alice")).asJsonObject();
+        assertTrue(succeeded <= progress.getJsonNumber("finished").longValue(), progress.toString());
     }
 
     @Test
