@@ -63,7 +63,8 @@ succeeded() { local p s=0 n; for p in $UP; do
 # submits $1 actions of 0 ms from 8 concurrent requests (the application's accept, a persistent send each with jms),
 # through the bench role's endpoint (the lab's own, for anonymous visitors, holds at most 200 actions in progress);
 # with SPREAD=1 and two servers up the requests alternate between them, as a load balancer in front of a cluster
-# would spread them (off by default: B's accepts under this load fail, see docs/actions-messaging.md, "Known problems")
+# would spread them (off by default, as the figures of RESULTS-ACTIONS.md were measured; it found B's accepts
+# failing under load with the simplified API's sends, fixed by ActionSender's classic producer: docs/benchmarks.md)
 submit() { local per=$(( $1 / 8 )) ports=($UP) urls=() i
   if [ "${SPREAD:-0}" != 1 ]; then ports=($PORT_A); fi
   for i in $(seq 0 7); do urls+=("http://127.0.0.1:${ports[$(( i % ${#ports[@]} ))]}/echo-showcase/api/bench/actions?count=$per&millis=0"); done

@@ -1,11 +1,16 @@
 package dev.echo.cdi.action.jms;
 
+import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSContext;
 import jakarta.jms.JMSException;
-import jakarta.jms.JMSProducer;
 import jakarta.jms.JMSRuntimeException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
+import jakarta.jms.ResourceAllocationException;
+import jakarta.jms.ResourceAllocationRuntimeException;
+import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 
 import java.util.ArrayList;
@@ -15,7 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -38,12 +42,23 @@ import java.util.logging.Logger;
  * again: its outcome is unknown, as a failed single send's was (a second copy of a run that did
  * get through is dropped by the consumer as a replay).
  *
+ * <p>It sends with the classic API: a transacted {@link Session} and a {@link MessageProducer}
+ * bound to the queue, both kept. The simplified API's {@code JMSProducer} has no destination of
+ * its own, and Liberty's messaging client sends each of its messages over the connection with a
+ * producer made and dropped on the engine for it (8 % of a durable action's CPU samples, issue 32).
+ * Worse, a server that is a remote client of the engine (another server's) lost its connection
+ * under concurrent accepts when a transaction began with such a send: the engine answered
+ * "CWSIC2059E ... no item in the map with this key" for the transaction, the client closed the
+ * connection (CWSIC1010E), and accepts failed with {@code QueueUnavailableException} (25 protocol
+ * errors and 34 refused accepts in one run of {@code SPREAD=1 MODES=jms2} of
+ * benchmarks/liberty-actions.sh; with the bound producer none in the same run).
+ *
  * <p>Invariants: {@code waiting} holds the messages not yet taken, in arrival order; a message
  * is taken either by the sender thread or, once {@code closed} is set, back by its own caller
  * ({@link LinkedBlockingQueue#remove} decides which, atomically), and its future is completed
  * exactly once, by whoever took it. {@code closed} (volatile) is set once, by the sender thread
- * as it ends, before it takes the last messages left. The context, the producer and
- * {@code lastBatch} belong to the sender thread.
+ * as it ends, before it takes the last messages left. The connection, the session, the producer
+ * and {@code lastBatch} belong to the sender thread.
  */
 final class ActionSender {
 
@@ -60,6 +75,15 @@ final class ActionSender {
                     CompletableFuture<Void> sent) {
         Outgoing(String runId, String body, Map<String, String> properties, int priority, long delayMillis) {
             this(runId, body, properties, priority, delayMillis, new CompletableFuture<>());
+        }
+
+        /** This message made by {@code session} (the one that sends it). */
+        TextMessage toMessage(Session session) throws JMSException {
+            TextMessage m = session.createTextMessage(body);
+            for (Map.Entry<String, String> p : properties.entrySet()) {
+                m.setStringProperty(p.getKey(), p.getValue());
+            }
+            return m;
         }
 
         /** This message made by {@code context} (the one that sends it). */
@@ -98,30 +122,37 @@ final class ActionSender {
         }
     };
 
-    private final IntFunction<JMSContext> open;
+    /** Opens a connection to the engine, logged in as the servers' user. */
+    @FunctionalInterface
+    interface Connector {
+        Connection connect() throws JMSException;
+    }
+
+    private final Connector connector;
     private final Queue queue;
     private final LinkedBlockingQueue<Outgoing> waiting = new LinkedBlockingQueue<>();
     /** Set by the sender thread when it ends: a caller that finds it set takes its message back. */
     private volatile boolean closed;
-    private JMSContext context; // sender thread only
+    private Connection connection; // sender thread only
+    private Session session; // sender thread only: transacted, made by connection
+    private MessageProducer producer; // sender thread only: bound to the queue, made by session
     private int lastBatch; // sender thread only
-    private JMSProducer producer; // sender thread only
 
     /** Most actions one message carries (1: none is bundled). */
     private final int bundleMax;
     private final Bundler bundler;
 
-    /** A sender that never bundles; {@code open} makes a context of the given session mode. */
-    ActionSender(IntFunction<JMSContext> open, Queue queue) {
-        this(open, queue, 1, ALONE);
+    /** A sender that never bundles; {@code connector} opens its connection. */
+    ActionSender(Connector connector, Queue queue) {
+        this(connector, queue, 1, ALONE);
     }
 
     /**
-     * {@code open} makes a context of the given session mode, logged in as the servers' user; up to
+     * {@code connector} opens the sender's connection, logged in as the servers' user; up to
      * {@code bundleMax} actions of one JMS priority that {@code bundler} allows go as one message.
      */
-    ActionSender(IntFunction<JMSContext> open, Queue queue, int bundleMax, Bundler bundler) {
-        this.open = open;
+    ActionSender(Connector connector, Queue queue, int bundleMax, Bundler bundler) {
+        this.connector = connector;
         this.queue = queue;
         this.bundleMax = bundleMax;
         this.bundler = bundler;
@@ -196,7 +227,7 @@ final class ActionSender {
             while ((left = waiting.poll()) != null) {
                 sendBatch(take(left));
             }
-            closeContext();
+            closeSession();
         }
     }
 
@@ -270,16 +301,18 @@ final class ActionSender {
 
     private void sendBatch(List<Outgoing> batch) {
         try {
-            ensureContext();
+            ensureSession();
             for (Unit u : units(batch)) {
-                producer.setPriority(u.message().priority()).setDeliveryDelay(u.message().delayMillis())
-                        .send(queue, u.message().toMessage(context));
+                producer.setDeliveryDelay(u.message().delayMillis());
+                producer.send(u.message().toMessage(session), DeliveryMode.PERSISTENT, u.message().priority(),
+                        Message.DEFAULT_TIME_TO_LIVE);
             }
-        } catch (RuntimeException e) {
+        } catch (JMSException | RuntimeException e) {
+            RuntimeException failure = unchecked(e);
             rollback();
             if (batch.size() == 1) {
-                batch.get(0).sent().completeExceptionally(e);
-                closeContextIfBroken(e);
+                batch.get(0).sent().completeExceptionally(failure);
+                closeSessionIfBroken(failure);
                 return;
             }
             // one refused message must not refuse the others: each alone, in its own transaction
@@ -289,53 +322,85 @@ final class ActionSender {
             return;
         }
         try {
-            context.commit();
-        } catch (RuntimeException e) {
-            closeContext(); // the session's state is unknown: a new one for the next batch
-            batch.forEach(o -> o.sent().completeExceptionally(e));
+            session.commit();
+        } catch (JMSException | RuntimeException e) {
+            RuntimeException failure = unchecked(e);
+            closeSession(); // the session's state is unknown: a new one for the next batch
+            batch.forEach(o -> o.sent().completeExceptionally(failure));
             return;
         }
         batch.forEach(o -> o.sent().complete(null));
     }
 
-    private void ensureContext() {
-        if (context == null) {
-            context = open.apply(JMSContext.SESSION_TRANSACTED);
-            producer = context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT);
+    /**
+     * What the classic API threw, as the simplified API would have thrown it (callers tell a full
+     * queue, {@link ResourceAllocationRuntimeException}, from any other failure).
+     */
+    static RuntimeException unchecked(Exception e) {
+        if (e instanceof RuntimeException r) {
+            return r;
+        }
+        JMSException j = (JMSException) e;
+        return j instanceof ResourceAllocationException
+                ? new ResourceAllocationRuntimeException(j.getMessage(), j.getErrorCode(), j)
+                : new JMSRuntimeException(j.getMessage(), j.getErrorCode(), j);
+    }
+
+    private void ensureSession() throws JMSException {
+        if (session == null) {
+            Connection c = connector.connect();
+            try {
+                Session s = c.createSession(true, Session.SESSION_TRANSACTED);
+                MessageProducer p = s.createProducer(queue);
+                p.setDeliveryMode(DeliveryMode.PERSISTENT);
+                connection = c;
+                session = s;
+                producer = p;
+            } catch (JMSException | RuntimeException e) {
+                close(c);
+                throw e;
+            }
         }
     }
 
     private void rollback() {
-        if (context != null) {
+        if (session != null) {
             try {
-                context.rollback();
-            } catch (RuntimeException e) {
-                closeContext();
+                session.rollback();
+            } catch (JMSException | RuntimeException e) {
+                closeSession();
             }
         }
     }
 
     /** A refusal of the message (a full queue) leaves the session usable; any other failure does not. */
-    private void closeContextIfBroken(RuntimeException e) {
-        if (!(e instanceof jakarta.jms.ResourceAllocationRuntimeException)) {
-            closeContext();
+    private void closeSessionIfBroken(RuntimeException e) {
+        if (!(e instanceof ResourceAllocationRuntimeException)) {
+            closeSession();
         }
     }
 
-    private void closeContext() {
-        if (context != null) {
+    private void closeSession() {
+        if (session != null) {
             try {
-                context.rollback(); // nothing open, but a container's transaction containment wants it ended
-            } catch (RuntimeException e) {
+                session.rollback(); // nothing open, but a container's transaction containment wants it ended
+            } catch (JMSException | RuntimeException e) {
                 LOG.log(Level.FINE, "rolling back the action sender's session failed", e);
             }
+        }
+        close(connection); // closes the session and the producer with it
+        connection = null;
+        session = null;
+        producer = null;
+    }
+
+    private static void close(Connection c) {
+        if (c != null) {
             try {
-                context.close();
-            } catch (RuntimeException e) {
-                LOG.log(Level.FINE, "closing the action sender's session failed", e);
+                c.close();
+            } catch (JMSException | RuntimeException e) {
+                LOG.log(Level.FINE, "closing the action sender's connection failed", e);
             }
         }
-        context = null;
-        producer = null;
     }
 }

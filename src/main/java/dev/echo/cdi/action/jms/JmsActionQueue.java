@@ -142,6 +142,14 @@ final class JmsActionQueue implements ActionQueue {
         return login.present() ? factory.createContext(login.user(), login.password(), mode) : factory.createContext(mode);
     }
 
+    /**
+     * A new connection (classic API, for {@link ActionSender}), authenticated as
+     * {@code echo.actions.jms.user} when one is set, else as the provider's default.
+     */
+    jakarta.jms.Connection connect() throws jakarta.jms.JMSException {
+        return login.present() ? factory.createConnection(login.user(), login.password()) : factory.createConnection();
+    }
+
     /** What this application's consumers of the queue select: its own messages and those that name none. */
     static String queueSelector(String application) {
         return APP_NAME + " = " + literal(application) + " OR " + APP_NAME + " IS NULL";

@@ -252,7 +252,7 @@ public final class JmsActions implements DistributedRuns {
         this.threads = threads;
         this.queue = new JmsActionQueue(factory, settings.login(), queue, signer, application);
         JmsActionQueue actionQueue = this.queue;
-        this.sender = new ActionSender(actionQueue::open, queue, settings.bundle(), new ActionSender.Bundler() {
+        this.sender = new ActionSender(actionQueue::connect, queue, settings.bundle(), new ActionSender.Bundler() {
             @Override
             public boolean bundles(ActionSender.Outgoing message) {
                 return JmsActionQueue.bundles(message);

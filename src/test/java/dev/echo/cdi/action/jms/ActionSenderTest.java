@@ -42,7 +42,7 @@ class ActionSenderTest {
             return new ActionSender.Outgoing(id, "[]", Map.of(JmsActionQueue.RUN_ID, id), members.get(0).priority(), 0);
         }
     };
-    private ActionSender sender = new ActionSender(jms.factory::createContext, jms.queue);
+    private ActionSender sender = new ActionSender(jms.factory::createConnection, jms.queue);
     private Thread thread = new Thread(() -> sender.run(stopping::get), "test-sender");
 
     @AfterEach
@@ -85,6 +85,25 @@ class ActionSenderTest {
         return all;
     }
 
+    /**
+     * The classic API, kept: one connection with one transacted session and a producer bound to
+     * the queue for every batch (Liberty's client made a producer on the engine per send of the
+     * simplified API, and a remote client lost its connection under load: see ActionSender).
+     */
+    @Test
+    void everyBatchGoesThroughOneKeptConnectionWhichTheSendersEndCloses() throws Exception {
+        thread.start();
+        for (String id : List.of("k1", "k2", "k3")) {
+            assertTrue(sendAsync(id).get(10, TimeUnit.SECONDS));
+            assertEquals(List.of(id), nextCommit().queued(), "each alone: nothing else waited");
+        }
+        assertEquals(1, jms.openConnections.get(), "one connection, kept between batches");
+        assertEquals(1, jms.users.size(), "one connection made, and no context: " + jms.users);
+        stopping.set(true);
+        thread.join(5000);
+        assertEquals(0, jms.openConnections.get(), "closed when the sender ends");
+    }
+
     @Test
     void messagesThatWaitTogetherGoInOneTransactionAndEachCallerReturnsOnlyAfterItsCommit() throws Exception {
         List<CompletableFuture<Boolean>> sends = heldBehindFirst("a2", "a3", "a4", "a5");
@@ -104,7 +123,7 @@ class ActionSenderTest {
 
     @Test
     void messagesThatWaitTogetherGoAsBundlesOfAtMostTheMaximumAndADelayedOneGoesAlone() throws Exception {
-        sender = new ActionSender(jms.factory::createContext, jms.queue, 3, bundler);
+        sender = new ActionSender(jms.factory::createConnection, jms.queue, 3, bundler);
         thread = new Thread(() -> sender.run(stopping::get), "test-sender");
         jms.holdCommits();
         thread.start();

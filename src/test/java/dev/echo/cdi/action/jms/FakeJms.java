@@ -81,6 +81,11 @@ final class FakeJms {
             yield context(args != null && (args.length == 1 || args.length == 3) ? (Integer) args[args.length - 1]
                     : JMSContext.AUTO_ACKNOWLEDGE);
         }
+        case "createConnection" -> {
+            // (), (user, password): the classic API (ActionSender)
+            this.users.add(args != null && args.length == 2 ? args[0] + "/" + args[1] : "");
+            yield connection();
+        }
         default -> unsupported(m.getName());
     });
 
@@ -208,6 +213,78 @@ final class FakeJms {
                 received.clear();
                 newsToSend.clear();
                 queuedToSend.clear();
+                yield null;
+            }
+            default -> unsupported(m.getName());
+        });
+    }
+
+    /** Connections of the classic API made and not yet closed. */
+    final java.util.concurrent.atomic.AtomicInteger openConnections = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * A classic-API connection: its sessions are this fake's contexts (same queue, same commits),
+     * their producers bound to a destination; a full queue is the classic API's checked
+     * {@code ResourceAllocationException}.
+     */
+    private jakarta.jms.Connection connection() {
+        openConnections.incrementAndGet();
+        List<JMSContext> sessions = new CopyOnWriteArrayList<>();
+        boolean[] closed = {false};
+        return proxy(jakarta.jms.Connection.class, (p, m, args) -> switch (m.getName()) {
+            case "createSession" -> {
+                // (transacted, mode), (mode), ()
+                boolean transacted = args != null && (args.length == 2 ? (Boolean) args[0] : (Integer) args[0] == JMSContext.SESSION_TRANSACTED);
+                JMSContext c = context(transacted ? JMSContext.SESSION_TRANSACTED : JMSContext.AUTO_ACKNOWLEDGE);
+                sessions.add(c);
+                yield session(c, transacted);
+            }
+            case "start", "stop" -> null;
+            case "close" -> {
+                if (!closed[0]) {
+                    closed[0] = true;
+                    openConnections.decrementAndGet();
+                    sessions.forEach(JMSContext::close);
+                }
+                yield null;
+            }
+            default -> unsupported(m.getName());
+        });
+    }
+
+    private jakarta.jms.Session session(JMSContext c, boolean transacted) {
+        return proxy(jakarta.jms.Session.class, (p, m, args) -> switch (m.getName()) {
+            case "createTextMessage" -> c.createTextMessage((String) args[0]);
+            case "createProducer" -> boundProducer(c.createProducer(), (jakarta.jms.Destination) args[0]);
+            case "getTransacted" -> transacted;
+            case "commit" -> {
+                c.commit();
+                yield null;
+            }
+            case "rollback" -> {
+                c.rollback();
+                yield null;
+            }
+            case "close" -> {
+                c.close();
+                yield null;
+            }
+            default -> unsupported(m.getName());
+        });
+    }
+
+    private jakarta.jms.MessageProducer boundProducer(jakarta.jms.JMSProducer producer, jakarta.jms.Destination destination) {
+        return proxy(jakarta.jms.MessageProducer.class, (p, m, args) -> switch (m.getName()) {
+            case "setDeliveryMode", "setDeliveryDelay", "setPriority", "setTimeToLive", "close" -> null;
+            case "send" -> {
+                if (args.length != 1 && args.length != 4) {
+                    yield unsupported("send with " + args.length + " arguments");
+                }
+                try {
+                    producer.send(destination, (jakarta.jms.Message) args[0]);
+                } catch (jakarta.jms.ResourceAllocationRuntimeException e) {
+                    throw new jakarta.jms.ResourceAllocationException(e.getMessage());
+                }
                 yield null;
             }
             default -> unsupported(m.getName());
