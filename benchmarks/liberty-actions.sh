@@ -66,16 +66,18 @@ succeeded() { local p s=0 n; for p in $UP; do
 # would spread them (off by default, as the figures of RESULTS-ACTIONS.md were measured; it found B's accepts
 # failing under load with the simplified API's sends, fixed by ActionSender's classic producer: docs/benchmarks.md)
 submit() { local per=$(( $1 / 8 )) ports=($UP) urls=() i
+  # a refused request (curl -f) is reported: the round would otherwise wait for actions never accepted
   if [ "${SPREAD:-0}" != 1 ]; then ports=($PORT_A); fi
   for i in $(seq 0 7); do urls+=("http://127.0.0.1:${ports[$(( i % ${#ports[@]} ))]}/echo-showcase/api/bench/actions?count=$per&millis=0"); done
-  printf '%s\n' "${urls[@]}" | xargs -P 8 -I{} curl -sf -u "alice:$pw_a" -X POST -H 'X-Echo-Dashboard: 1' {} >/dev/null; }
+  printf '%s\n' "${urls[@]}" | xargs -P 8 -I{} curl -sS -f -u "alice:$pw_a" -X POST -H 'X-Echo-Dashboard: 1' {} >/dev/null \
+    || echo "a submission was refused (above): the round waits for actions that were not accepted" >&2; }
 # one round: actions per second from the first submission to the last SUCCEEDED
 round() {
   local before; before=$(succeeded); local t0; t0=$(date +%s.%N)
   submit "$N"
   local deadline=$(( $(date +%s) + 300 ))
   while [ "$(succeeded)" -lt $(( before + N )) ]; do
-    [ "$(date +%s)" -lt "$deadline" ] || { echo "round did not finish within 300 s" >&2; kill -TERM $$; exit 1; }
+    [ "$(date +%s)" -lt "$deadline" ] || { echo "round did not finish within 300 s: $(succeeded) succeeded of the $(( before + N )) awaited" >&2; kill -TERM $$; exit 1; }
     sleep 0.05
   done
   awk "BEGIN {printf \"%.0f\", $N / ($(date +%s.%N) - $t0)}"
