@@ -51,7 +51,7 @@ import java.util.logging.Logger;
  * "CWSIC2059E ... no item in the map with this key" for the transaction, the client closed the
  * connection (CWSIC1010E), and accepts failed with {@code QueueUnavailableException} (25 protocol
  * errors and 34 refused accepts in one run of {@code SPREAD=1 MODES=jms2} of
- * benchmarks/liberty-actions.sh; with the bound producer none in the same run).
+ * benchmarks/liberty-actions.sh; with the bound producer, none in two runs).
  *
  * <p>Invariants: {@code waiting} holds the messages not yet taken, in arrival order; a message
  * is taken either by the sender thread or, once {@code closed} is set, back by its own caller
@@ -79,25 +79,24 @@ final class ActionSender {
 
         /** This message made by {@code session} (the one that sends it). */
         TextMessage toMessage(Session session) throws JMSException {
-            TextMessage m = session.createTextMessage(body);
-            for (Map.Entry<String, String> p : properties.entrySet()) {
-                m.setStringProperty(p.getKey(), p.getValue());
-            }
-            return m;
+            return withProperties(session.createTextMessage(body));
         }
 
         /** This message made by {@code context} (the one that sends it). */
         TextMessage toMessage(JMSContext context) {
             try {
-                TextMessage m = context.createTextMessage(body);
-                for (Map.Entry<String, String> p : properties.entrySet()) {
-                    m.setStringProperty(p.getKey(), p.getValue());
-                }
-                return m;
+                return withProperties(context.createTextMessage(body));
             } catch (JMSException e) {
                 throw new JMSRuntimeException("could not build the message of action " + runId + ": " + e.getMessage(),
                         e.getErrorCode(), e);
             }
+        }
+
+        private TextMessage withProperties(TextMessage m) throws JMSException {
+            for (Map.Entry<String, String> p : properties.entrySet()) {
+                m.setStringProperty(p.getKey(), p.getValue());
+            }
+            return m;
         }
     }
 
