@@ -149,6 +149,34 @@ class ActionSenderTest {
         assertEquals(4, jms.waiting(), "a1, the bundle, the one left over, the delayed one");
     }
 
+    /**
+     * One transaction sends its messages highest JMS priority first, in arrival order within a
+     * priority: Liberty's client creates the transaction on the engine with its first message and
+     * transmits each message at its priority, so a later message of higher priority could reach a
+     * remote engine before the transaction existed, and was dropped (see highestPriorityFirst).
+     */
+    @Test
+    void oneTransactionSendsItsMessagesHighestPriorityFirstAndInArrivalOrderWithinAPriority() throws Exception {
+        jms.holdCommits();
+        thread.start();
+        CompletableFuture<Boolean> first = sendAsync("a1");
+        assertTrue(jms.commitsHeld.tryAcquire(10, TimeUnit.SECONDS), "a1's commit reached the gate");
+        List<CompletableFuture<Boolean>> all = new java.util.ArrayList<>(List.of(first));
+        String[][] behind = {{"low1", "1"}, {"high1", "7"}, {"normal1", "4"}, {"low2", "1"}, {"high2", "7"}, {"normal2", "4"}};
+        for (String[] m : behind) {
+            all.add(sendAsync(new ActionSender.Outgoing(m[0], "{}", Map.of(JmsActionQueue.RUN_ID, m[0]), Integer.parseInt(m[1]), 0)));
+            // one at a time, so that the arrival order is the order written here
+            Await.value(sender::waiting, n -> n == all.size() - 1, Duration.ofSeconds(10), m[0] + " waits");
+        }
+        jms.releaseCommits();
+        for (CompletableFuture<Boolean> f : all) {
+            assertTrue(f.get(10, TimeUnit.SECONDS));
+        }
+        assertEquals(List.of("a1"), nextCommit().queued());
+        assertEquals(List.of("high1", "high2", "normal1", "normal2", "low1", "low2"), nextCommit().queued(),
+                "one transaction, sent highest priority first, in arrival order within each");
+    }
+
     @Test
     void aMessageTheEngineRefusesFailsOnlyItsOwnCallerAndTheOthersOfItsBatchAreSent() throws Exception {
         List<CompletableFuture<Boolean>> sends = heldBehindFirst("a2", "full", "a4");
