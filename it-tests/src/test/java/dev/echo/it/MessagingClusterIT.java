@@ -240,6 +240,10 @@ class MessagingClusterIT {
         for (String name : List.of("echo_action_messages_redelivered", "echo_action_messages_dead_lettered")) {
             assertTrue(Http.sample(metrics, name, null) >= 0, name + " is exported: " + metrics);
         }
+        // B heard A's run states on the topic, and how late the last one came (within the news lifetime)
+        String metricsB = Http.send("GET", "http://127.0.0.1:" + PORT_B + "/metrics?scope=application").body();
+        double lagB = Http.sample(metricsB, "echo_action_news_lag_seconds", null);
+        assertTrue(lagB >= 0 && lagB < 60, "B's news lag, in seconds: " + lagB + " in " + metricsB);
     }
 
     @Test

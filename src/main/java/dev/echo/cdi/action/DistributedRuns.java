@@ -53,6 +53,14 @@ public interface DistributedRuns {
 
     long deadLettered();
 
+    /**
+     * How long the last message believed on the run-state topic had been on its way when this
+     * server heard it, in ms; -1 before the first (a board that falls behind shows it here).
+     */
+    default long newsLagMillis() {
+        return -1;
+    }
+
     String serverName();
 
     /** Every reason {@link #onRejected} may report (metric labels). */

@@ -47,7 +47,9 @@ final class MicroProfileActionMetrics implements ActionObserver {
      * {@code server}: {@code echo_action_queue_depth} (messages waiting and visible now, from a queue
      * browser), {@code echo_action_messages_consumed}, {@code _redelivered} (taken over from a
      * server that did not settle them) and {@code _dead_lettered} (reported FAILED and left to the
-     * engine's exception destination) — counts since this server started.
+     * engine's exception destination) — counts since this server started — and
+     * {@code echo_action_news_lag_seconds}: how late the last message believed on the run-state
+     * topic arrived (the run-state topic falling behind shows here before the engine's topic space fills).
      */
     static void exportQueue(DistributedRuns runs) {
         MetricRegistry registry = MetricRegistryHolder.current();
@@ -71,6 +73,10 @@ final class MicroProfileActionMetrics implements ActionObserver {
         registry.gauge(org.eclipse.microprofile.metrics.Metadata.builder().withName("echo.action.messages.redelivered")
                 .withDescription("Action messages this server took over from a server that did not settle them").build(),
                 runs, DistributedRuns::redelivered, server);
+        registry.gauge(org.eclipse.microprofile.metrics.Metadata.builder().withName("echo.action.news.lag.seconds")
+                .withDescription("How long the last message believed on the run-state topic had been on its way when this"
+                        + " server heard it, in seconds (-1 before the first): this server's board behind the others").build(),
+                runs, r -> r.newsLagMillis() < 0 ? -1 : r.newsLagMillis() / 1000.0, server);
         registry.gauge(org.eclipse.microprofile.metrics.Metadata.builder().withName("echo.action.messages.dead_lettered")
                 .withDescription("Action messages reported FAILED and left to the engine's exception destination").build(),
                 runs, DistributedRuns::deadLettered, server);

@@ -173,6 +173,13 @@ public final class JmsActions implements DistributedRuns {
     private final AtomicLong bundlesConsumed = new AtomicLong();
     private final AtomicLong redelivered = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
+    /**
+     * How long the last message believed on the run-state topic had been on its way when this
+     * server heard it (ms; -1 before the first): the lag of this server's board behind the others.
+     * Pings (a server's probes of the topic) and the run states this JVM sent (skipped unread) are
+     * not counted. Written by the subscriber thread only, volatile for the metrics' scrape.
+     */
+    private volatile long newsLagMillis = -1;
     /** Pings sent and not yet heard back, by nonce. */
     private final java.util.Map<String, java.util.concurrent.CountDownLatch> pings = new java.util.concurrent.ConcurrentHashMap<>();
     /**
@@ -352,6 +359,11 @@ public final class JmsActions implements DistributedRuns {
     @Override
     public long deadLettered() {
         return deadLettered.get();
+    }
+
+    @Override
+    public long newsLagMillis() {
+        return newsLagMillis;
     }
 
     @Override
@@ -1475,12 +1487,18 @@ public final class JmsActions implements DistributedRuns {
             case VALID -> null;
         };
         String text;
+        long age = Long.MIN_VALUE;
         try {
             if (refused == null && !application.equals(m.getStringProperty(JmsActionQueue.APP_NAME))) {
                 refused = Rejection.NO_APPLICATION;
             }
-            if (refused == null && !fresh(m.getStringProperty(JmsActionQueue.SENT_AT))) {
-                refused = Rejection.STALE;
+            if (refused == null) {
+                age = ageMillis(m.getStringProperty(JmsActionQueue.SENT_AT));
+                if (!fresh(age)) {
+                    refused = Rejection.STALE;
+                    // signed by a server of ours, for this application: a true lag, however late
+                    newsLagMillis = age == Long.MIN_VALUE ? newsLagMillis : Math.max(0, age);
+                }
             }
             text = refused == null ? ((TextMessage) m).getText() : null;
         } catch (jakarta.jms.JMSException e) {
@@ -1492,6 +1510,9 @@ public final class JmsActions implements DistributedRuns {
             return;
         }
         JsonObject o = RunStatus.read(text);
+        if (!"ping".equals(o.getString("type", ""))) {
+            newsLagMillis = Math.max(0, age); // pings are this server's probes, not the others' news
+        }
         if ("batch".equals(o.getString("type", ""))) {
             // news the publisher sent together, in the order it enqueued them (withPending)
             for (jakarta.json.JsonValue item : o.getJsonArray("items")) {
@@ -1528,16 +1549,19 @@ public final class JmsActions implements DistributedRuns {
         }
     }
 
-    /** Whether a message sent at {@code sentAt} (epoch ms, text) is within the news lifetime and the clocks' skew. */
-    private static boolean fresh(String sentAt) {
-        long at;
+    /** How long ago a message sent at {@code sentAt} (epoch ms, text) was sent; {@link Long#MIN_VALUE} if it is no time. */
+    private static long ageMillis(String sentAt) {
         try {
-            at = Long.parseLong(sentAt);
+            return System.currentTimeMillis() - Long.parseLong(sentAt);
         } catch (NumberFormatException e) {
-            return false;
+            return Long.MIN_VALUE;
         }
-        long age = System.currentTimeMillis() - at;
-        return age <= JmsActionQueue.NEWS_TIME_TO_LIVE_MILLIS + CLOCK_SKEW_MILLIS && age >= -CLOCK_SKEW_MILLIS;
+    }
+
+    /** Whether a message {@code age} ms old ({@link #ageMillis}) is within the news lifetime and the clocks' skew. */
+    private static boolean fresh(long age) {
+        return age != Long.MIN_VALUE && age <= JmsActionQueue.NEWS_TIME_TO_LIVE_MILLIS + CLOCK_SKEW_MILLIS
+                && age >= -CLOCK_SKEW_MILLIS;
     }
 
     /** Republishes this server's states for a joining server, at most once per {@link #REPUBLISH_INTERVAL_MILLIS}. */

@@ -555,6 +555,37 @@ class JmsActionsTest {
         assertEquals(1, server.rejected(JmsActions.Rejection.STALE));
     }
 
+    /**
+     * The news lag (echo_action_news_lag_seconds): how long the last message believed on the
+     * run-state topic had been on its way. A forged message's claimed send time never moves it.
+     */
+    @Test
+    void theNewsLagIsTheAgeOfTheLastSignedMessageHeardOnTheTopicAndAForgedOneDoesNotMoveIt() throws Exception {
+        JmsActions server = server();
+        assertEquals(-1, server.newsLagMillis(), "nothing heard yet");
+        server.start();
+        assertTrue(server.syncWithTopic(Duration.ofSeconds(10)));
+        assertTrue(server.newsLagMillis() < 5_000, "its own sync, just sent: " + server.newsLagMillis());
+        long before = System.currentTimeMillis();
+        try (jakarta.jms.JMSContext c = jms.factory.createContext(jakarta.jms.JMSContext.AUTO_ACKNOWLEDGE)) {
+            jakarta.jms.TextMessage m = c.createTextMessage(new RunStatus("late", "work", ALICE, "k", ActionRun.State.SUCCEEDED,
+                    1, "b", 1, false, "1", null, 1).toJson());
+            m.setStringProperty("echoAppName", "app");
+            m.setStringProperty("echoSentAt", Long.toString(before - 5_000));
+            new MessageSigner(dev.echo.cdi.config.SigningKeys.of(KEY)).sign(m);
+            c.createProducer().send(jms.topic, m);
+        }
+        assertTrue(server.syncWithTopic(Duration.ofSeconds(10)), "the topic delivers in order: the late state is in");
+        assertTrue(board.get("late").isPresent(), "five seconds late is within the news lifetime");
+        long lag = server.newsLagMillis();
+        assertTrue(lag >= 5_000 && lag < 5_000 + (System.currentTimeMillis() - before) + 1, "lag " + lag);
+        jms.publishRaw(new RunStatus("forged", "work", ALICE, "k", ActionRun.State.SUCCEEDED, 1, "b", 1, false, "1", null, 1)
+                .toJson(), Map.of("echoAppName", "app", "echoSentAt", Long.toString(before - 3_600_000)));
+        assertTrue(server.syncWithTopic(Duration.ofSeconds(10)));
+        assertEquals(lag, server.newsLagMillis(), "an unsigned message's send time is not believed");
+        assertEquals(1, server.rejected(JmsActions.Rejection.UNSIGNED));
+    }
+
     @Test
     void everyMessageAServerSendsIsSignedAndNamesItsApplication() throws Exception {
         JmsActions server = server();
