@@ -268,7 +268,7 @@ final class ActionSender {
     }
 
     /** One message to send and the accepted actions it carries (one, or a bundle's). */
-    record Unit(Outgoing message, List<Outgoing> members) {
+    private record Unit(Outgoing message, List<Outgoing> members) {
     }
 
     /**
@@ -308,7 +308,7 @@ final class ActionSender {
      * it used (the client's own rule), after all of them. The queue's order does not change: the
      * engine orders by priority, and within one priority this keeps the arrival order.
      */
-    static List<Unit> highestPriorityFirst(List<Unit> units) {
+    private static List<Unit> highestPriorityFirst(List<Unit> units) {
         List<Unit> ordered = new ArrayList<>(units);
         ordered.sort(java.util.Comparator.comparingInt((Unit u) -> u.message().priority()).reversed());
         return ordered;
