@@ -88,20 +88,6 @@ class ServerConfigTest {
         assertTrue(variables >= 8, "http.port, the engine's three, the three passwords, the signing key: " + variables);
     }
 
-    /**
-     * Both servers' connection factories read the action queue without read-ahead (a server takes a
-     * message only when a consumer of it is free) and the run-state topic with it (news pushed to
-     * each server's one subscriber: a remote board fell 28-38 s behind without it, issue 32).
-     */
-    @Test
-    void theQueueIsReadWithoutReadAheadAndTheRunStateTopicWithIt() throws Exception {
-        for (String file : List.of("../liberty-config/server.xml", "../liberty-config/remote/server.xml")) {
-            String xml = Files.readString(Path.of(file));
-            assertTrue(xml.contains("<properties.wasJms queueName=\"EchoActions\" readAhead=\"AlwaysOff\"/>"), file);
-            assertTrue(xml.contains("<properties.wasJms topicName=\"EchoRuns\" readAhead=\"AlwaysOn\"/>"), file);
-        }
-    }
-
     @Test
     void theEngineAdmitsOnlyTheServersMessagingUserToEchosDestinations() throws Exception {
         String xml = Files.readString(Path.of("../liberty-config/server.xml"));

@@ -1422,10 +1422,7 @@ public final class JmsActions implements DistributedRuns {
         while (!stopping) {
             try {
                 if (context == null) {
-                    // DUPS_OK: Liberty's client settles the news taken in batches; with AUTO_ACKNOWLEDGE
-                    // each message cost a round trip to a remote engine and a remote board fell 28-38 s
-                    // behind under load (issue 32). A message heard twice changes nothing on a board.
-                    context = queue.open(JMSContext.DUPS_OK_ACKNOWLEDGE);
+                    context = queue.open(JMSContext.AUTO_ACKNOWLEDGE);
                     // this application's news only: another application's servers share the topic
                     consumer = context.createConsumer(topic, JmsActionQueue.topicSelector(application));
                     subscriberContext = context;

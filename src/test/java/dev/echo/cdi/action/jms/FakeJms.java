@@ -94,8 +94,6 @@ final class FakeJms {
 
     private record Subscriber(String selector, BlockingQueue<Stored> inbox) {
     }
-    /** The session mode of the context of every topic subscriber made, in order. */
-    final List<Integer> subscriberModes = new CopyOnWriteArrayList<>();
     /** The user/password each context was created with ("" for none), in order. */
     final List<String> users = new CopyOnWriteArrayList<>();
     /** Every commit, in order. */
@@ -186,7 +184,7 @@ final class FakeJms {
             case "createTextMessage" -> textMessage(new Stored((String) args[0]));
             case "createProducer" -> producer(transacted, newsToSend, queuedToSend);
             case "createConsumer" -> args[0] == queue ? queueConsumer(transacted, received, args.length > 1 ? (String) args[1] : null)
-                    : topicConsumer(args.length > 1 ? (String) args[1] : null, closed, mode);
+                    : topicConsumer(args.length > 1 ? (String) args[1] : null, closed);
             case "commit" -> {
                 List<String> taken = received.stream().map(s -> (String) s.properties.get(JmsActionQueue.RUN_ID)).toList();
                 List<Stored> news = List.copyOf(newsToSend);
@@ -390,8 +388,7 @@ final class FakeJms {
         });
     }
 
-    private Object topicConsumer(String selector, CountDownLatch closed, int mode) {
-        subscriberModes.add(mode);
+    private Object topicConsumer(String selector, CountDownLatch closed) {
         BlockingQueue<Stored> mine = new LinkedBlockingQueue<>();
         subscribers.add(new Subscriber(selector, mine));
         return proxy(jakarta.jms.JMSConsumer.class, (p, m, args) -> switch (m.getName()) {

@@ -586,33 +586,6 @@ class JmsActionsTest {
         assertEquals(1, server.rejected(JmsActions.Rejection.UNSIGNED));
     }
 
-    /**
-     * The subscriber acknowledges lazily (DUPS_OK): Liberty's client then settles the news it took
-     * in batches, where AUTO_ACKNOWLEDGE cost a round trip to a remote engine per message and a
-     * remote server's board fell 28-38 s behind under two-server load (docs/benchmarks.md). News
-     * heard twice change nothing: a board keeps the first final state and ignores older states.
-     */
-    @Test
-    void theSubscriberAcknowledgesLazilyAndNewsHeardTwiceChangeNothing() throws Exception {
-        JmsActions server = server();
-        server.start();
-        assertTrue(server.syncWithTopic(Duration.ofSeconds(10)));
-        assertEquals(List.of(jakarta.jms.JMSContext.DUPS_OK_ACKNOWLEDGE), jms.subscriberModes);
-        try (jakarta.jms.JMSContext c = jms.factory.createContext(jakarta.jms.JMSContext.AUTO_ACKNOWLEDGE)) {
-            for (int i = 0; i < 2; i++) { // the same signed final state, delivered twice
-                jakarta.jms.TextMessage m = c.createTextMessage(new RunStatus("twice", "work", ALICE, "k",
-                        ActionRun.State.SUCCEEDED, 1, "b", 1, false, "1", null, 1).toJson());
-                m.setStringProperty("echoAppName", "app");
-                m.setStringProperty("echoSentAt", Long.toString(System.currentTimeMillis()));
-                new MessageSigner(dev.echo.cdi.config.SigningKeys.of(KEY)).sign(m);
-                c.createProducer().send(jms.topic, m);
-            }
-        }
-        assertTrue(server.syncWithTopic(Duration.ofSeconds(10)));
-        assertEquals(ActionRun.State.SUCCEEDED, board.get("twice").orElseThrow().state());
-        assertEquals(0, board.live(), "the duplicate made no second run");
-    }
-
     @Test
     void everyMessageAServerSendsIsSignedAndNamesItsApplication() throws Exception {
         JmsActions server = server();
